@@ -1,0 +1,101 @@
+/* gdci-private.h: helpers shared inside the library, not installed
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "gdci-dtype.h"
+#include "gdci-selection.h"
+
+G_BEGIN_DECLS
+
+/* A shape as the caller gave it: hdmf accepts any Python ints, so a shape
+ * may hold negative values, which must reach the messages as given. */
+typedef struct
+{
+  guint n_dims;
+  guint64 value[GDCI_MAX_DIMS];   /* magnitude */
+  gboolean negative[GDCI_MAX_DIMS];
+} GdciShapeArg;
+
+/* The double a construct property holds when the caller did not set it
+ * (hdmf's None): a NaN with a payload no arithmetic or binding produces,
+ * so that an explicit NaN still reaches the "must be greater than zero"
+ * check. */
+double      _gdci_unset_double              (void);
+gboolean    _gdci_double_is_unset           (double value);
+
+/* Python's repr() of a float: 0.2, 1.0, 1e-05, inf, nan */
+char       *_gdci_format_py_float           (double value);
+/* A Python tuple: (20000, 5000), (5,) */
+char       *_gdci_format_tuple              (const guint64 *values,
+                                             guint          n_dims);
+char       *_gdci_shape_arg_to_string       (const GdciShapeArg *arg);
+void        _gdci_shape_arg_from_u64        (GdciShapeArg  *arg,
+                                             const guint64 *values,
+                                             guint          n_dims);
+gboolean    _gdci_shape_arg_from_variant    (GVariant      *variant,
+                                             const char    *name,
+                                             GdciShapeArg  *arg,
+                                             GError       **error);
+
+gboolean    _gdci_check_maxshape            (const guint64 *maxshape,
+                                             guint          n_dims,
+                                             GError       **error);
+gboolean    _gdci_shape_n_bytes             (const guint64 *shape,
+                                             guint          n_dims,
+                                             GdciDtype      dtype,
+                                             guint64       *n_bytes);
+
+/* The whole of hdmf's GenericDataChunkIterator.__init__ shape logic, with
+ * its checks in its order, plus gdci's own refusals. */
+typedef struct
+{
+  double buffer_gb;              /* unset: _gdci_unset_double () */
+  const GdciShapeArg *buffer_shape;  /* NULL: unset */
+  double chunk_mb;
+  const GdciShapeArg *chunk_shape;
+} GdciPlanSettings;
+
+gboolean    _gdci_plan_check_settings       (const GdciPlanSettings *settings,
+                                             GError                **error);
+gboolean    _gdci_plan                      (const GdciPlanSettings *settings,
+                                             const guint64          *maxshape,
+                                             guint                   n_dims,
+                                             GdciDtype               dtype,
+                                             guint64                *chunk_shape,
+                                             guint64                *buffer_shape,
+                                             guint64                *n_buffers,
+                                             GError                **error);
+
+/* Properties to and from the a{sv} of a serialized iterator */
+GVariant   *_gdci_properties_to_variant     (GObject            *object,
+                                             const char * const *names,
+                                             GError            **error);
+gboolean    _gdci_value_from_variant        (GParamSpec         *pspec,
+                                             GVariant           *variant,
+                                             GValue             *value,
+                                             GError            **error);
+
+/* Registers every type of the library, so that g_type_from_name() finds
+ * them when deserializing */
+void        _gdci_ensure_types              (void);
+
+/* Progress line on stderr: "desc: 40%|####      | 4/10 [00:03<00:04, 512.0 MB/s]" */
+typedef struct _GdciProgressBar GdciProgressBar;
+
+GdciProgressBar *_gdci_progress_bar_new     (const char      *description,
+                                             const char      *unit);
+void             _gdci_progress_bar_update  (GdciProgressBar *bar,
+                                             guint64          done,
+                                             guint64          total,
+                                             guint64          bytes_done);
+void             _gdci_progress_bar_finish  (GdciProgressBar *bar);
+void             _gdci_progress_bar_free    (GdciProgressBar *bar);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciProgressBar, _gdci_progress_bar_free)
+
+G_END_DECLS

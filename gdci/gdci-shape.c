@@ -1,0 +1,591 @@
+/* gdci-shape.c: hdmf's shape algorithms, reproduced exactly
+ *
+ * hdmf computes in Python: integers are unbounded, `a / b` on integers is
+ * the correctly rounded double of the exact quotient, and integers compare
+ * exactly with floats. The helpers below give the same answers with 64-bit
+ * integers and doubles, and refuse (never wrap) where a size would not fit.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "gdci-error.h"
+#include "gdci-private.h"
+#include "gdci-shape.h"
+
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 gdci_u128;
+#endif
+
+#define TWO_POW_53 (G_GUINT64_CONSTANT (1) << 53)
+#define TWO_POW_64_DOUBLE 18446744073709551616.0
+
+/* a * b, or G_MAXUINT64 if that does not fit */
+static guint64
+saturating_mul (guint64 a,
+                guint64 b)
+{
+  guint64 r;
+
+  return g_uint64_checked_mul (&r, a, b) ? r : G_MAXUINT64;
+}
+
+/* Python's math.floor(a / b) for integers 0 < b, a < 2^63: the exact
+ * quotient rounded to the nearest double (ties to even), then floored. */
+static guint64
+py_floor_truediv (guint64 a,
+                  guint64 b)
+{
+  g_assert (b > 0);
+
+  if (a <= TWO_POW_53 && b <= TWO_POW_53)
+    return (guint64) floor ((double) a / (double) b);
+
+#ifdef __SIZEOF_INT128__
+  {
+    guint64 q = a / b;
+    guint64 r = a % b;
+    int e;
+
+    if (r == 0 && q <= TWO_POW_53)
+      return q;
+
+    /* e = floor(log2(q)), or -1 when q == 0 */
+    e = q == 0 ? -1 : 63 - __builtin_clzll (q);
+
+    if (e < 52)
+      {
+        /* doubles near q are finer than 1: the result is q, unless the
+         * quotient is within half a unit in the last place of q + 1, where
+         * it rounds up (a tie goes to q + 1, whose significand is even) */
+        gdci_u128 lhs = (gdci_u128) (b - r) << (53 - e);
+        return lhs <= b ? q + 1 : q;
+      }
+    else
+      {
+        /* doubles near q are multiples of m = 2^(e - 52) */
+        guint64 m = G_GUINT64_CONSTANT (1) << (e - 52);
+        guint64 lower = q & ~(m - 1);
+        gdci_u128 twice_frac =
+          2 * ((gdci_u128) (q & (m - 1)) * b + r);
+        gdci_u128 unit = (gdci_u128) m * b;
+
+        if (twice_frac > unit || (twice_frac == unit && ((lower / m) & 1)))
+          return lower + m;
+        return lower;
+      }
+  }
+#else
+  return (guint64) floorl ((long double) a / (long double) b);
+#endif
+}
+
+/* Python's `n > d` for an integer n and a float d: exact */
+static gboolean
+u64_greater_than_double (guint64 n,
+                         double  d)
+{
+  if (d < 0)
+    return TRUE;
+  if (d >= TWO_POW_64_DOUBLE)
+    return FALSE;
+  return n > (guint64) floor (d);
+}
+
+/* Python's math.floor(x) for a non-negative double, saturated to 64 bits */
+static guint64
+floor_to_u64 (double x)
+{
+  if (!(x >= 0))
+    return 0;
+  if (x >= TWO_POW_64_DOUBLE)
+    return G_MAXUINT64;
+  return (guint64) floor (x);
+}
+
+static gboolean
+check_size_setting (const char  *name,
+                    double       value,
+                    double       scale,
+                    GError     **error)
+{
+  g_autofree char *repr = _gdci_format_py_float (value);
+
+  if (!(value > 0))
+    {
+      /* hdmf: assert value > 0, f"{name} ({value}) must be greater than zero!" */
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "%s (%s) must be greater than zero!", name, repr);
+      return FALSE;
+    }
+  if (isinf (value) || isinf (value * scale))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "%s (%s) is too large: give a finite size", name, repr);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_dtype (GdciDtype   dtype,
+             GError    **error)
+{
+  if (!gdci_dtype_is_valid (dtype))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "%d is not a valid GdciDtype", (int) dtype);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+default_chunk_shape (const guint64  *maxshape,
+                     guint           n_dims,
+                     GdciDtype       dtype,
+                     double          chunk_mb,
+                     guint64        *chunk,
+                     GError        **error)
+{
+  gsize itemsize = gdci_dtype_get_itemsize (dtype);
+  double chunk_bytes;
+  guint64 v[GDCI_MAX_DIMS];
+  guint64 min_axis = G_MAXUINT64;
+  guint64 prod_v;
+  guint64 prod_bytes;
+  guint64 k;
+
+  if (!check_size_setting ("chunk_mb", chunk_mb, 1e6, error))
+    return FALSE;
+  chunk_bytes = chunk_mb * 1e6;
+
+  for (guint i = 0; i < n_dims; i++)
+    min_axis = MIN (min_axis, maxshape[i]);
+  for (guint i = 0; i < n_dims; i++)
+    v[i] = py_floor_truediv (maxshape[i], min_axis);
+
+  for (;;)
+    {
+      gboolean prod_fits = TRUE;
+      gboolean greater;
+      guint64 smallest = G_MAXUINT64;
+
+      prod_v = 1;
+      for (guint i = 0; i < n_dims; i++)
+        prod_fits &= g_uint64_checked_mul (&prod_v, prod_v, v[i]);
+      if (prod_fits)
+        prod_fits = g_uint64_checked_mul (&prod_bytes, prod_v, itemsize);
+
+      if (prod_fits)
+        greater = u64_greater_than_double (prod_bytes, chunk_bytes);
+      else if (chunk_bytes < TWO_POW_64_DOUBLE)
+        greater = TRUE;   /* a product beyond 2^64 exceeds any such size */
+      else
+        {
+          g_autofree char *repr = _gdci_format_py_float (chunk_mb);
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                       "chunk_mb (%s) is too large for a data shape this "
+                       "large: give a chunk_shape instead", repr);
+          return FALSE;
+        }
+
+      /* hdmf: while prod_v * itemsize > chunk_bytes and prod_v != 1 */
+      if (!greater || (prod_fits && prod_v == 1))
+        break;
+
+      for (guint i = 0; i < n_dims; i++)
+        if (v[i] != 1)
+          smallest = MIN (smallest, v[i]);
+      for (guint i = 0; i < n_dims; i++)
+        if (v[i] != 1)
+          v[i] = py_floor_truediv (v[i], smallest);
+    }
+
+  /* the loop ends with prod_bytes exact: it fits whenever `greater` is false
+   * or prod_v == 1 */
+  k = floor_to_u64 (pow (chunk_bytes / (double) prod_bytes, 1.0 / n_dims));
+  for (guint i = 0; i < n_dims; i++)
+    chunk[i] = MIN (saturating_mul (k, v[i]), maxshape[i]);
+  return TRUE;
+}
+
+static gboolean
+default_buffer_shape (const guint64       *maxshape,
+                      guint                n_dims,
+                      const GdciShapeArg  *chunk,
+                      GdciDtype            dtype,
+                      double               buffer_gb,
+                      guint64             *buffer,
+                      GError             **error)
+{
+  guint64 chunk_bytes;
+  guint64 k;
+
+  if (!check_size_setting ("buffer_gb", buffer_gb, 1e9, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_dims; i++)
+    {
+      if (chunk->negative[i] || chunk->value[i] == 0)
+        {
+          g_autofree char *s = _gdci_shape_arg_to_string (chunk);
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                       "Some dimensions of chunk_shape (%s) are less than "
+                       "zero!", s);
+          return FALSE;
+        }
+    }
+
+  if (!_gdci_shape_n_bytes (chunk->value, n_dims, dtype, &chunk_bytes))
+    {
+      g_autofree char *s = _gdci_shape_arg_to_string (chunk);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                   "The chunk shape %s of %s has more than 2^64 bytes",
+                   s, gdci_dtype_to_string (dtype));
+      return FALSE;
+    }
+
+  k = floor_to_u64 (pow (buffer_gb * 1e9 / (double) chunk_bytes,
+                         1.0 / n_dims));
+  for (guint i = 0; i < n_dims; i++)
+    {
+      guint64 c = chunk->value[i];
+      buffer[i] = MIN (MAX (saturating_mul (k, c), c), maxshape[i]);
+    }
+  return TRUE;
+}
+
+/**
+ * gdci_default_chunk_shape:
+ * @maxshape: (array length=n_dims): the shape of the full dataset
+ * @n_dims: the number of axes, from 1 to [const@Gdci.MAX_DIMS]
+ * @dtype: the element type
+ * @chunk_mb: the chunk size to stay under, in megabytes (10^6 bytes)
+ * @n_result_dims: (out) (optional): return location for the number of axes
+ *   of the result, which is @n_dims
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * hdmf's default HDF5 chunk shape for a dataset: the largest shape with
+ * the proportions of @maxshape whose size stays under @chunk_mb, computed
+ * exactly as hdmf's `GenericDataChunkIterator._get_default_chunk_shape()`.
+ *
+ * As in hdmf, an axis of the result is 0 when @chunk_mb is smaller than one
+ * element; [func@Gdci.default_buffer_shape] and [class@Gdci.ChunkIterator]
+ * refuse such a chunk shape.
+ *
+ * Fails with %GDCI_ERROR_INVALID_ARGUMENT, with hdmf's message, when
+ * @chunk_mb is not greater than zero, and when @maxshape is not a usable
+ * shape (no axes, an axis of length 0).
+ *
+ * Returns: (array length=n_result_dims) (transfer full) (nullable): the chunk
+ *   shape, or %NULL on error
+ */
+guint64 *
+gdci_default_chunk_shape (const guint64  *maxshape,
+                          guint           n_dims,
+                          GdciDtype       dtype,
+                          double          chunk_mb,
+                          guint          *n_result_dims,
+                          GError        **error)
+{
+  guint64 chunk[GDCI_MAX_DIMS];
+
+  g_return_val_if_fail (maxshape != NULL || n_dims == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_gdci_check_maxshape (maxshape, n_dims, error) ||
+      !check_dtype (dtype, error) ||
+      !default_chunk_shape (maxshape, n_dims, dtype, chunk_mb, chunk, error))
+    return NULL;
+
+  if (n_result_dims != NULL)
+    *n_result_dims = n_dims;
+  return g_memdup2 (chunk, n_dims * sizeof (guint64));
+}
+
+/**
+ * gdci_default_buffer_shape:
+ * @maxshape: (array length=n_dims): the shape of the full dataset
+ * @n_dims: the number of axes, from 1 to [const@Gdci.MAX_DIMS]
+ * @chunk_shape: (array length=n_chunk_dims): the HDF5 chunk shape
+ * @n_chunk_dims: the number of axes of @chunk_shape, which must be @n_dims
+ * @dtype: the element type
+ * @buffer_gb: the buffer size to stay under, in gigabytes (10^9 bytes)
+ * @n_result_dims: (out) (optional): return location for the number of axes
+ *   of the result, which is @n_dims
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * hdmf's default buffer shape for a dataset: the largest multiple of
+ * @chunk_shape (with the same factor on every axis) whose size stays under
+ * @buffer_gb, clipped to @maxshape, computed exactly as hdmf's
+ * `GenericDataChunkIterator._get_default_buffer_shape()`.
+ *
+ * Fails with %GDCI_ERROR_INVALID_ARGUMENT, with hdmf's messages, when
+ * @buffer_gb is not greater than zero or an axis of @chunk_shape is 0, and
+ * when the shapes are not usable.
+ *
+ * Returns: (array length=n_result_dims) (transfer full) (nullable): the buffer
+ *   shape, or %NULL on error
+ */
+guint64 *
+gdci_default_buffer_shape (const guint64  *maxshape,
+                           guint           n_dims,
+                           const guint64  *chunk_shape,
+                           guint           n_chunk_dims,
+                           GdciDtype       dtype,
+                           double          buffer_gb,
+                           guint          *n_result_dims,
+                           GError        **error)
+{
+  guint64 buffer[GDCI_MAX_DIMS];
+  GdciShapeArg chunk;
+
+  g_return_val_if_fail (maxshape != NULL || n_dims == 0, NULL);
+  g_return_val_if_fail (chunk_shape != NULL || n_chunk_dims == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_gdci_check_maxshape (maxshape, n_dims, error) ||
+      !check_dtype (dtype, error))
+    return NULL;
+  if (n_chunk_dims != n_dims)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "chunk_shape has %u dimensions but the data has %u",
+                   n_chunk_dims, n_dims);
+      return NULL;
+    }
+
+  _gdci_shape_arg_from_u64 (&chunk, chunk_shape, n_dims);
+  if (!default_buffer_shape (maxshape, n_dims, &chunk, dtype, buffer_gb,
+                             buffer, error))
+    return NULL;
+
+  if (n_result_dims != NULL)
+    *n_result_dims = n_dims;
+  return g_memdup2 (buffer, n_dims * sizeof (guint64));
+}
+
+static gboolean
+check_rank (const GdciShapeArg  *arg,
+            const char          *name,
+            const guint64       *maxshape,
+            guint                n_dims,
+            GError             **error)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *data = NULL;
+
+  if (arg == NULL || arg->n_dims == n_dims)
+    return TRUE;
+
+  s = _gdci_shape_arg_to_string (arg);
+  data = _gdci_format_tuple (maxshape, n_dims);
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+               "%s %s has %u dimension%s but the data %s has %u",
+               name, s, arg->n_dims, arg->n_dims == 1 ? "" : "s", data, n_dims);
+  return FALSE;
+}
+
+/* a <= b for a signed shape value a and an unsigned b */
+static inline gboolean
+arg_le (const GdciShapeArg *a,
+        guint               i,
+        guint64             b)
+{
+  return a->negative[i] || a->value[i] <= b;
+}
+
+static gboolean
+all_positive (const GdciShapeArg *arg)
+{
+  for (guint i = 0; i < arg->n_dims; i++)
+    if (arg->negative[i] || arg->value[i] == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* hdmf checks these before it asks the data source anything: the buffer
+ * settings first, then the chunk settings */
+gboolean
+_gdci_plan_check_settings (const GdciPlanSettings  *settings,
+                           GError                 **error)
+{
+  if (!_gdci_double_is_unset (settings->buffer_gb) &&
+      settings->buffer_shape != NULL)
+    {
+      g_set_error_literal (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                           "Only one of 'buffer_gb' or 'buffer_shape' can be "
+                           "specified!");
+      return FALSE;
+    }
+  if (!_gdci_double_is_unset (settings->chunk_mb) &&
+      settings->chunk_shape != NULL)
+    {
+      g_set_error_literal (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                           "Only one of 'chunk_mb' or 'chunk_shape' can be "
+                           "specified!");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_gdci_plan (const GdciPlanSettings  *settings,
+            const guint64           *maxshape,
+            guint                    n_dims,
+            GdciDtype                dtype,
+            guint64                 *chunk_out,
+            guint64                 *buffer_out,
+            guint64                 *n_buffers_out,
+            GError                 **error)
+{
+  gboolean have_buffer_gb = !_gdci_double_is_unset (settings->buffer_gb);
+  gboolean have_chunk_mb = !_gdci_double_is_unset (settings->chunk_mb);
+  double buffer_gb = settings->buffer_gb;
+  double chunk_mb = settings->chunk_mb;
+  GdciShapeArg chunk;
+  GdciShapeArg buffer;
+  g_autofree char *chunk_s = NULL;
+  g_autofree char *buffer_s = NULL;
+  g_autofree char *data_s = NULL;
+  guint64 n_bytes;
+  guint64 n_buffers = 1;
+
+  if (!_gdci_plan_check_settings (settings, error))
+    return FALSE;
+  if (!have_buffer_gb && settings->buffer_shape == NULL)
+    buffer_gb = GDCI_DEFAULT_BUFFER_GB;
+  if (!have_chunk_mb && settings->chunk_shape == NULL)
+    chunk_mb = GDCI_DEFAULT_CHUNK_MB;
+
+  if (!check_dtype (dtype, error) ||
+      !_gdci_check_maxshape (maxshape, n_dims, error) ||
+      !check_rank (settings->chunk_shape, "chunk_shape", maxshape, n_dims, error) ||
+      !check_rank (settings->buffer_shape, "buffer_shape", maxshape, n_dims, error))
+    return FALSE;
+
+  /* chunk shape: given, or hdmf's default */
+  if (settings->chunk_shape != NULL)
+    chunk = *settings->chunk_shape;
+  else
+    {
+      guint64 c[GDCI_MAX_DIMS];
+      if (!default_chunk_shape (maxshape, n_dims, dtype, chunk_mb, c, error))
+        return FALSE;
+      _gdci_shape_arg_from_u64 (&chunk, c, n_dims);
+    }
+
+  /* buffer shape: given, or hdmf's default from the chunk shape */
+  if (settings->buffer_shape != NULL)
+    buffer = *settings->buffer_shape;
+  else
+    {
+      guint64 b[GDCI_MAX_DIMS];
+      if (!default_buffer_shape (maxshape, n_dims, &chunk, dtype, buffer_gb,
+                                 b, error))
+        return FALSE;
+      _gdci_shape_arg_from_u64 (&buffer, b, n_dims);
+    }
+
+  chunk_s = _gdci_shape_arg_to_string (&chunk);
+  buffer_s = _gdci_shape_arg_to_string (&buffer);
+  data_s = _gdci_format_tuple (maxshape, n_dims);
+
+  /* hdmf's shape assertions, in its order */
+  if (!all_positive (&buffer))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "Some dimensions of buffer_shape (%s) are less than zero!",
+                   buffer_s);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_dims; i++)
+    {
+      if (!arg_le (&chunk, i, maxshape[i]))
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                       "Some dimensions of chunk_shape (%s) exceed the data "
+                       "dimensions (%s)!", chunk_s, data_s);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < n_dims; i++)
+    {
+      if (!arg_le (&buffer, i, maxshape[i]))
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                       "Some dimensions of buffer_shape (%s) exceed the data "
+                       "dimensions (%s)!", buffer_s, data_s);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < n_dims; i++)
+    {
+      /* the buffer is positive here, so only a positive chunk can exceed it */
+      if (!arg_le (&chunk, i, buffer.value[i]))
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                       "Some dimensions of chunk_shape (%s) exceed the buffer "
+                       "shape (%s)!", chunk_s, buffer_s);
+          return FALSE;
+        }
+    }
+  /* hdmf lets a zero or negative chunk through here (and then divides by
+   * zero, or hands HDF5 an impossible chunk shape): refuse it */
+  if (!all_positive (&chunk))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "Some dimensions of chunk_shape (%s) are less than zero!",
+                   chunk_s);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_dims; i++)
+    {
+      if (buffer.value[i] != maxshape[i] &&
+          buffer.value[i] % chunk.value[i] != 0)
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                       "Some dimensions of chunk_shape (%s) do not evenly "
+                       "divide the buffer shape (%s)!", chunk_s, buffer_s);
+          return FALSE;
+        }
+    }
+
+  /* sizes that must fit in 64 bits */
+  if (!_gdci_shape_n_bytes (chunk.value, n_dims, dtype, &n_bytes))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                   "The chunk shape %s of %s has more than 2^64 bytes",
+                   chunk_s, gdci_dtype_to_string (dtype));
+      return FALSE;
+    }
+  if (!_gdci_shape_n_bytes (buffer.value, n_dims, dtype, &n_bytes))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                   "The buffer shape %s of %s has more than 2^64 bytes",
+                   buffer_s, gdci_dtype_to_string (dtype));
+      return FALSE;
+    }
+  for (guint i = 0; i < n_dims; i++)
+    {
+      guint64 per_axis = maxshape[i] / buffer.value[i] +
+                         (maxshape[i] % buffer.value[i] != 0);
+      if (!g_uint64_checked_mul (&n_buffers, n_buffers, per_axis))
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                       "The buffer shape %s splits the data %s into more "
+                       "than 2^64 buffers", buffer_s, data_s);
+          return FALSE;
+        }
+    }
+
+  memcpy (chunk_out, chunk.value, n_dims * sizeof (guint64));
+  memcpy (buffer_out, buffer.value, n_dims * sizeof (guint64));
+  *n_buffers_out = n_buffers;
+  return TRUE;
+}

@@ -1,0 +1,19 @@
+/* gdci.h: the gdci library
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#define __GDCI_INSIDE__
+
+#include "gdci-version.h"
+#include "gdci-error.h"
+#include "gdci-dtype.h"
+#include "gdci-enum-types.h"
+#include "gdci-selection.h"
+#include "gdci-data-chunk.h"
+#include "gdci-shape.h"
+#include "gdci-chunk-iterator.h"
+
+#undef __GDCI_INSIDE__
