@@ -1,0 +1,335 @@
+/* test-util.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include "test-util.h"
+
+struct _TestIterator
+{
+  GdciChunkIterator parent_instance;
+
+  GBytes *data;
+  GdciDtype dtype;
+  GVariant *shape;
+  TestBehaviour behaviour;
+  guint n_reads;
+  gboolean failed_once;
+};
+
+G_DEFINE_FINAL_TYPE (TestIterator, test_iterator, GDCI_TYPE_CHUNK_ITERATOR)
+
+enum { PROP_0, PROP_DATA, PROP_DTYPE, PROP_SHAPE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+test_iterator_finalize (GObject *object)
+{
+  TestIterator *self = TEST_ITERATOR (object);
+
+  g_clear_pointer (&self->data, g_bytes_unref);
+  g_clear_pointer (&self->shape, g_variant_unref);
+  G_OBJECT_CLASS (test_iterator_parent_class)->finalize (object);
+}
+
+static void
+test_iterator_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  TestIterator *self = TEST_ITERATOR (object);
+
+  switch (id)
+    {
+    case PROP_DATA: g_value_set_boxed (value, self->data); break;
+    case PROP_DTYPE: g_value_set_enum (value, self->dtype); break;
+    case PROP_SHAPE: g_value_set_variant (value, self->shape); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+test_iterator_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  TestIterator *self = TEST_ITERATOR (object);
+
+  switch (id)
+    {
+    case PROP_DATA: self->data = g_value_dup_boxed (value); break;
+    case PROP_DTYPE: self->dtype = g_value_get_enum (value); break;
+    case PROP_SHAPE: self->shape = g_value_dup_variant (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+fill_made_up (guint8 *dst, gsize n_bytes)
+{
+  for (gsize i = 0; i < n_bytes; i++)
+    dst[i] = (guint8) (i * 7 + 3);
+}
+
+/* copy a selection out of a C-order array, row by row */
+static void
+copy_selection (const guint8        *src,
+                const guint64       *shape,
+                guint                n_dims,
+                const GdciSelection *selection,
+                gsize                itemsize,
+                guint8              *dst)
+{
+  guint64 stride[GDCI_MAX_DIMS];
+  guint64 index[GDCI_MAX_DIMS];
+  guint last = n_dims - 1;
+  gsize row = (gdci_selection_get_stop (selection, last) -
+               gdci_selection_get_start (selection, last)) * itemsize;
+
+  stride[last] = itemsize;
+  for (guint i = last; i-- > 0;)
+    stride[i] = stride[i + 1] * shape[i + 1];
+  for (guint i = 0; i < n_dims; i++)
+    index[i] = gdci_selection_get_start (selection, i);
+
+  for (;;)
+    {
+      guint64 offset = 0;
+      guint axis;
+
+      for (guint i = 0; i < n_dims; i++)
+        offset += index[i] * stride[i];
+      memcpy (dst, src + offset, row);
+      dst += row;
+
+      for (axis = last; axis-- > 0;)
+        {
+          if (++index[axis] < gdci_selection_get_stop (selection, axis))
+            break;
+          index[axis] = gdci_selection_get_start (selection, axis);
+        }
+      if (axis == G_MAXUINT)
+        return;
+    }
+}
+
+static GBytes *
+test_iterator_get_data (GdciChunkIterator  *iter,
+                        GdciSelection      *selection,
+                        GError            **error)
+{
+  TestIterator *self = TEST_ITERATOR (iter);
+  gsize itemsize = gdci_dtype_get_itemsize (self->dtype);
+  gsize n_bytes = gdci_selection_get_n_elements (selection) * itemsize;
+  guint8 *buf;
+
+  self->n_reads++;
+  switch (self->behaviour)
+    {
+    case TEST_BEHAVIOUR_RETURN_NULL:
+      return NULL;
+    case TEST_BEHAVIOUR_RETURN_ERROR:
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           "the source says no");
+      return NULL;
+    case TEST_BEHAVIOUR_FAIL_ONCE:
+      if (self->n_reads == 2 && !self->failed_once)
+        {
+          self->failed_once = TRUE;
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "transient failure");
+          return NULL;
+        }
+      break;
+    case TEST_BEHAVIOUR_SHORT:
+      n_bytes -= 1;
+      break;
+    case TEST_BEHAVIOUR_LONG:
+      n_bytes += 1;
+      break;
+    case TEST_BEHAVIOUR_GOOD:
+      break;
+    }
+
+  buf = g_malloc (MAX (n_bytes, 1));
+  if (self->data != NULL && self->behaviour != TEST_BEHAVIOUR_SHORT &&
+      self->behaviour != TEST_BEHAVIOUR_LONG)
+    {
+      gsize n_dims;
+      const guint64 *shape = g_variant_get_fixed_array (self->shape, &n_dims,
+                                                        sizeof (guint64));
+      copy_selection (g_bytes_get_data (self->data, NULL), shape, n_dims,
+                      selection, itemsize, buf);
+    }
+  else
+    fill_made_up (buf, n_bytes);
+  return g_bytes_new_take (buf, n_bytes);
+}
+
+static GArray *
+test_iterator_get_maxshape (GdciChunkIterator *iter)
+{
+  TestIterator *self = TEST_ITERATOR (iter);
+  gsize n_dims;
+  const guint64 *shape = g_variant_get_fixed_array (self->shape, &n_dims,
+                                                    sizeof (guint64));
+  GArray *a = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_dims);
+
+  g_array_append_vals (a, shape, n_dims);
+  return a;
+}
+
+static GdciDtype
+test_iterator_get_dtype (GdciChunkIterator *iter)
+{
+  return TEST_ITERATOR (iter)->dtype;
+}
+
+static GVariant *
+test_iterator_serialize (GdciChunkIterator  *iter,
+                         GError            **error)
+{
+  TestIterator *self = TEST_ITERATOR (iter);
+  g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+
+  g_variant_builder_add (&b, "{sv}", "dtype",
+                         g_variant_new_string (gdci_dtype_to_string (self->dtype)));
+  g_variant_builder_add (&b, "{sv}", "shape", self->shape);
+  if (self->data != NULL)
+    g_variant_builder_add (&b, "{sv}", "data",
+                           g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
+                                                     self->data, TRUE));
+  return g_variant_builder_end (&b);
+}
+
+static void
+test_iterator_class_init (TestIteratorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GdciChunkIteratorClass *iter_class = GDCI_CHUNK_ITERATOR_CLASS (klass);
+
+  object_class->finalize = test_iterator_finalize;
+  object_class->get_property = test_iterator_get_property;
+  object_class->set_property = test_iterator_set_property;
+
+  iter_class->get_data = test_iterator_get_data;
+  iter_class->get_maxshape = test_iterator_get_maxshape;
+  iter_class->get_dtype = test_iterator_get_dtype;
+  iter_class->serialize = test_iterator_serialize;
+
+  properties[PROP_DATA] =
+    g_param_spec_boxed ("data", NULL, NULL, G_TYPE_BYTES,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY);
+  properties[PROP_DTYPE] =
+    g_param_spec_enum ("dtype", NULL, NULL, GDCI_TYPE_DTYPE, GDCI_DTYPE_INT16,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY);
+  properties[PROP_SHAPE] =
+    g_param_spec_variant ("shape", NULL, NULL, G_VARIANT_TYPE ("at"), NULL,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+test_iterator_init (TestIterator *self)
+{
+}
+
+TestIterator *
+test_iterator_new (GBytes         *data,
+                   GdciDtype       dtype,
+                   const guint64  *shape,
+                   guint           n_dims,
+                   GError        **error,
+                   const char     *first_property_name,
+                   ...)
+{
+  g_autoptr(GObject) object = NULL;
+  va_list args;
+
+  va_start (args, first_property_name);
+  object = g_object_new_valist (TEST_TYPE_ITERATOR, first_property_name, args);
+  va_end (args);
+  /* the source's own properties, set after the settings: they are not
+   * construct-only in effect for the test, which is fine */
+  TEST_ITERATOR (object)->data = data != NULL ? g_bytes_ref (data) : NULL;
+  TEST_ITERATOR (object)->dtype = dtype;
+  g_clear_pointer (&TEST_ITERATOR (object)->shape, g_variant_unref);
+  TEST_ITERATOR (object)->shape = g_variant_ref_sink (test_shape_variant (shape, n_dims));
+
+  if (!g_initable_init (G_INITABLE (object), NULL, error))
+    return NULL;
+  return TEST_ITERATOR (g_steal_pointer (&object));
+}
+
+void
+test_iterator_set_behaviour (TestIterator *self,
+                             TestBehaviour behaviour)
+{
+  self->behaviour = behaviour;
+}
+
+guint
+test_iterator_get_n_reads (TestIterator *self)
+{
+  return self->n_reads;
+}
+
+/* ---- a source missing get_data ---- */
+
+struct _TestIncompleteIterator
+{
+  GdciChunkIterator parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestIncompleteIterator, test_incomplete_iterator, GDCI_TYPE_CHUNK_ITERATOR)
+
+static GArray *
+incomplete_get_maxshape (GdciChunkIterator *iter)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint64 v[] = { 10, 10 };
+
+  g_array_append_vals (a, v, 2);
+  return a;
+}
+
+static GdciDtype
+incomplete_get_dtype (GdciChunkIterator *iter)
+{
+  return GDCI_DTYPE_INT16;
+}
+
+static void
+test_incomplete_iterator_class_init (TestIncompleteIteratorClass *klass)
+{
+  GdciChunkIteratorClass *iter_class = GDCI_CHUNK_ITERATOR_CLASS (klass);
+
+  iter_class->get_maxshape = incomplete_get_maxshape;
+  iter_class->get_dtype = incomplete_get_dtype;
+}
+
+static void
+test_incomplete_iterator_init (TestIncompleteIterator *self)
+{
+}
+
+GBytes *
+test_make_ramp_int16 (const guint64 *shape,
+                      guint          n_dims)
+{
+  gsize n = 1;
+  gint16 *v;
+
+  for (guint i = 0; i < n_dims; i++)
+    n *= shape[i];
+  v = g_new (gint16, n);
+  for (gsize i = 0; i < n; i++)
+    v[i] = (gint16) i;
+  return g_bytes_new_take (v, n * sizeof (gint16));
+}
+
+GVariant *
+test_shape_variant (const guint64 *shape,
+                    guint          n_dims)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, shape, n_dims,
+                                    sizeof (guint64));
+}

@@ -1,0 +1,49 @@
+/* test-util.h: data sources for the tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gdci/gdci.h>
+
+G_BEGIN_DECLS
+
+/* How a TestIterator's get_data() misbehaves, to test the checks on it. */
+typedef enum {
+  TEST_BEHAVIOUR_GOOD,
+  TEST_BEHAVIOUR_RETURN_NULL,       /* NULL without an error */
+  TEST_BEHAVIOUR_RETURN_ERROR,      /* NULL with an error */
+  TEST_BEHAVIOUR_SHORT,             /* one byte short */
+  TEST_BEHAVIOUR_LONG,              /* one byte too many */
+  TEST_BEHAVIOUR_FAIL_ONCE,         /* error on the second buffer, once */
+} TestBehaviour;
+
+#define TEST_TYPE_ITERATOR (test_iterator_get_type ())
+G_DECLARE_FINAL_TYPE (TestIterator, test_iterator, TEST, ITERATOR, GdciChunkIterator)
+
+/* An in-memory C-order array source. @data may be NULL: get_data() then
+ * makes up values from the element index (for shapes too large to hold). */
+TestIterator *test_iterator_new       (GBytes         *data,
+                                       GdciDtype       dtype,
+                                       const guint64  *shape,
+                                       guint           n_dims,
+                                       GError        **error,
+                                       const char     *first_property_name,
+                                       ...);
+
+void          test_iterator_set_behaviour (TestIterator *self,
+                                           TestBehaviour behaviour);
+guint         test_iterator_get_n_reads   (TestIterator *self);
+
+/* A source that implements only get_dtype and get_maxshape */
+#define TEST_TYPE_INCOMPLETE_ITERATOR (test_incomplete_iterator_get_type ())
+G_DECLARE_FINAL_TYPE (TestIncompleteIterator, test_incomplete_iterator, TEST, INCOMPLETE_ITERATOR, GdciChunkIterator)
+
+/* An int16 array 0, 1, 2, ... of prod(shape) elements, in C order */
+GBytes       *test_make_ramp_int16        (const guint64 *shape,
+                                           guint          n_dims);
+GVariant     *test_shape_variant          (const guint64 *shape,
+                                           guint          n_dims);
+
+G_END_DECLS
