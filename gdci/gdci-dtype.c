@@ -199,7 +199,7 @@ is_known_unsupported (const char *body)
  * gdci does not handle (complex, boolean, half-precision, strings). Anything
  * else fails with %GDCI_ERROR_INVALID_ARGUMENT.
  *
- * Returns: true on success, false with @error set otherwise
+ * Returns: (skip): true on success, false with @error set otherwise
  */
 gboolean
 gdci_dtype_from_string (const char  *str,

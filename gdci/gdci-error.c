@@ -12,6 +12,6 @@
  *
  * The quark of the gdci error domain.
  *
- * Returns: the [const@Gdci.ERROR] quark
+ * Returns: the `GDCI_ERROR` quark
  */
 G_DEFINE_QUARK (gdci-error-quark, gdci_error)

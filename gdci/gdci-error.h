@@ -44,7 +44,7 @@ G_BEGIN_DECLS
  * @GDCI_ERROR_HDF5: the HDF5 library reported an error; the message carries
  *   its text
  *
- * Error codes of the [const@Gdci.ERROR] domain.
+ * Error codes of the `GDCI_ERROR` domain.
  */
 typedef enum {
   GDCI_ERROR_FAILED,

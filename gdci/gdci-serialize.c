@@ -102,6 +102,11 @@ variant_to_int64 (GVariant *variant,
     case G_VARIANT_CLASS_INT32: *out = g_variant_get_int32 (variant); return TRUE;
     case G_VARIANT_CLASS_UINT32: *out = g_variant_get_uint32 (variant); return TRUE;
     case G_VARIANT_CLASS_INT64: *out = g_variant_get_int64 (variant); return TRUE;
+    case G_VARIANT_CLASS_UINT64:
+      if (g_variant_get_uint64 (variant) > G_MAXINT64)
+        return FALSE;
+      *out = (gint64) g_variant_get_uint64 (variant);
+      return TRUE;
     default: return FALSE;
     }
 }
