@@ -42,6 +42,10 @@ gboolean    _gdci_shape_arg_from_variant    (GVariant      *variant,
                                              GdciShapeArg  *arg,
                                              GError       **error);
 
+/* A floating `at` variant of @shape */
+GVariant   *_gdci_shape_variant_new         (const guint64 *shape,
+                                             guint          n_dims);
+
 gboolean    _gdci_check_maxshape            (const guint64 *maxshape,
                                              guint          n_dims,
                                              GError       **error);
@@ -80,6 +84,25 @@ gboolean    _gdci_value_from_variant        (GParamSpec         *pspec,
                                              GValue             *value,
                                              GError            **error);
 
+/* Copies the box of @extent from @src to @dst, each with its own byte
+ * strides per axis. */
+void        _gdci_copy_box                  (guint          n_dims,
+                                             const guint64 *extent,
+                                             gsize          itemsize,
+                                             const guint8  *src,
+                                             const gint64  *src_strides,
+                                             guint8        *dst,
+                                             const gint64  *dst_strides);
+/* Byte strides of a C-order (last axis fastest) or Fortran-order array */
+void        _gdci_c_strides                 (const guint64 *shape,
+                                             guint          n_dims,
+                                             gsize          itemsize,
+                                             gint64        *strides);
+void        _gdci_f_strides                 (const guint64 *shape,
+                                             guint          n_dims,
+                                             gsize          itemsize,
+                                             gint64        *strides);
+
 /* Registers every type of the library, so that g_type_from_name() finds
  * them when deserializing */
 void        _gdci_ensure_types              (void);
@@ -97,5 +120,16 @@ void             _gdci_progress_bar_finish  (GdciProgressBar *bar);
 void             _gdci_progress_bar_free    (GdciProgressBar *bar);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciProgressBar, _gdci_progress_bar_free)
+
+/* Test hooks */
+typedef struct _GdciMemmapIterator GdciMemmapIterator;
+typedef struct _GdciFileIterator GdciFileIterator;
+
+GBytes     *_gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
+                                                  GdciSelection       *selection,
+                                                  GError             **error);
+void        _gdci_file_iterator_set_strip_bytes  (GdciFileIterator    *self,
+                                                  gsize                strip_bytes);
+guint64     _gdci_file_iterator_get_n_reads      (GdciFileIterator    *self);
 
 G_END_DECLS

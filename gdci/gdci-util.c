@@ -250,6 +250,14 @@ bad_type:
   return FALSE;
 }
 
+GVariant *
+_gdci_shape_variant_new (const guint64 *shape,
+                         guint          n_dims)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, shape, n_dims,
+                                    sizeof (guint64));
+}
+
 gboolean
 _gdci_check_maxshape (const guint64 *maxshape,
                       guint          n_dims,
