@@ -167,6 +167,19 @@ static guint signals[N_SIGNALS];
  *   with @error set
  */
 
+/**
+ * GdciChunkIteratorClass::prepare:
+ * @self: the iterator
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Opens and checks the data source, before the element type and the shape
+ * are asked for: a file that is missing or too short fails here, with a
+ * clear error, and initialization fails with it.
+ *
+ * Returns: true if the source is ready, false with @error set otherwise
+ */
+
 static gboolean
 check_initialized (GdciChunkIterator  *self,
                    GError            **error)
@@ -421,6 +434,7 @@ gdci_chunk_iterator_init (GdciChunkIterator *self)
 
 static gboolean
 compute_shapes (GdciChunkIterator  *self,
+                GCancellable       *cancellable,
                 GError            **error)
 {
   GdciChunkIteratorClass *klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
@@ -451,6 +465,14 @@ compute_shapes (GdciChunkIterator  *self,
     }
   if (!_gdci_plan_check_settings (&settings, error))
     return FALSE;
+
+  if (klass->prepare != NULL && !klass->prepare (self, cancellable, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
+                     "prepare() of %s failed without saying why", type_name);
+      return FALSE;
+    }
 
   /* as hdmf: the data type first, then the shape */
   if (klass->get_dtype == NULL || klass->get_maxshape == NULL ||
@@ -529,7 +551,7 @@ gdci_chunk_iterator_initable_init (GInitable     *initable,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  if (!compute_shapes (self, &local_error))
+  if (!compute_shapes (self, cancellable, &local_error))
     {
       priv->init_error = g_error_copy (local_error);
       g_propagate_error (error, local_error);

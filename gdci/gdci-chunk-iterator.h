@@ -39,6 +39,9 @@ G_DECLARE_DERIVABLE_TYPE (GdciChunkIterator, gdci_chunk_iterator,
  *   [func@Gdci.ChunkIterator.deserialize] can build an equal iterator. Not
  *   implementing it makes [method@Gdci.ChunkIterator.serialize] fail with
  *   %GDCI_ERROR_NOT_SUPPORTED.
+ * @prepare: opens and checks the data source; called once by
+ *   [method@Gio.Initable.init] before @get_dtype and @get_maxshape, so that a
+ *   source that cannot be read fails initialization with an error. Optional.
  * @progress: class handler of the [signal@Gdci.ChunkIterator::progress]
  *   signal
  *
@@ -56,6 +59,9 @@ struct _GdciChunkIteratorClass
   GArray   *(*get_maxshape) (GdciChunkIterator  *self);
   GdciDtype (*get_dtype)    (GdciChunkIterator  *self);
   GVariant *(*serialize)    (GdciChunkIterator  *self,
+                             GError            **error);
+  gboolean  (*prepare)      (GdciChunkIterator  *self,
+                             GCancellable       *cancellable,
                              GError            **error);
 
   void      (*progress)     (GdciChunkIterator  *self,
