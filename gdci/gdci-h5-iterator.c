@@ -1,0 +1,464 @@
+/* gdci-h5-iterator.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gdci-error.h"
+#include "gdci-h5-iterator.h"
+#include "gdci-hdf5-private.h"
+#include "gdci-private.h"
+
+/**
+ * GdciH5Iterator:
+ *
+ * A dataset in an existing HDF5 file (an NWB file, for example), read in
+ * hyperslabs: the source for re-chunking or compressing data that is
+ * already in HDF5.
+ *
+ * Integer and floating-point datasets of the types of [enum@Gdci.Dtype],
+ * in either byte order, are read; compound, string, variable-length,
+ * reference and other types are refused with a message naming what was
+ * found, as are groups, missing paths and files that are not HDF5.
+ *
+ * HDF5's own error stack is never printed: its innermost message is part
+ * of the [struct@GLib.Error] instead.
+ */
+struct _GdciH5Iterator
+{
+  GdciChunkIterator parent_instance;
+
+  char *path;
+  char *dataset_path;
+
+  hid_t file;
+  hid_t dataset;
+  hid_t file_space;
+  GdciDtype dtype;
+  guint n_dims;
+  guint64 shape[GDCI_MAX_DIMS];
+};
+
+G_DEFINE_FINAL_TYPE (GdciH5Iterator, gdci_h5_iterator, GDCI_TYPE_CHUNK_ITERATOR)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_DATASET,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gdci_h5_iterator_finalize (GObject *object)
+{
+  GdciH5Iterator *self = GDCI_H5_ITERATOR (object);
+  GdciH5Quiet quiet;
+
+  _gdci_h5_quiet_begin (&quiet);
+  _gdci_h5_close (self->file_space);
+  _gdci_h5_close (self->dataset);
+  _gdci_h5_close (self->file);
+  _gdci_h5_quiet_end (&quiet);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->dataset_path, g_free);
+
+  G_OBJECT_CLASS (gdci_h5_iterator_parent_class)->finalize (object);
+}
+
+static void
+gdci_h5_iterator_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GdciH5Iterator *self = GDCI_H5_ITERATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_DATASET:
+      g_value_set_string (value, self->dataset_path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gdci_h5_iterator_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GdciH5Iterator *self = GDCI_H5_ITERATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_free (self->path);
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_DATASET:
+      g_free (self->dataset_path);
+      self->dataset_path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Each component of @path exists, and the last is a dataset. */
+static gboolean
+check_object (GdciH5Iterator  *self,
+              GError         **error)
+{
+  g_auto(GStrv) parts = g_strsplit (self->dataset_path, "/", -1);
+  g_autoptr(GString) walked = g_string_new ("");
+  H5O_info_t info;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      htri_t exists;
+
+      if (*parts[i] == '\0')
+        continue;
+      g_string_append_printf (walked, "/%s", parts[i]);
+      exists = H5Lexists (self->file, walked->str, H5P_DEFAULT);
+      if (exists < 0)
+        {
+          _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not look up '%s' in '%s'",
+                              walked->str, self->path);
+          return FALSE;
+        }
+      if (!exists)
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND,
+                       "There is no '%s' in '%s'", walked->str, self->path);
+          return FALSE;
+        }
+    }
+  if (walked->len == 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' in '%s' is the root group, not a dataset",
+                   self->dataset_path, self->path);
+      return FALSE;
+    }
+
+  if (H5Oget_info_by_name2 (self->file, walked->str, &info, H5O_INFO_BASIC,
+                            H5P_DEFAULT) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not inspect '%s' in '%s'",
+                          walked->str, self->path);
+      return FALSE;
+    }
+  if (info.type != H5O_TYPE_DATASET)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' in '%s' is %s, not a dataset", walked->str, self->path,
+                   info.type == H5O_TYPE_GROUP ? "a group" :
+                   info.type == H5O_TYPE_NAMED_DATATYPE ? "a named datatype" :
+                   "an object of unknown type");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_dataset (GdciH5Iterator  *self,
+              GError         **error)
+{
+  struct stat st;
+  htri_t is_hdf5;
+  hid_t type;
+  const char *description = NULL;
+  hsize_t dims[H5S_MAX_RANK];
+  int rank;
+
+  if (self->path == NULL || *self->path == '\0')
+    {
+      g_set_error_literal (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                           "No file given: set the path property");
+      return FALSE;
+    }
+  if (self->dataset_path == NULL || *self->dataset_path == '\0')
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "No dataset given for '%s': set the dataset property",
+                   self->path);
+      return FALSE;
+    }
+  if (stat (self->path, &st) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR,
+                   saved_errno == ENOENT ? GDCI_ERROR_NOT_FOUND : GDCI_ERROR_IO,
+                   "Could not open '%s': %s", self->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' is a directory, not an HDF5 file", self->path);
+      return FALSE;
+    }
+
+  is_hdf5 = H5Fis_hdf5 (self->path);
+  if (is_hdf5 == 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
+                   "'%s' is not an HDF5 file", self->path);
+      return FALSE;
+    }
+  self->file = H5Fopen (self->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (self->file < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not open '%s'", self->path);
+      return FALSE;
+    }
+  if (!check_object (self, error))
+    return FALSE;
+
+  self->dataset = H5Dopen2 (self->file, self->dataset_path, H5P_DEFAULT);
+  if (self->dataset < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not open dataset '%s' in '%s'",
+                          self->dataset_path, self->path);
+      return FALSE;
+    }
+
+  type = H5Dget_type (self->dataset);
+  if (type < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the type of '%s' in '%s'",
+                          self->dataset_path, self->path);
+      return FALSE;
+    }
+  if (!_gdci_h5_dtype_from_type (type, &self->dtype, &description))
+    {
+      H5Tclose (type);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                   "Dataset '%s' in '%s' has %s: gdci reads integer and "
+                   "floating-point datasets only", self->dataset_path,
+                   self->path, description);
+      return FALSE;
+    }
+  H5Tclose (type);
+
+  self->file_space = H5Dget_space (self->dataset);
+  if (self->file_space < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the shape of '%s' in '%s'",
+                          self->dataset_path, self->path);
+      return FALSE;
+    }
+  switch (H5Sget_simple_extent_type (self->file_space))
+    {
+    case H5S_SCALAR:
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "Dataset '%s' in '%s' is a scalar: gdci needs at least one "
+                   "axis", self->dataset_path, self->path);
+      return FALSE;
+    case H5S_NULL:
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "Dataset '%s' in '%s' has no data (a null dataspace)",
+                   self->dataset_path, self->path);
+      return FALSE;
+    case H5S_SIMPLE:
+      break;
+    case H5S_NO_CLASS:
+    default:
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the shape of '%s' in '%s'",
+                          self->dataset_path, self->path);
+      return FALSE;
+    }
+
+  rank = H5Sget_simple_extent_dims (self->file_space, dims, NULL);
+  if (rank < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the shape of '%s' in '%s'",
+                          self->dataset_path, self->path);
+      return FALSE;
+    }
+  self->n_dims = (guint) rank;
+  for (int i = 0; i < rank; i++)
+    self->shape[i] = dims[i];
+  return TRUE;
+}
+
+static gboolean
+gdci_h5_iterator_prepare (GdciChunkIterator  *iter,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
+  GdciH5Iterator *self = GDCI_H5_ITERATOR (iter);
+  GdciH5Quiet quiet;
+  gboolean ok;
+
+  _gdci_h5_quiet_begin (&quiet);
+  ok = open_dataset (self, error);
+  _gdci_h5_quiet_end (&quiet);
+  return ok;
+}
+
+static GBytes *
+gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
+                           GdciSelection      *selection,
+                           GError            **error)
+{
+  GdciH5Iterator *self = GDCI_H5_ITERATOR (iter);
+  gsize n_bytes = gdci_selection_get_n_elements (selection) *
+                  gdci_dtype_get_itemsize (self->dtype);
+  hsize_t start[GDCI_MAX_DIMS];
+  hsize_t count[GDCI_MAX_DIMS];
+  g_autofree guint8 *buffer = NULL;
+  GdciH5Quiet quiet;
+  hid_t mem_space;
+  herr_t status;
+
+  buffer = g_try_malloc (MAX (n_bytes, 1));
+  if (buffer == NULL)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
+                   "Out of memory for a buffer of %" G_GSIZE_FORMAT " bytes",
+                   n_bytes);
+      return NULL;
+    }
+
+  for (guint i = 0; i < self->n_dims; i++)
+    {
+      start[i] = gdci_selection_get_start (selection, i);
+      count[i] = gdci_selection_get_stop (selection, i) - start[i];
+    }
+
+  _gdci_h5_quiet_begin (&quiet);
+  mem_space = H5Screate_simple ((int) self->n_dims, count, NULL);
+  status = mem_space < 0 ? -1 :
+    H5Sselect_hyperslab (self->file_space, H5S_SELECT_SET, start, NULL, count, NULL);
+  if (status >= 0)
+    status = H5Dread (self->dataset, _gdci_h5_native_type (self->dtype), mem_space,
+                      self->file_space, H5P_DEFAULT, buffer);
+  if (status < 0)
+    _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read '%s' from '%s'",
+                        self->dataset_path, self->path);
+  _gdci_h5_close (mem_space);
+  _gdci_h5_quiet_end (&quiet);
+
+  if (status < 0)
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&buffer), n_bytes);
+}
+
+static GArray *
+gdci_h5_iterator_get_maxshape (GdciChunkIterator *iter)
+{
+  GdciH5Iterator *self = GDCI_H5_ITERATOR (iter);
+  GArray *shape = g_array_sized_new (FALSE, FALSE, sizeof (guint64), self->n_dims);
+
+  g_array_append_vals (shape, self->shape, self->n_dims);
+  return shape;
+}
+
+static GdciDtype
+gdci_h5_iterator_get_dtype (GdciChunkIterator *iter)
+{
+  return GDCI_H5_ITERATOR (iter)->dtype;
+}
+
+static GVariant *
+gdci_h5_iterator_serialize (GdciChunkIterator  *iter,
+                            GError            **error)
+{
+  static const char *const names[] = { "path", "dataset", NULL };
+
+  return _gdci_properties_to_variant (G_OBJECT (iter), names, error);
+}
+
+static void
+gdci_h5_iterator_class_init (GdciH5IteratorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GdciChunkIteratorClass *iter_class = GDCI_CHUNK_ITERATOR_CLASS (klass);
+
+  object_class->finalize = gdci_h5_iterator_finalize;
+  object_class->get_property = gdci_h5_iterator_get_property;
+  object_class->set_property = gdci_h5_iterator_set_property;
+
+  iter_class->prepare = gdci_h5_iterator_prepare;
+  iter_class->get_data = gdci_h5_iterator_get_data;
+  iter_class->get_maxshape = gdci_h5_iterator_get_maxshape;
+  iter_class->get_dtype = gdci_h5_iterator_get_dtype;
+  iter_class->serialize = gdci_h5_iterator_serialize;
+
+  /**
+   * GdciH5Iterator:path:
+   *
+   * The HDF5 file to read.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GdciH5Iterator:dataset:
+   *
+   * The path of the dataset inside the file, such as
+   * `/acquisition/ElectricalSeries/data`.
+   */
+  properties[PROP_DATASET] =
+    g_param_spec_string ("dataset", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gdci_h5_iterator_init (GdciH5Iterator *self)
+{
+  self->file = H5I_INVALID_HID;
+  self->dataset = H5I_INVALID_HID;
+  self->file_space = H5I_INVALID_HID;
+}
+
+/**
+ * gdci_h5_iterator_new:
+ * @path: the HDF5 file
+ * @dataset: the path of the dataset inside it
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Creates and initializes an iterator over a dataset of an HDF5 file, with
+ * the default buffer and chunk settings. For other settings, use
+ * [func@Gio.Initable.new] with the properties.
+ *
+ * Fails when the file is missing or not HDF5, when @dataset does not exist
+ * or is not a dataset, when its type is not one gdci reads, and for the
+ * reasons [class@Gdci.ChunkIterator] gives.
+ *
+ * Returns: (transfer full) (nullable): a new initialized iterator, or
+ *   %NULL on error
+ */
+GdciChunkIterator *
+gdci_h5_iterator_new (const char  *path,
+                      const char  *dataset,
+                      GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (dataset != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (GDCI_TYPE_H5_ITERATOR, NULL, error,
+                         "path", path, "dataset", dataset, NULL);
+}

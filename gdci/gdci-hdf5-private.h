@@ -1,0 +1,44 @@
+/* gdci-hdf5-private.h: HDF5 helpers shared by the HDF5 source and writer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <hdf5.h>
+
+#include "gdci-dtype.h"
+
+G_BEGIN_DECLS
+
+/* HDF5 prints its error stack on stderr unless told not to. Between
+ * begin and end, the calling thread's automatic printing is off; the
+ * previous setting comes back at the end. */
+typedef struct
+{
+  H5E_auto2_t func;
+  void *data;
+} GdciH5Quiet;
+
+void      _gdci_h5_quiet_begin        (GdciH5Quiet  *quiet);
+void      _gdci_h5_quiet_end          (GdciH5Quiet  *quiet);
+
+/* Sets @error to the message followed by HDF5's innermost message on the
+ * calling thread's error stack, and clears the stack. */
+void      _gdci_h5_set_error          (GError      **error,
+                                       int           code,
+                                       const char   *format,
+                                       ...) G_GNUC_PRINTF (3, 4);
+
+hid_t     _gdci_h5_native_type        (GdciDtype     dtype);
+hid_t     _gdci_h5_file_type          (GdciDtype     dtype);
+/* The GdciDtype of an HDF5 type, or FALSE with a description of the type
+ * ("a compound type") that gdci does not read */
+gboolean  _gdci_h5_dtype_from_type    (hid_t         type,
+                                       GdciDtype    *dtype,
+                                       const char  **description);
+
+/* Closes an HDF5 identifier of any kind, if valid */
+void      _gdci_h5_close              (hid_t         id);
+
+G_END_DECLS

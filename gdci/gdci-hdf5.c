@@ -1,0 +1,171 @@
+/* gdci-hdf5.c: HDF5 helpers shared by the HDF5 source and writer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gdci-error.h"
+#include "gdci-hdf5-private.h"
+
+void
+_gdci_h5_quiet_begin (GdciH5Quiet *quiet)
+{
+  if (H5Eget_auto2 (H5E_DEFAULT, &quiet->func, &quiet->data) < 0)
+    {
+      quiet->func = NULL;
+      quiet->data = NULL;
+    }
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+}
+
+void
+_gdci_h5_quiet_end (GdciH5Quiet *quiet)
+{
+  H5Eset_auto2 (H5E_DEFAULT, quiet->func, quiet->data);
+}
+
+static herr_t
+take_innermost (unsigned                  n,
+                const H5E_error2_t       *err,
+                void                     *user_data)
+{
+  char **message = user_data;
+
+  /* walking upward, the first record is where the error began */
+  if (n == 0 && err->desc != NULL && *message == NULL)
+    *message = g_strdup (err->desc);
+  return 0;
+}
+
+void
+_gdci_h5_set_error (GError     **error,
+                    int          code,
+                    const char  *format,
+                    ...)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *hdf5 = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  H5Ewalk2 (H5E_DEFAULT, H5E_WALK_UPWARD, take_innermost, &hdf5);
+  H5Eclear2 (H5E_DEFAULT);
+
+  if (hdf5 != NULL && *hdf5 != '\0')
+    g_set_error (error, GDCI_ERROR, code, "%s (HDF5: %s)", what, hdf5);
+  else
+    g_set_error_literal (error, GDCI_ERROR, code, what);
+}
+
+hid_t
+_gdci_h5_native_type (GdciDtype dtype)
+{
+  switch (dtype)
+    {
+    case GDCI_DTYPE_INT8: return H5T_NATIVE_INT8;
+    case GDCI_DTYPE_UINT8: return H5T_NATIVE_UINT8;
+    case GDCI_DTYPE_INT16: return H5T_NATIVE_INT16;
+    case GDCI_DTYPE_UINT16: return H5T_NATIVE_UINT16;
+    case GDCI_DTYPE_INT32: return H5T_NATIVE_INT32;
+    case GDCI_DTYPE_UINT32: return H5T_NATIVE_UINT32;
+    case GDCI_DTYPE_INT64: return H5T_NATIVE_INT64;
+    case GDCI_DTYPE_UINT64: return H5T_NATIVE_UINT64;
+    case GDCI_DTYPE_FLOAT32: return H5T_NATIVE_FLOAT;
+    case GDCI_DTYPE_FLOAT64: return H5T_NATIVE_DOUBLE;
+    default: g_return_val_if_reached (H5I_INVALID_HID);
+    }
+}
+
+hid_t
+_gdci_h5_file_type (GdciDtype dtype)
+{
+  /* little-endian standard types, as h5py creates them */
+  switch (dtype)
+    {
+    case GDCI_DTYPE_INT8: return H5T_STD_I8LE;
+    case GDCI_DTYPE_UINT8: return H5T_STD_U8LE;
+    case GDCI_DTYPE_INT16: return H5T_STD_I16LE;
+    case GDCI_DTYPE_UINT16: return H5T_STD_U16LE;
+    case GDCI_DTYPE_INT32: return H5T_STD_I32LE;
+    case GDCI_DTYPE_UINT32: return H5T_STD_U32LE;
+    case GDCI_DTYPE_INT64: return H5T_STD_I64LE;
+    case GDCI_DTYPE_UINT64: return H5T_STD_U64LE;
+    case GDCI_DTYPE_FLOAT32: return H5T_IEEE_F32LE;
+    case GDCI_DTYPE_FLOAT64: return H5T_IEEE_F64LE;
+    default: g_return_val_if_reached (H5I_INVALID_HID);
+    }
+}
+
+gboolean
+_gdci_h5_dtype_from_type (hid_t        type,
+                          GdciDtype   *dtype,
+                          const char **description)
+{
+  size_t size = H5Tget_size (type);
+
+  switch (H5Tget_class (type))
+    {
+    case H5T_INTEGER:
+      {
+        gboolean is_signed = H5Tget_sign (type) == H5T_SGN_2;
+        switch (size)
+          {
+          case 1: *dtype = is_signed ? GDCI_DTYPE_INT8 : GDCI_DTYPE_UINT8; return TRUE;
+          case 2: *dtype = is_signed ? GDCI_DTYPE_INT16 : GDCI_DTYPE_UINT16; return TRUE;
+          case 4: *dtype = is_signed ? GDCI_DTYPE_INT32 : GDCI_DTYPE_UINT32; return TRUE;
+          case 8: *dtype = is_signed ? GDCI_DTYPE_INT64 : GDCI_DTYPE_UINT64; return TRUE;
+          default: *description = "an integer type of unusual size"; return FALSE;
+          }
+      }
+    case H5T_FLOAT:
+      if (size == 4 && H5Tget_precision (type) == 32)
+        {
+          *dtype = GDCI_DTYPE_FLOAT32;
+          return TRUE;
+        }
+      if (size == 8 && H5Tget_precision (type) == 64)
+        {
+          *dtype = GDCI_DTYPE_FLOAT64;
+          return TRUE;
+        }
+      *description = size == 2 ? "a half-precision floating-point type"
+                                : "a floating-point type of unusual size";
+      return FALSE;
+    case H5T_STRING: *description = "a string type"; return FALSE;
+    case H5T_COMPOUND: *description = "a compound type"; return FALSE;
+    case H5T_VLEN: *description = "a variable-length type"; return FALSE;
+    case H5T_REFERENCE: *description = "a reference type"; return FALSE;
+    case H5T_ENUM: *description = "an enumeration type"; return FALSE;
+    case H5T_ARRAY: *description = "an array type"; return FALSE;
+    case H5T_OPAQUE: *description = "an opaque type"; return FALSE;
+    case H5T_BITFIELD: *description = "a bitfield type"; return FALSE;
+    case H5T_TIME: *description = "a time type"; return FALSE;
+    case H5T_NO_CLASS:
+    case H5T_NCLASSES:
+    default:
+      *description = "a type HDF5 could not describe";
+      return FALSE;
+    }
+}
+
+void
+_gdci_h5_close (hid_t id)
+{
+  if (id < 0 || H5Iis_valid (id) <= 0)
+    return;
+  switch (H5Iget_type (id))
+    {
+    case H5I_FILE: H5Fclose (id); break;
+    case H5I_GROUP: H5Gclose (id); break;
+    case H5I_DATASET: H5Dclose (id); break;
+    case H5I_DATASPACE: H5Sclose (id); break;
+    case H5I_DATATYPE: H5Tclose (id); break;
+    case H5I_GENPROP_LST: H5Pclose (id); break;
+    case H5I_ATTR: H5Aclose (id); break;
+    default: H5Idec_ref (id); break;
+    }
+}
