@@ -25,7 +25,7 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer =="
   [ -f _build-sanitize/build.ninja ] ||
     meson setup _build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
   meson compile -C _build-sanitize
-  meson test -C _build-sanitize --print-errorlogs
+  meson test -C _build-sanitize --print-errorlogs --no-suite memory
 )
 
 echo "== valgrind memcheck =="

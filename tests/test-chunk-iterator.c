@@ -101,56 +101,6 @@ test_defaults (void)
   g_assert_true (isnan (chunk_mb));
 }
 
-/* Every buffer, put back where its selection says, rebuilds the source. */
-static void
-assert_reassembles (GdciChunkIterator *iter, GBytes *source, const guint64 *shape,
-                    guint n_dims)
-{
-  gsize n_bytes;
-  const gint16 *src = g_bytes_get_data (source, &n_bytes);
-  g_autofree gint16 *out = g_malloc0 (n_bytes);
-  g_autofree guint8 *seen = g_malloc0 (n_bytes / 2);
-  g_autoptr(GError) error = NULL;
-  GdciDataChunk *chunk;
-
-  while ((chunk = gdci_chunk_iterator_next (iter, &error)) != NULL)
-    {
-      GdciSelection *sel = gdci_data_chunk_get_selection (chunk);
-      const gint16 *data = g_bytes_get_data (gdci_data_chunk_get_data (chunk), NULL);
-      guint64 index[GDCI_MAX_DIMS];
-      guint64 k = 0;
-
-      for (guint i = 0; i < n_dims; i++)
-        index[i] = gdci_selection_get_start (sel, i);
-      for (;;)
-        {
-          guint64 flat = 0;
-          guint axis;
-
-          for (guint i = 0; i < n_dims; i++)
-            flat = flat * shape[i] + index[i];
-          g_assert_cmpuint (seen[flat], ==, 0);
-          seen[flat] = 1;
-          out[flat] = data[k++];
-
-          for (axis = n_dims; axis-- > 0;)
-            {
-              if (++index[axis] < gdci_selection_get_stop (sel, axis))
-                break;
-              index[axis] = gdci_selection_get_start (sel, axis);
-            }
-          if (axis == G_MAXUINT)
-            break;
-        }
-      g_assert_cmpuint (k, ==, gdci_selection_get_n_elements (sel));
-      g_object_unref (chunk);
-    }
-  g_assert_no_error (error);
-  g_assert_cmpmem (out, n_bytes, src, n_bytes);
-  for (gsize i = 0; i < n_bytes / 2; i++)
-    g_assert_cmpuint (seen[i], ==, 1);
-}
-
 static void
 test_edge_buffers_and_data (void)
 {
@@ -174,12 +124,12 @@ test_edge_buffers_and_data (void)
       g_autofree char *s = gdci_selection_to_string (sel);
       g_assert_cmpstr (s, ==, order[i]);
     }
-  assert_reassembles (iter, data, shape, 3);
+  test_assert_reassembles (iter, data, shape, 3);
 
   /* and again after a reset */
   gdci_chunk_iterator_reset (iter);
   g_assert_cmpuint (gdci_chunk_iterator_get_position (iter), ==, 0);
-  assert_reassembles (iter, data, shape, 3);
+  test_assert_reassembles (iter, data, shape, 3);
 }
 
 static void
@@ -211,7 +161,7 @@ test_order_many_dims (void)
           g_assert_cmpuint (gdci_selection_get_start (sel, 3), ==, d * 2);
           g_assert_cmpuint (gdci_selection_get_stop (sel, 3), ==, MIN (d * 2 + 2, 7));
         }
-  assert_reassembles (iter, data, shape, 4);
+  test_assert_reassembles (iter, data, shape, 4);
 }
 
 static void

@@ -333,3 +333,128 @@ test_shape_variant (const guint64 *shape,
   return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, shape, n_dims,
                                     sizeof (guint64));
 }
+
+void
+test_assert_reassembles (GdciChunkIterator *iter,
+                         GBytes            *expected,
+                         const guint64     *shape,
+                         guint              n_dims)
+{
+  gsize n_bytes;
+  const guint8 *src = g_bytes_get_data (expected, &n_bytes);
+  gsize itemsize = gdci_dtype_get_itemsize (gdci_chunk_iterator_get_dtype (iter));
+  gsize n_elements = n_bytes / itemsize;
+  g_autofree guint8 *out = g_malloc0 (MAX (n_bytes, 1));
+  g_autofree guint8 *seen = g_malloc0 (MAX (n_elements, 1));
+  g_autoptr(GError) error = NULL;
+  GdciDataChunk *chunk;
+  guint n_chunks = 0;
+
+  while ((chunk = gdci_chunk_iterator_next (iter, &error)) != NULL)
+    {
+      GdciSelection *sel = gdci_data_chunk_get_selection (chunk);
+      const guint8 *data = g_bytes_get_data (gdci_data_chunk_get_data (chunk), NULL);
+      guint64 index[GDCI_MAX_DIMS];
+      guint64 k = 0;
+
+      n_chunks++;
+      for (guint i = 0; i < n_dims; i++)
+        index[i] = gdci_selection_get_start (sel, i);
+      for (;;)
+        {
+          guint64 flat = 0;
+          guint axis;
+
+          for (guint i = 0; i < n_dims; i++)
+            flat = flat * shape[i] + index[i];
+          g_assert_cmpuint (seen[flat], ==, 0);
+          seen[flat] = 1;
+          memcpy (out + flat * itemsize, data + k * itemsize, itemsize);
+          k++;
+
+          for (axis = n_dims; axis-- > 0;)
+            {
+              if (++index[axis] < gdci_selection_get_stop (sel, axis))
+                break;
+              index[axis] = gdci_selection_get_start (sel, axis);
+            }
+          if (axis == G_MAXUINT)
+            break;
+        }
+      g_assert_cmpuint (k, ==, gdci_selection_get_n_elements (sel));
+      g_object_unref (chunk);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_chunks, ==, gdci_chunk_iterator_get_n_buffers (iter));
+  for (gsize i = 0; i < n_elements; i++)
+    g_assert_cmpuint (seen[i], ==, 1);
+  g_assert_cmpmem (out, n_bytes, src, n_bytes);
+}
+
+GBytes *
+test_make_pattern (gsize   n_bytes,
+                   guint32 seed)
+{
+  guint8 *v = g_malloc (MAX (n_bytes, 1));
+  guint32 x = seed * 2654435761u + 1;
+
+  for (gsize i = 0; i < n_bytes; i++)
+    {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      v[i] = (guint8) x;
+    }
+  return g_bytes_new_take (v, n_bytes);
+}
+
+GBytes *
+test_fortran_to_c (GBytes        *fortran,
+                   const guint64 *shape,
+                   guint          n_dims,
+                   gsize          itemsize)
+{
+  gsize n_bytes;
+  const guint8 *src = g_bytes_get_data (fortran, &n_bytes);
+  guint8 *dst = g_malloc (MAX (n_bytes, 1));
+  gsize n = n_bytes / itemsize;
+
+  for (gsize c = 0; c < n; c++)
+    {
+      /* C-order flat index c to its multi-index, then to the F-order index */
+      gsize rest = c, f = 0, stride = 1;
+      guint64 index[GDCI_MAX_DIMS];
+
+      for (guint i = n_dims; i-- > 0;)
+        {
+          index[i] = rest % shape[i];
+          rest /= shape[i];
+        }
+      for (guint i = 0; i < n_dims; i++)
+        {
+          f += index[i] * stride;
+          stride *= shape[i];
+        }
+      memcpy (dst + c * itemsize, src + f * itemsize, itemsize);
+    }
+  return g_bytes_new_take (dst, n_bytes);
+}
+
+char *
+test_write_file (const char *dir,
+                 const char *name,
+                 gsize       offset,
+                 GBytes     *data)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  gsize n_bytes;
+  const guint8 *bytes = g_bytes_get_data (data, &n_bytes);
+  g_autofree guint8 *contents = g_malloc0 (offset + n_bytes + 1);
+  g_autoptr(GError) error = NULL;
+
+  memset (contents, 0xAB, offset);   /* a header that is not data */
+  memcpy (contents + offset, bytes, n_bytes);
+  g_file_set_contents (path, (const char *) contents, (gssize) (offset + n_bytes), &error);
+  g_assert_no_error (error);
+  return path;
+}

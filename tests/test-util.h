@@ -46,4 +46,26 @@ GBytes       *test_make_ramp_int16        (const guint64 *shape,
 GVariant     *test_shape_variant          (const guint64 *shape,
                                            guint          n_dims);
 
+/* Iterates @iter to the end and checks that every buffer, put back where its
+ * selection says, rebuilds @expected (a C-order array of @shape), that no
+ * element comes twice and none is missing. */
+void          test_assert_reassembles     (GdciChunkIterator *iter,
+                                           GBytes            *expected,
+                                           const guint64     *shape,
+                                           guint              n_dims);
+
+/* Bytes that differ for every element and every dtype: a mix of the index */
+GBytes       *test_make_pattern           (gsize          n_bytes,
+                                           guint32        seed);
+/* The C-order array of @shape of a Fortran-order one, elements of @itemsize */
+GBytes       *test_fortran_to_c           (GBytes        *fortran,
+                                           const guint64 *shape,
+                                           guint          n_dims,
+                                           gsize          itemsize);
+/* Writes @data after @offset bytes of header to a new file in @dir */
+char         *test_write_file             (const char    *dir,
+                                           const char    *name,
+                                           gsize          offset,
+                                           GBytes        *data);
+
 G_END_DECLS

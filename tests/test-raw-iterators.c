@@ -1,0 +1,344 @@
+/* test-raw-iterators.c: GdciMemmapIterator and GdciFileIterator, which take
+ * the same properties and must give the same answers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gdci/gdci.h>
+
+#include "test-util.h"
+
+typedef struct
+{
+  GType type;
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->type = *(const GType *) data;
+  f->dir = g_dir_make_tmp ("gdci-test-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static GdciChunkIterator *
+make (Fixture *f, const char *path, GdciDtype dtype, GVariant *shape,
+      guint64 offset, GdciOrder order, GError **error,
+      const char *buffer_shape, const char *chunk_shape)
+{
+  return g_initable_new (f->type, NULL, error,
+                         "path", path, "dtype", dtype, "shape", shape,
+                         "offset", offset, "order", order,
+                         "buffer-shape", buffer_shape ? g_variant_new_parsed (buffer_shape) : NULL,
+                         "chunk-shape", chunk_shape ? g_variant_new_parsed (chunk_shape) : NULL,
+                         NULL);
+}
+
+static void
+test_round_trips (Fixture *f, gconstpointer data)
+{
+  guint64 shape[] = { 29, 6, 5 };
+  static const char *const buffers[][2] = {
+    { "[uint64 8, 6, 2]", "[uint64 4, 6, 1]" },    /* whole middle axis */
+    { "[uint64 8, 3, 5]", "[uint64 4, 3, 5]" },    /* part of it, whole last */
+    { "[uint64 29, 6, 5]", "[uint64 29, 6, 5]" },  /* everything at once */
+    { "[uint64 1, 1, 1]", "[uint64 1, 1, 1]" },    /* one element at a time */
+  };
+  GEnumClass *klass = g_type_class_ref (GDCI_TYPE_DTYPE);
+  guint n_iterators = 0;
+
+  for (guint d = 0; d < klass->n_values; d++)
+    for (GdciOrder order = GDCI_ORDER_C; order <= GDCI_ORDER_F; order++)
+      for (guint offset = 0; offset <= 37; offset += 37)
+        for (int infer = -1; infer < 3; infer++)
+          for (guint b = 0; b < G_N_ELEMENTS (buffers); b++)
+            {
+              GdciDtype dtype = klass->values[d].value;
+              gsize itemsize = gdci_dtype_get_itemsize (dtype);
+              gsize n_bytes = 29 * 6 * 5 * itemsize;
+              g_autoptr(GBytes) file_data = test_make_pattern (n_bytes, d * 7 + order + offset);
+              g_autoptr(GBytes) expected = order == GDCI_ORDER_C ? g_bytes_ref (file_data)
+                : test_fortran_to_c (file_data, shape, 3, itemsize);
+              g_autofree char *path = test_write_file (f->dir, "data.bin", offset, file_data);
+              guint64 given[3] = { 29, 6, 5 };
+              g_autoptr(GError) error = NULL;
+              g_autoptr(GdciChunkIterator) it = NULL;
+              const guint64 *found;
+              guint n;
+
+              if (b == 3 && (infer != -1 || offset != 0))
+                continue;   /* slow and adds nothing */
+              if (infer >= 0)
+                given[infer] = 0;
+              it = make (f, path, dtype, test_shape_variant (given, 3), offset, order,
+                         &error, buffers[b][0], buffers[b][1]);
+              g_assert_no_error (error);
+              found = gdci_chunk_iterator_get_maxshape (it, &n);
+              g_assert_cmpuint (n, ==, 3);
+              g_assert_cmpmem (found, 3 * sizeof (guint64), shape, sizeof shape);
+              test_assert_reassembles (it, expected, shape, 3);
+              n_iterators++;
+            }
+  g_type_class_unref (klass);
+  g_assert_cmpuint (n_iterators, >, 300);
+}
+
+static void
+test_one_dimension (Fixture *f, gconstpointer data)
+{
+  guint64 shape[] = { 1000 };
+  g_autoptr(GBytes) bytes = test_make_pattern (1000 * 8, 5);
+  g_autofree char *path = test_write_file (f->dir, "data.bin", 8, bytes);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdciChunkIterator) it =
+    make (f, path, GDCI_DTYPE_FLOAT64, g_variant_new_parsed ("[uint64 0]"), 8,
+          GDCI_ORDER_F, &error, "[uint64 300]", "[uint64 100]");
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (gdci_chunk_iterator_get_n_buffers (it), ==, 4);
+  test_assert_reassembles (it, bytes, shape, 1);
+}
+
+typedef struct
+{
+  const char *name;
+  gsize file_bytes;
+  const char *shape;
+  guint64 offset;
+  int code;
+  const char *message;   /* with %s for the file's path */
+} Refusal;
+
+static const Refusal refusals[] = {
+  { "short", 1000, "[uint64 600, 1]", 0, GDCI_ERROR_INVALID_DATA,
+    "'%s' is 1000 bytes, but offset 0 + shape (600, 1) of int16 needs 1200 bytes" },
+  { "short-with-offset", 1000, "[uint64 250, 2]", 10, GDCI_ERROR_INVALID_DATA,
+    "'%s' is 1000 bytes, but offset 10 + shape (250, 2) of int16 needs 1010 bytes" },
+  { "not-whole-rows", 1001, "[uint64 0, 10]", 0, GDCI_ERROR_INVALID_DATA,
+    "'%s' has 1001 bytes after the 0-byte offset, which is not a whole number of "
+    "20-byte steps of axis 0 of shape (0, 10) of int16" },
+  { "two-inferred", 1000, "[uint64 0, 0]", 0, GDCI_ERROR_INVALID_ARGUMENT,
+    "The shape (0, 0) has more than one axis to infer from the file size; only one may be" },
+  { "offset-past-end", 1000, "[uint64 0, 10]", 1001, GDCI_ERROR_INVALID_ARGUMENT,
+    "The offset 1001 is past the end of '%s' (1000 bytes)" },
+  { "nothing-after-offset", 1000, "[uint64 0, 10]", 1000, GDCI_ERROR_INVALID_DATA,
+    "'%s' has no data after the 1000-byte offset (1000 bytes in all)" },
+  { "negative-axis", 1000, "[int64 -1, 10]", 0, GDCI_ERROR_INVALID_ARGUMENT,
+    "The shape (-1, 10) has a negative axis; give 0 for the one axis to infer from the file size" },
+  { "no-axes", 1000, "@at []", 0, GDCI_ERROR_INVALID_ARGUMENT,
+    "The shape () has no dimensions: gdci needs at least one axis" },
+  { "overflow", 1000, "[uint64 0, 4611686018427387904, 4]", 0, GDCI_ERROR_OVERFLOW,
+    "The shape (0, 4611686018427387904, 4) of int16 has more than 2^64 bytes" },
+};
+
+static void
+test_refusals (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      const Refusal *r = &refusals[i];
+      g_autoptr(GBytes) bytes = test_make_pattern (r->file_bytes, 0);
+      g_autofree char *path = test_write_file (f->dir, "data.bin", 0, bytes);
+      g_autofree char *message = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdciChunkIterator) it = NULL;
+
+      g_test_message ("refusal %s", r->name);
+      it = make (f, path, GDCI_DTYPE_INT16, g_variant_new_parsed (r->shape), r->offset,
+                 GDCI_ORDER_C, &error, NULL, NULL);
+      g_assert_null (it);
+      g_assert_error (error, GDCI_ERROR, r->code);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      message = g_strdup_printf (r->message, path);
+#pragma GCC diagnostic pop
+      g_assert_cmpstr (error->message, ==, message);
+    }
+}
+
+static void
+test_missing_and_directory (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "nope.bin", NULL);
+  g_autofree char *expected = g_strdup_printf ("'%s' does not exist", missing);
+  g_autofree char *expected_dir = g_strdup_printf ("'%s' is a directory, not a raw data file", f->dir);
+  g_autoptr(GError) error = NULL;
+  GdciChunkIterator *it;
+
+  it = make (f, missing, GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0]"), 0,
+             GDCI_ORDER_C, &error, NULL, NULL);
+  g_assert_null (it);
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  it = make (f, f->dir, GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0]"), 0,
+             GDCI_ORDER_C, &error, NULL, NULL);
+  g_assert_null (it);
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, expected_dir);
+  g_clear_error (&error);
+
+  it = make (f, "", GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0]"), 0,
+             GDCI_ORDER_C, &error, NULL, NULL);
+  g_assert_null (it);
+  g_assert_cmpstr (error->message, ==, "No file given: set the path property");
+}
+
+static void
+test_permission_denied (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) bytes = test_make_pattern (100, 0);
+  g_autofree char *path = test_write_file (f->dir, "secret.bin", 0, bytes);
+
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+      GdciChunkIterator *it;
+
+      /* root reads anything: become nobody to see what a user sees */
+      if (geteuid () == 0 && (setgid (65534) != 0 || setuid (65534) != 0))
+        g_error ("could not drop privileges: %s", g_strerror (errno));
+      it = make (f, path, GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0]"), 0,
+                 GDCI_ORDER_C, &error, NULL, NULL);
+      g_assert_null (it);
+      g_assert_error (error, GDCI_ERROR, GDCI_ERROR_IO);
+      expected = g_strdup_printf ("Could not open '%s': Permission denied", path);
+      g_assert_cmpstr (error->message, ==, expected);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_truncated_while_iterating (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) bytes = test_make_pattern (1000 * 16 * 2, 9);
+  g_autofree char *path = test_write_file (f->dir, "data.bin", 0, bytes);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdciChunkIterator) it =
+    make (f, path, GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0, 16]"), 0,
+          GDCI_ORDER_C, &error, "[uint64 100, 16]", "[uint64 50, 16]");
+  g_autoptr(GdciDataChunk) first = NULL;
+  GdciDataChunk *chunk;
+  int fd;
+
+  g_assert_no_error (error);
+  first = gdci_chunk_iterator_next (it, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+
+  /* another program cuts the file to 250 rows */
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 250 * 16 * 2), ==, 0);
+  close (fd);
+
+  chunk = gdci_chunk_iterator_next (it, &error);    /* rows 100-200: still there */
+  g_assert_no_error (error);
+  g_object_unref (chunk);
+  chunk = gdci_chunk_iterator_next (it, &error);    /* rows 200-300: cut */
+  g_assert_null (chunk);
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "was truncated while being read"));
+  g_assert_nonnull (strstr (error->message, path));
+}
+
+static void
+test_serialize (Fixture *f, gconstpointer data)
+{
+  guint64 shape[] = { 300, 7 };
+  g_autoptr(GBytes) bytes = test_make_pattern (300 * 7 * 4, 2);
+  g_autoptr(GBytes) expected = test_fortran_to_c (bytes, shape, 2, 4);
+  g_autofree char *path = test_write_file (f->dir, "data.bin", 16, bytes);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdciChunkIterator) it =
+    make (f, path, GDCI_DTYPE_UINT32, g_variant_new_parsed ("[uint64 0, 7]"), 16,
+          GDCI_ORDER_F, &error, "[uint64 64, 7]", "[uint64 32, 7]");
+  g_autoptr(GVariant) v = NULL;
+  g_autoptr(GdciChunkIterator) copy = NULL;
+  g_autoptr(GVariant) shape_prop = NULL;
+  GdciOrder order;
+  guint64 offset;
+
+  g_assert_no_error (error);
+  v = gdci_chunk_iterator_serialize (it, &error);
+  g_assert_no_error (error);
+  copy = gdci_chunk_iterator_deserialize (v, &error);
+  g_assert_no_error (error);
+  g_assert_true (G_OBJECT_TYPE (copy) == f->type);
+  g_object_get (copy, "order", &order, "offset", &offset, "shape", &shape_prop, NULL);
+  g_assert_cmpint (order, ==, GDCI_ORDER_F);
+  g_assert_cmpuint (offset, ==, 16);
+  /* the inferred axis was resolved */
+  g_assert_cmpuint (g_variant_n_children (shape_prop), ==, 2);
+  test_assert_reassembles (copy, expected, shape, 2);
+}
+
+static void
+add (const char *name, const GType *type,
+     void (*fn) (Fixture *, gconstpointer))
+{
+  g_autofree char *path = g_strdup_printf ("/%s/%s", g_type_name (*type), name);
+
+  g_test_add (path, Fixture, type, fixture_setup, fn, fixture_teardown);
+}
+
+int
+main (int argc, char *argv[])
+{
+  static GType types[2];
+
+  g_test_init (&argc, &argv, NULL);
+
+  types[0] = GDCI_TYPE_MEMMAP_ITERATOR;
+  types[1] = GDCI_TYPE_FILE_ITERATOR;
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      add ("round-trips", &types[i], test_round_trips);
+      add ("one-dimension", &types[i], test_one_dimension);
+      add ("refusals", &types[i], test_refusals);
+      add ("missing-and-directory", &types[i], test_missing_and_directory);
+      add ("permission-denied", &types[i], test_permission_denied);
+      add ("truncated-while-iterating", &types[i], test_truncated_while_iterating);
+      add ("serialize", &types[i], test_serialize);
+    }
+
+  return g_test_run ();
+}
