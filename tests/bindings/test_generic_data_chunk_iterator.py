@@ -184,6 +184,16 @@ def test_wrong_types_are_hdmf_type_errors(kwargs, message):
     assert_raises_exactly(TypeError, message, NumpyIterator, TEST_ARRAY, **kwargs)
 
 
+def test_settings_of_other_numeric_types():
+    # as hdmf: a bool is an int, numpy scalars are Python's
+    assert NumpyIterator(TEST_ARRAY, buffer_gb=True, display_progress=np.bool_(False)).buffer_shape == (2000, 384)
+    assert_raises_exactly(AssertionError, "buffer_gb (-0.5) must be greater than zero!",
+                          NumpyIterator, TEST_ARRAY, buffer_gb=np.float32(-0.5))
+    # unlike hdmf, any sequence of integers is a shape
+    it = NumpyIterator(TEST_ARRAY, buffer_shape=np.array([1000, 384]), chunk_shape=[500, 96])
+    assert (it.buffer_shape, it.chunk_shape) == ((1000, 384), (500, 96))
+
+
 @pytest.mark.parametrize("kwargs, kind, message", [
     (dict(chunk_shape=(100,)), ValueError, "chunk_shape (100,) has 1 dimension but the data (2000, 384) has 2"),
     (dict(chunk_mb=float("inf")), ValueError, "chunk_mb (inf) is too large: give a finite size"),

@@ -423,12 +423,9 @@ def _setting(name, value, types, expected):
     hdmf's TypeError."""
     if value is None:
         return None
-    np = _numpy()
-    if isinstance(value, np.generic) and not isinstance(value, (np.bool_, np.str_, np.bytes_)):
+    if isinstance(value, _numpy().generic):
         value = value.item()
-    elif isinstance(value, np.bool_):
-        value = bool(value)
-    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+    if not isinstance(value, types):
         raise TypeError(f"GenericDataChunkIterator.__init__: incorrect type for '{name}' "
                         f"(got '{type(value).__name__}', expected '{expected}')")
     return value
@@ -445,8 +442,9 @@ def _overridden(obj, name):
 
 
 def _int_shape(shape):
-    # hdmf: `tuple(int(x) for x in shape) if shape else shape`
-    return tuple(int(axis) for axis in shape) if shape else shape
+    """A shape as a tuple of Python ints, or None when not given (hdmf:
+    `tuple(int(x) for x in shape) if shape else shape`, for tuples only)."""
+    return None if shape is None else tuple(int(axis) for axis in shape) or None
 
 
 class GenericDataChunkIterator(metaclass=abc.ABCMeta):
