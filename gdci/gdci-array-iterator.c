@@ -210,19 +210,14 @@ gdci_array_iterator_get_data (GdciChunkIterator  *iter,
   if (is_contiguous (self, selection))
     return g_bytes_new_from_bytes (self->data, first, n_bytes);
 
-  buffer = g_try_malloc (MAX (n_bytes, 1));
+  buffer = _gdci_chunk_iterator_alloc_buffer (iter, n_bytes, error);
   if (buffer == NULL)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
-                   "Out of memory for a buffer of %" G_GSIZE_FORMAT " bytes",
-                   n_bytes);
-      return NULL;
-    }
+    return NULL;
   extent = gdci_selection_get_shape (selection, NULL);
   _gdci_c_strides (extent, self->n_dims, itemsize, dst_strides);
   _gdci_copy_box (self->n_dims, extent, itemsize, src + first, self->strides,
                   buffer, dst_strides);
-  return g_bytes_new_take (buffer, n_bytes);
+  return _gdci_chunk_iterator_wrap_buffer (iter, buffer, n_bytes);
 }
 
 static GArray *

@@ -88,6 +88,9 @@ typedef struct
   guint64 position;
   guint64 bytes_done;
   GdciProgressBar *progress_bar;
+
+  /* the memory of a buffer the consumer let go of, for the next one */
+  GdciBufferPool *pool;
 } GdciChunkIteratorPrivate;
 
 static void gdci_chunk_iterator_initable_iface_init (GInitableIface *iface);
@@ -194,6 +197,38 @@ check_initialized (GdciChunkIterator  *self,
   return FALSE;
 }
 
+guint8 *
+_gdci_chunk_iterator_alloc_buffer (GdciChunkIterator  *self,
+                                   gsize               size,
+                                   GError            **error)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+  guint8 *memory = _gdci_buffer_pool_alloc (priv->pool, size);
+
+  if (memory == NULL)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
+                 "Out of memory for a buffer of %" G_GSIZE_FORMAT " bytes", size);
+  return memory;
+}
+
+GBytes *
+_gdci_chunk_iterator_wrap_buffer (GdciChunkIterator *self,
+                                  guint8            *memory,
+                                  gsize              size)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  return _gdci_buffer_pool_wrap (priv->pool, memory, size);
+}
+
+gboolean
+_gdci_chunk_iterator_is_initialized (GdciChunkIterator *self)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  return priv->init_done && priv->init_error == NULL;
+}
+
 #define RETURN_IF_NOT_INITIALIZED(self, val)                               \
   G_STMT_START {                                                            \
     GdciChunkIteratorPrivate *p_ = gdci_chunk_iterator_get_instance_private (self); \
@@ -217,6 +252,7 @@ gdci_chunk_iterator_finalize (GObject *object)
   g_clear_pointer (&priv->progress_description, g_free);
   g_clear_error (&priv->init_error);
   g_clear_pointer (&priv->progress_bar, _gdci_progress_bar_free);
+  g_clear_pointer (&priv->pool, _gdci_buffer_pool_unref);
 
   G_OBJECT_CLASS (gdci_chunk_iterator_parent_class)->finalize (object);
 }
@@ -430,6 +466,7 @@ gdci_chunk_iterator_init (GdciChunkIterator *self)
 
   priv->buffer_gb = _gdci_unset_double ();
   priv->chunk_mb = _gdci_unset_double ();
+  priv->pool = _gdci_buffer_pool_new ();
 }
 
 static gboolean
@@ -808,7 +845,11 @@ gdci_chunk_iterator_next (GdciChunkIterator  *self,
   klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
   priv = gdci_chunk_iterator_get_instance_private (self);
   if (priv->position >= priv->n_buffers)
-    return NULL;
+    {
+      /* done: nothing more to recycle buffer memory for */
+      _gdci_buffer_pool_drain (priv->pool);
+      return NULL;
+    }
 
   selection = buffer_selection (priv, priv->position);
   /* cannot overflow: init checked the size of a whole buffer */

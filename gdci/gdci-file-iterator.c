@@ -185,7 +185,7 @@ read_strip (GdciRawFile    *raw,
   if (self->strip_allocated < length)
     {
       g_free (self->strip);
-      self->strip = g_try_malloc (length);
+      self->strip = _gdci_try_alloc_large (length);
       self->strip_allocated = self->strip == NULL ? 0 : length;
       if (self->strip == NULL)
         {
@@ -217,14 +217,9 @@ gdci_file_iterator_get_data (GdciChunkIterator  *iter,
   ReadState state;
   guint64 first, end;
 
-  buffer = g_try_malloc (MAX (n_bytes, 1));
+  buffer = _gdci_chunk_iterator_alloc_buffer (iter, n_bytes, error);
   if (buffer == NULL)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
-                   "Out of memory for a buffer of %" G_GSIZE_FORMAT " bytes",
-                   n_bytes);
-      return NULL;
-    }
+    return NULL;
 
   /* one run of the file in the buffer's own order: read it in place */
   if (is_contiguous_in_file (raw, selection))
@@ -232,7 +227,7 @@ gdci_file_iterator_get_data (GdciChunkIterator  *iter,
       _gdci_raw_file_selection_span (raw, selection, &first, &end);
       if (!read_exactly (self, buffer, n_bytes, first, error))
         return NULL;
-      return g_bytes_new_take (g_steal_pointer (&buffer), n_bytes);
+      return _gdci_chunk_iterator_wrap_buffer (iter, g_steal_pointer (&buffer), n_bytes);
     }
 
   /* otherwise in strips of whole rows, gathered into the buffer */
@@ -242,7 +237,7 @@ gdci_file_iterator_get_data (GdciChunkIterator  *iter,
   if (!_gdci_raw_file_foreach_strip (raw, selection, self->strip_bytes,
                                      read_strip, &state, error))
     return NULL;
-  return g_bytes_new_take (g_steal_pointer (&buffer), n_bytes);
+  return _gdci_chunk_iterator_wrap_buffer (iter, g_steal_pointer (&buffer), n_bytes);
 }
 
 static GArray *

@@ -327,14 +327,9 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
   hid_t mem_space;
   herr_t status;
 
-  buffer = g_try_malloc (MAX (n_bytes, 1));
+  buffer = _gdci_chunk_iterator_alloc_buffer (iter, n_bytes, error);
   if (buffer == NULL)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
-                   "Out of memory for a buffer of %" G_GSIZE_FORMAT " bytes",
-                   n_bytes);
-      return NULL;
-    }
+    return NULL;
 
   for (guint i = 0; i < self->n_dims; i++)
     {
@@ -357,7 +352,7 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
 
   if (status < 0)
     return NULL;
-  return g_bytes_new_take (g_steal_pointer (&buffer), n_bytes);
+  return _gdci_chunk_iterator_wrap_buffer (iter, g_steal_pointer (&buffer), n_bytes);
 }
 
 static GArray *

@@ -240,14 +240,9 @@ _gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
   g_autofree guint8 *buffer = NULL;
   CopyState state;
 
-  buffer = g_try_malloc (MAX (n_bytes, 1));
+  buffer = _gdci_chunk_iterator_alloc_buffer (GDCI_CHUNK_ITERATOR (self), n_bytes, error);
   if (buffer == NULL)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
-                   "Out of memory for a buffer of %" G_GSIZE_FORMAT " bytes",
-                   n_bytes);
-      return NULL;
-    }
+    return NULL;
 
   state.self = self;
   state.buffer = buffer;
@@ -255,7 +250,7 @@ _gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
   if (!_gdci_raw_file_foreach_strip (&self->raw, selection, GDCI_RAW_FILE_STRIP_BYTES,
                                      copy_strip, &state, error))
     return NULL;
-  return g_bytes_new_take (g_steal_pointer (&buffer), n_bytes);
+  return _gdci_chunk_iterator_wrap_buffer (GDCI_CHUNK_ITERATOR (self), g_steal_pointer (&buffer), n_bytes);
 }
 
 static GBytes *

@@ -107,7 +107,8 @@ void        _gdci_f_strides                 (const guint64 *shape,
  * them when deserializing */
 void        _gdci_ensure_types              (void);
 
-/* Progress line on stderr: "desc: 40%|####      | 4/10 [00:03<00:04, 512.0 MB/s]" */
+/* Progress line on stderr: "desc: 40%|####      | 4/10 buffers [00:03<00:04, 512.0 MB/s]".
+ * With no unit, done and total are bytes, shown in MB. */
 typedef struct _GdciProgressBar GdciProgressBar;
 
 GdciProgressBar *_gdci_progress_bar_new     (const char      *description,
@@ -120,6 +121,38 @@ void             _gdci_progress_bar_finish  (GdciProgressBar *bar);
 void             _gdci_progress_bar_free    (GdciProgressBar *bar);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciProgressBar, _gdci_progress_bar_free)
+
+/* Memory for buffers, strips and chunks: on huge pages when large, freed
+ * with g_free(); NULL when out of memory */
+gpointer    _gdci_try_alloc_large           (gsize          size);
+
+/* Buffer memory for the sources: a buffer's memory, once its GBytes is
+ * let go of, serves the next buffer instead of going back to the system
+ * (and coming back as new pages the kernel must clear). At most one such
+ * spare is kept. */
+typedef struct _GdciBufferPool GdciBufferPool;
+
+GdciBufferPool *_gdci_buffer_pool_new    (void);
+void            _gdci_buffer_pool_unref  (GdciBufferPool *pool);
+guint8         *_gdci_buffer_pool_alloc  (GdciBufferPool *pool,
+                                          gsize           size);
+GBytes         *_gdci_buffer_pool_wrap   (GdciBufferPool *pool,
+                                          guint8         *memory,
+                                          gsize           size);
+/* Frees the spare, when no buffer will follow for a while */
+void            _gdci_buffer_pool_drain  (GdciBufferPool *pool);
+
+typedef struct _GdciChunkIterator GdciChunkIterator;
+gboolean    _gdci_chunk_iterator_is_initialized (GdciChunkIterator *self);
+/* Memory for a buffer of @size bytes, and its GBytes once filled; the
+ * GBytes gives the memory back for the next buffer when it is freed.
+ * Memory not wrapped must be freed with g_free(). */
+guint8     *_gdci_chunk_iterator_alloc_buffer   (GdciChunkIterator  *self,
+                                                 gsize               size,
+                                                 GError            **error);
+GBytes     *_gdci_chunk_iterator_wrap_buffer    (GdciChunkIterator  *self,
+                                                 guint8             *memory,
+                                                 gsize               size);
 
 /* Test hooks */
 typedef struct _GdciMemmapIterator GdciMemmapIterator;

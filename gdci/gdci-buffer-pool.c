@@ -1,0 +1,150 @@
+/* gdci-buffer-pool.c: recycling the memory of buffers
+ *
+ * A 500 MB buffer from malloc() is fresh memory: the kernel faults in and
+ * clears every page of it, for every buffer. Keeping the memory of a buffer
+ * the consumer let go of, and filling the next buffer into it, saves that
+ * work without holding more memory than the buffers themselves need.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gdci-private.h"
+
+/* Smaller buffers are cheap to allocate: not worth keeping */
+#define MIN_RECYCLED_BYTES ((gsize) 1024 * 1024)
+
+struct _GdciBufferPool
+{
+  gatomicrefcount ref_count;
+  GMutex lock;
+  guint8 *spare;
+  gsize spare_capacity;
+  /* the capacity of each large block handed out and not yet wrapped */
+  GHashTable *capacities;
+};
+
+typedef struct
+{
+  GdciBufferPool *pool;
+  guint8 *memory;
+  gsize capacity;   /* 0: not recycled */
+} Lease;
+
+GdciBufferPool *
+_gdci_buffer_pool_new (void)
+{
+  GdciBufferPool *pool = g_new0 (GdciBufferPool, 1);
+
+  g_atomic_ref_count_init (&pool->ref_count);
+  g_mutex_init (&pool->lock);
+  pool->capacities = g_hash_table_new (NULL, NULL);
+  return pool;
+}
+
+static GdciBufferPool *
+pool_ref (GdciBufferPool *pool)
+{
+  g_atomic_ref_count_inc (&pool->ref_count);
+  return pool;
+}
+
+void
+_gdci_buffer_pool_unref (GdciBufferPool *pool)
+{
+  if (!g_atomic_ref_count_dec (&pool->ref_count))
+    return;
+  g_free (pool->spare);
+  g_hash_table_unref (pool->capacities);
+  g_mutex_clear (&pool->lock);
+  g_free (pool);
+}
+
+void
+_gdci_buffer_pool_drain (GdciBufferPool *pool)
+{
+  guint8 *spare;
+
+  g_mutex_lock (&pool->lock);
+  spare = g_steal_pointer (&pool->spare);
+  pool->spare_capacity = 0;
+  g_mutex_unlock (&pool->lock);
+  g_free (spare);
+}
+
+guint8 *
+_gdci_buffer_pool_alloc (GdciBufferPool *pool,
+                         gsize           size)
+{
+  guint8 *memory = NULL;
+  gsize capacity = MAX (size, 1);
+
+  g_mutex_lock (&pool->lock);
+  if (pool->spare != NULL && pool->spare_capacity >= size)
+    {
+      memory = g_steal_pointer (&pool->spare);
+      capacity = pool->spare_capacity;
+      pool->spare_capacity = 0;
+    }
+  g_mutex_unlock (&pool->lock);
+
+  if (memory == NULL)
+    memory = _gdci_try_alloc_large (capacity);
+  if (memory != NULL && capacity >= MIN_RECYCLED_BYTES)
+    {
+      g_mutex_lock (&pool->lock);
+      g_hash_table_insert (pool->capacities, memory, GSIZE_TO_POINTER (capacity));
+      g_mutex_unlock (&pool->lock);
+    }
+  return memory;
+}
+
+/* The memory of a buffer let go of becomes the spare if it is the larger,
+ * so that the next buffer of any size up to it needs no new pages. One
+ * spare, taken by the next buffer, adds no memory beyond what the largest
+ * buffers need. */
+static void
+release (gpointer data)
+{
+  Lease *lease = data;
+  GdciBufferPool *pool = lease->pool;
+  guint8 *drop = lease->memory;
+
+  if (lease->capacity > 0)
+    {
+      g_mutex_lock (&pool->lock);
+      if (lease->capacity >= pool->spare_capacity)
+        {
+          guint8 *smaller = g_steal_pointer (&pool->spare);
+
+          pool->spare = g_steal_pointer (&drop);
+          pool->spare_capacity = lease->capacity;
+          drop = smaller;
+        }
+      g_mutex_unlock (&pool->lock);
+    }
+
+  g_free (drop);
+  _gdci_buffer_pool_unref (pool);
+  g_free (lease);
+}
+
+GBytes *
+_gdci_buffer_pool_wrap (GdciBufferPool *pool,
+                        guint8         *memory,
+                        gsize           size)
+{
+  Lease *lease = g_new (Lease, 1);
+  gpointer capacity = NULL;
+
+  g_mutex_lock (&pool->lock);
+  if (!g_hash_table_steal_extended (pool->capacities, memory, NULL, &capacity))
+    capacity = NULL;
+  g_mutex_unlock (&pool->lock);
+
+  lease->pool = pool_ref (pool);
+  lease->memory = memory;
+  lease->capacity = GPOINTER_TO_SIZE (capacity);
+  return g_bytes_new_with_free_func (memory, size, release, lease);
+}
