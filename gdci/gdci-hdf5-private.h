@@ -31,7 +31,6 @@ void      _gdci_h5_set_error          (GError      **error,
                                        ...) G_GNUC_PRINTF (3, 4);
 
 hid_t     _gdci_h5_native_type        (GdciDtype     dtype);
-hid_t     _gdci_h5_file_type          (GdciDtype     dtype);
 /* The GdciDtype of an HDF5 type, or FALSE with a description of the type
  * ("a compound type") that gdci does not read */
 gboolean  _gdci_h5_dtype_from_type    (hid_t         type,

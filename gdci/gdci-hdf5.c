@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gdci-error.h"
 #include "gdci-hdf5-private.h"
 
@@ -46,6 +48,7 @@ _gdci_h5_set_error (GError     **error,
 {
   g_autofree char *what = NULL;
   g_autofree char *hdf5 = NULL;
+  const char *system;
   va_list args;
 
   va_start (args, format);
@@ -55,6 +58,20 @@ _gdci_h5_set_error (GError     **error,
   H5Ewalk2 (H5E_DEFAULT, H5E_WALK_UPWARD, take_innermost, &hdf5);
   H5Eclear2 (H5E_DEFAULT);
 
+  /* a failed system call: the system's words say it best ("No space left
+   * on device"), not the long record HDF5 makes of it */
+  if (hdf5 != NULL && (system = strstr (hdf5, "error message = '")) != NULL)
+    {
+      const char *start = system + strlen ("error message = '");
+      const char *end = strchr (start, '\'');
+
+      if (end != NULL && end > start)
+        {
+          g_set_error (error, GDCI_ERROR, code, "%s: %.*s", what,
+                       (int) (end - start), start);
+          return;
+        }
+    }
   if (hdf5 != NULL && *hdf5 != '\0')
     g_set_error (error, GDCI_ERROR, code, "%s (HDF5: %s)", what, hdf5);
   else
@@ -76,26 +93,6 @@ _gdci_h5_native_type (GdciDtype dtype)
     case GDCI_DTYPE_UINT64: return H5T_NATIVE_UINT64;
     case GDCI_DTYPE_FLOAT32: return H5T_NATIVE_FLOAT;
     case GDCI_DTYPE_FLOAT64: return H5T_NATIVE_DOUBLE;
-    default: g_return_val_if_reached (H5I_INVALID_HID);
-    }
-}
-
-hid_t
-_gdci_h5_file_type (GdciDtype dtype)
-{
-  /* little-endian standard types, as h5py creates them */
-  switch (dtype)
-    {
-    case GDCI_DTYPE_INT8: return H5T_STD_I8LE;
-    case GDCI_DTYPE_UINT8: return H5T_STD_U8LE;
-    case GDCI_DTYPE_INT16: return H5T_STD_I16LE;
-    case GDCI_DTYPE_UINT16: return H5T_STD_U16LE;
-    case GDCI_DTYPE_INT32: return H5T_STD_I32LE;
-    case GDCI_DTYPE_UINT32: return H5T_STD_U32LE;
-    case GDCI_DTYPE_INT64: return H5T_STD_I64LE;
-    case GDCI_DTYPE_UINT64: return H5T_STD_U64LE;
-    case GDCI_DTYPE_FLOAT32: return H5T_IEEE_F32LE;
-    case GDCI_DTYPE_FLOAT64: return H5T_IEEE_F64LE;
     default: g_return_val_if_reached (H5I_INVALID_HID);
     }
 }

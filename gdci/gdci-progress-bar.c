@@ -117,16 +117,17 @@ _gdci_progress_bar_update (GdciProgressBar *bar,
     g_string_append_printf (head, "%s: ", bar->description);
   g_string_append_printf (head, "%3d%%|", (int) (fraction * 100));
 
-  g_string_append_printf (tail, "| %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
-                          done, total);
   if (bar->unit != NULL)
-    g_string_append_printf (tail, " %s", bar->unit);
+    g_string_append_printf (tail, "| %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %s",
+                            done, total, bar->unit);
+  else   /* bytes */
+    g_string_append_printf (tail, "| %.1f/%.1f MB", done / 1e6, total / 1e6);
   g_string_append (tail, " [");
   append_duration (tail, elapsed);
   g_string_append_c (tail, '<');
   append_duration (tail, done > 0 ? elapsed * (double) (total - done) / (double) done : -1);
   if (elapsed > 0)
-    g_string_append_printf (tail, ", %.1f MB/s", bytes_done / 1e6 / elapsed);
+    g_string_append_printf (tail, ", %.1f MB/s", (bar->unit == NULL ? done : bytes_done) / 1e6 / elapsed);
   g_string_append_c (tail, ']');
 
   bar_width = terminal_columns () - (int) (head->len + tail->len) - 1;

@@ -21,4 +21,6 @@ _gdci_ensure_types (void)
   g_type_ensure (GDCI_TYPE_DTYPE);
   g_type_ensure (GDCI_TYPE_ERROR);
   g_type_ensure (GDCI_TYPE_ORDER);
+  g_type_ensure (GDCI_TYPE_COMPRESSION);
+  g_type_ensure (GDCI_TYPE_H5_WRITER);
 }

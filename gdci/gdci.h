@@ -15,10 +15,12 @@
 #include "gdci-data-chunk.h"
 #include "gdci-shape.h"
 #include "gdci-order.h"
+#include "gdci-compression.h"
 #include "gdci-chunk-iterator.h"
 #include "gdci-array-iterator.h"
 #include "gdci-memmap-iterator.h"
 #include "gdci-file-iterator.h"
 #include "gdci-h5-iterator.h"
+#include "gdci-h5-writer.h"
 
 #undef __GDCI_INSIDE__

@@ -1,0 +1,366 @@
+/* gdci-codec.c: HDF5's filter pipeline, applied to a chunk outside HDF5
+ *
+ * The bytes made here are written with H5Dwrite_chunk(), so they must be
+ * what HDF5's own filters would have stored: the shuffle filter's byte
+ * planes, then a zlib stream (HDF5's deflate filter), then the Fletcher-32
+ * checksum of everything before it, as a little-endian 32-bit number.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <libdeflate.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "gdci-codec-private.h"
+#include "gdci-private.h"
+
+/* The low and high bytes of @n consecutive 2-byte elements into two planes:
+ * the shuffle of int16 recordings, the most common case, 16 at a time. */
+static inline void
+split_bytes_2 (const guint8 *src,
+               guint8       *lo,
+               guint8       *hi,
+               gsize         n)
+{
+  gsize i = 0;
+
+#if defined(__SSE2__)
+  const __m128i mask = _mm_set1_epi16 (0x00ff);
+
+  for (; i + 16 <= n; i += 16)
+    {
+      __m128i a = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i));
+      __m128i b = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i + 16));
+
+      _mm_storeu_si128 ((__m128i *) (void *) (lo + i),
+                        _mm_packus_epi16 (_mm_and_si128 (a, mask), _mm_and_si128 (b, mask)));
+      _mm_storeu_si128 ((__m128i *) (void *) (hi + i),
+                        _mm_packus_epi16 (_mm_srli_epi16 (a, 8), _mm_srli_epi16 (b, 8)));
+    }
+  /* the last few again, overlapping: faster than one at a time */
+  if (i < n && n >= 16)
+    {
+      i = n - 16;
+      __m128i a = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i));
+      __m128i b = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i + 16));
+
+      _mm_storeu_si128 ((__m128i *) (void *) (lo + i),
+                        _mm_packus_epi16 (_mm_and_si128 (a, mask), _mm_and_si128 (b, mask)));
+      _mm_storeu_si128 ((__m128i *) (void *) (hi + i),
+                        _mm_packus_epi16 (_mm_srli_epi16 (a, 8), _mm_srli_epi16 (b, 8)));
+      return;
+    }
+#endif
+  for (; i < n; i++)
+    {
+      lo[i] = src[2 * i];
+      hi[i] = src[2 * i + 1];
+    }
+}
+
+/* HDF5's shuffle filter: all first bytes of the elements, then all second
+ * bytes, and so on. */
+void
+_gdci_shuffle (const guint8 *src,
+               guint8       *dst,
+               gsize         n_elements,
+               gsize         itemsize)
+{
+  switch (itemsize)
+    {
+    case 1:
+      memcpy (dst, src, n_elements);
+      break;
+    case 2:
+      split_bytes_2 (src, dst, dst + n_elements, n_elements);
+      break;
+    case 4:
+      for (gsize i = 0; i < n_elements; i++)
+        for (gsize b = 0; b < 4; b++)
+          dst[b * n_elements + i] = src[4 * i + b];
+      break;
+    case 8:
+      for (gsize i = 0; i < n_elements; i++)
+        for (gsize b = 0; b < 8; b++)
+          dst[b * n_elements + i] = src[8 * i + b];
+      break;
+    default:
+      for (gsize i = 0; i < n_elements; i++)
+        for (gsize b = 0; b < itemsize; b++)
+          dst[b * n_elements + i] = src[itemsize * i + b];
+      break;
+    }
+}
+
+/* HDF5's Fletcher-32: over big-endian 16-bit words, both sums starting at
+ * zero, folded before they can overflow; an odd last byte counts as the
+ * high byte of a word. */
+guint32
+_gdci_fletcher32 (const guint8 *data,
+                  gsize         n_bytes)
+{
+  guint32 sum1 = 0, sum2 = 0;
+  gsize words = n_bytes / 2;
+
+  while (words > 0)
+    {
+      /* 360 words at most between folds keep both sums in 32 bits */
+      gsize block = MIN (words, 360);
+
+      words -= block;
+      for (gsize i = 0; i < block; i++)
+        {
+          sum1 += ((guint32) data[0] << 8) | data[1];
+          sum2 += sum1;
+          data += 2;
+        }
+      sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+      sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+  if (n_bytes % 2 != 0)
+    {
+      sum1 += (guint32) data[0] << 8;
+      sum2 += sum1;
+      sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+      sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  return (sum2 << 16) | sum1;
+}
+
+struct _GdciCodec
+{
+  GdciCodecSettings settings;
+  struct libdeflate_compressor *compressor;
+  guint8 *gathered;          /* one chunk, when it is not contiguous */
+  guint8 *shuffled;          /* one chunk */
+  guint8 *compressed;        /* its worst case, and the checksum */
+  gsize compressed_bound;
+};
+
+GdciCodec *
+_gdci_codec_new (const GdciCodecSettings  *settings,
+                 GError                  **error)
+{
+  g_autoptr(GdciCodec) codec = g_new0 (GdciCodec, 1);
+  gsize chunk_bytes = settings->chunk_bytes;
+
+  codec->settings = *settings;
+  if (settings->gzip_level > 0)
+    {
+      codec->compressor = libdeflate_alloc_compressor (settings->gzip_level);
+      if (codec->compressor == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "Could not set up gzip compression at level %d",
+                       settings->gzip_level);
+          return NULL;
+        }
+      codec->compressed_bound = libdeflate_zlib_compress_bound (codec->compressor,
+                                                               chunk_bytes);
+    }
+  else
+    codec->compressed_bound = chunk_bytes;
+  codec->compressed_bound += 4;   /* room for the checksum */
+
+  if (settings->shuffle && settings->itemsize > 1)
+    codec->shuffled = _gdci_try_alloc_large (chunk_bytes);
+  codec->compressed = _gdci_try_alloc_large (codec->compressed_bound);
+  if (codec->compressed == NULL ||
+      (settings->shuffle && settings->itemsize > 1 && codec->shuffled == NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   "Out of memory for the compression of %" G_GSIZE_FORMAT
+                   "-byte chunks", chunk_bytes);
+      return NULL;
+    }
+  return g_steal_pointer (&codec);
+}
+
+void
+_gdci_codec_free (GdciCodec *codec)
+{
+  if (codec == NULL)
+    return;
+  if (codec->compressor != NULL)
+    libdeflate_free_compressor (codec->compressor);
+  g_free (codec->gathered);
+  g_free (codec->shuffled);
+  g_free (codec->compressed);
+  g_free (codec);
+}
+
+/* Compression and checksum, after the chunk is contiguous and shuffled */
+static const guint8 *
+compress_and_sum (GdciCodec    *codec,
+                  const guint8 *data,
+                  gsize        *n_bytes)
+{
+  const GdciCodecSettings *s = &codec->settings;
+  gsize size = s->chunk_bytes;
+
+  if (codec->compressor != NULL)
+    {
+      size = libdeflate_zlib_compress (codec->compressor, data, size,
+                                       codec->compressed, codec->compressed_bound - 4);
+      if (size == 0)
+        return NULL;   /* cannot happen: the bound is always enough */
+      data = codec->compressed;
+    }
+  if (s->fletcher32)
+    {
+      guint32 sum = _gdci_fletcher32 (data, size);
+
+      if (data != codec->compressed)
+        {
+          memcpy (codec->compressed, data, size);
+          data = codec->compressed;
+        }
+      codec->compressed[size] = (guint8) sum;
+      codec->compressed[size + 1] = (guint8) (sum >> 8);
+      codec->compressed[size + 2] = (guint8) (sum >> 16);
+      codec->compressed[size + 3] = (guint8) (sum >> 24);
+      size += 4;
+    }
+  *n_bytes = size;
+  return data;
+}
+
+const guint8 *
+_gdci_codec_encode (GdciCodec     *codec,
+                    const guint8  *chunk,
+                    gsize         *n_bytes)
+{
+  const GdciCodecSettings *s = &codec->settings;
+
+  if (s->shuffle && s->itemsize > 1)
+    {
+      _gdci_shuffle (chunk, codec->shuffled, s->chunk_bytes / s->itemsize, s->itemsize);
+      chunk = codec->shuffled;
+    }
+  return compress_and_sum (codec, chunk, n_bytes);
+}
+
+/* The shuffle filter's byte planes, gathered straight from a strided box
+ * that fills the whole chunk. */
+static void
+gather_shuffle (const guint8  *src,
+                const gint64  *src_strides,
+                const guint64 *extent,
+                guint          n_dims,
+                gsize          itemsize,
+                guint8        *dst,
+                gsize          n_elements)
+{
+  guint64 index[GDCI_MAX_DIMS] = { 0 };
+  guint last = n_dims - 1;
+  gint64 step = src_strides[last];
+  guint64 run = extent[last];
+  gsize e = 0;
+  int axis;
+
+  for (;;)
+    {
+      const guint8 *p = src;
+
+      switch (itemsize)
+        {
+        case 2:
+          if (step == 2)
+            {
+              split_bytes_2 (p, dst + e, dst + n_elements + e, run);
+              e += run;
+            }
+          else
+            for (guint64 k = 0; k < run; k++, e++, p += step)
+              {
+                dst[e] = p[0];
+                dst[n_elements + e] = p[1];
+              }
+          break;
+        case 4:
+          for (guint64 k = 0; k < run; k++, e++, p += step)
+            {
+              dst[e] = p[0];
+              dst[n_elements + e] = p[1];
+              dst[2 * n_elements + e] = p[2];
+              dst[3 * n_elements + e] = p[3];
+            }
+          break;
+        default:
+          for (guint64 k = 0; k < run; k++, e++, p += step)
+            for (gsize b = 0; b < itemsize; b++)
+              dst[b * n_elements + e] = p[b];
+          break;
+        }
+
+      for (axis = (int) last - 1; axis >= 0; axis--)
+        {
+          if (++index[axis] < extent[axis])
+            {
+              src += src_strides[axis];
+              break;
+            }
+          src -= src_strides[axis] * (gint64) (extent[axis] - 1);
+          index[axis] = 0;
+        }
+      if (axis < 0)
+        return;
+    }
+}
+
+const guint8 *
+_gdci_codec_encode_box (GdciCodec        *codec,
+                        guint             n_dims,
+                        const guint64    *chunk_shape,
+                        const guint64    *extent,
+                        const guint8     *src,
+                        const gint64     *src_strides,
+                        gsize            *n_bytes)
+{
+  const GdciCodecSettings *s = &codec->settings;
+  gint64 chunk_strides[GDCI_MAX_DIMS];
+  gboolean full = TRUE;
+  gboolean contiguous = TRUE;
+  gboolean shuffle = s->shuffle && s->itemsize > 1;
+
+  _gdci_c_strides (chunk_shape, n_dims, s->itemsize, chunk_strides);
+  for (guint i = 0; i < n_dims; i++)
+    {
+      if (extent[i] != chunk_shape[i])
+        full = FALSE;
+      /* a stride that is never stepped does not matter */
+      if (extent[i] > 1 && src_strides[i] != chunk_strides[i])
+        contiguous = FALSE;
+    }
+
+  if (full && contiguous)
+    return _gdci_codec_encode (codec, src, n_bytes);
+
+  if (full && shuffle)
+    {
+      gather_shuffle (src, src_strides, extent, n_dims, s->itemsize,
+                      codec->shuffled, s->chunk_bytes / s->itemsize);
+      return compress_and_sum (codec, codec->shuffled, n_bytes);
+    }
+
+  /* a partial chunk at the data's edges, or an unshuffled strided one:
+   * lay it out as a whole chunk, zero where there is no data */
+  if (codec->gathered == NULL)
+    {
+      codec->gathered = _gdci_try_alloc_large (s->chunk_bytes);
+      if (codec->gathered == NULL)
+        return NULL;
+    }
+  if (!full)
+    memset (codec->gathered, 0, s->chunk_bytes);
+  _gdci_copy_box (n_dims, extent, s->itemsize, src, src_strides,
+                  codec->gathered, chunk_strides);
+  return _gdci_codec_encode (codec, codec->gathered, n_bytes);
+}
