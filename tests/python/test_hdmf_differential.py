@@ -173,8 +173,9 @@ def run_gdci(maxshape, dtype, settings):
     for key in ("chunk_shape", "buffer_shape"):
         if key in settings:
             kwargs[key] = GLib.Variant("ax", list(settings[key]))
-    it = GdciShapeOnly(maxshape, dtype, **kwargs)
+    # with the Python overrides loaded, construction already initializes
     try:
+        it = GdciShapeOnly(maxshape, dtype, **kwargs)
         it.init(None)
     except GLib.Error as e:
         return None, e

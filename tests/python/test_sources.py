@@ -85,9 +85,9 @@ def test_raw_files_match_numpy_memmap(tmp_path, kind, order, dtype, offset):
 def test_raw_file_refusal_names_the_file(tmp_path):
     path = tmp_path / "short.bin"
     path.write_bytes(b"\0" * 1000)
-    it = Gdci.FileIterator(path=str(path), dtype=Gdci.Dtype.INT16,
-                           shape=GLib.Variant("at", [600, 1]))
     with pytest.raises(GLib.Error) as info:
+        it = Gdci.FileIterator(path=str(path), dtype=Gdci.Dtype.INT16,
+                               shape=GLib.Variant("at", [600, 1]))
         it.init(None)
     assert info.value.message == (f"'{path}' is 1000 bytes, but offset 0 + shape (600, 1) "
                                   "of int16 needs 1200 bytes")
@@ -128,8 +128,8 @@ def test_h5_iterator_refuses_other_types(tmp_path):
         "missing": "There is no '/missing'",
     }
     for name, text in expected.items():
-        it = Gdci.H5Iterator(path=str(path), dataset=name)
         with pytest.raises(GLib.Error) as info:
+            it = Gdci.H5Iterator(path=str(path), dataset=name)
             it.init(None)
         assert text in info.value.message, info.value.message
 
