@@ -504,6 +504,7 @@ typedef struct
 {
   char *temp_filename;     /* a new file, written under this name */
   char *temp_dataset;      /* in an existing file, the dataset's own */
+  hid_t fapl;
   hid_t file;
   hid_t dataset;
 } Target;
@@ -619,7 +620,7 @@ open_target (WriteJob  *job,
             }
         }
 
-      target->file = H5Fopen (job->filename, H5F_ACC_RDWR, H5P_DEFAULT);
+      target->file = H5Fopen (job->filename, H5F_ACC_RDWR, target->fapl);
       if (target->file < 0)
         {
           _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not open '%s' for writing",
@@ -675,7 +676,7 @@ open_target (WriteJob  *job,
       close (fd);
       target->temp_filename = g_steal_pointer (&template);
       target->file = H5Fcreate (target->temp_filename, H5F_ACC_TRUNC, H5P_DEFAULT,
-                                H5P_DEFAULT);
+                                target->fapl);
       if (target->file < 0)
         {
           _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not create '%s'",
@@ -801,13 +802,14 @@ commit_target (WriteJob  *job,
   target->dataset = H5I_INVALID_HID;
   if (status >= 0)
     status = H5Fclose (target->file);
-  target->file = H5I_INVALID_HID;
   if (status < 0)
     {
+      /* the file stays open for roll_back_target () */
       _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
                           job->filename);
       return FALSE;
     }
+  target->file = H5I_INVALID_HID;
 
   if (target->temp_filename != NULL)
     {
@@ -829,13 +831,23 @@ commit_target (WriteJob  *job,
 static void
 roll_back_target (Target *target)
 {
+  /* a new file is thrown away whole: nothing of it needs writing */
+  if (target->file >= 0 && target->temp_filename != NULL)
+    _gdci_h5_file_abandon (target->file);
+
   if (target->dataset >= 0)
     H5Dclose (target->dataset);
   target->dataset = H5I_INVALID_HID;
   if (target->file >= 0 && target->temp_dataset != NULL)
-    H5Ldelete (target->file, target->temp_dataset, H5P_DEFAULT);
-  if (target->file >= 0)
-    H5Fclose (target->file);
+    {
+      H5Ldelete (target->file, target->temp_dataset, H5P_DEFAULT);
+      /* an existing file that cannot be written any more (a full disk)
+       * keeps what it had on disk before */
+      if (H5Fflush (target->file, H5F_SCOPE_LOCAL) < 0)
+        _gdci_h5_file_abandon (target->file);
+    }
+  if (target->file >= 0 && H5Fclose (target->file) < 0)
+    g_warning ("HDF5 could not close a file after an error");
   target->file = H5I_INVALID_HID;
   H5Eclear2 (H5E_DEFAULT);
   if (target->temp_filename != NULL)
@@ -956,7 +968,7 @@ static gboolean
 write_job_run (WriteJob  *job,
                GError   **error)
 {
-  Target target = { NULL, NULL, H5I_INVALID_HID, H5I_INVALID_HID };
+  Target target = { NULL, NULL, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID };
   GdciH5Quiet quiet;
   gboolean ok;
 
@@ -966,6 +978,14 @@ write_job_run (WriteJob  *job,
   gdci_chunk_iterator_reset (job->iter);
   _gdci_h5_quiet_begin (&quiet);
 
+  target.fapl = _gdci_h5_file_access_plist ();
+  if (target.fapl < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not set up HDF5 to write '%s'",
+                          job->filename);
+      _gdci_h5_quiet_end (&quiet);
+      return FALSE;
+    }
   ok = open_target (job, &target, error) && create_dataset (job, &target, error);
   if (ok)
     {
@@ -986,6 +1006,7 @@ write_job_run (WriteJob  *job,
     ok = commit_target (job, &target, error);
   if (!ok)
     roll_back_target (&target);
+  H5Pclose (target.fapl);
 
   _gdci_h5_quiet_end (&quiet);
   return ok;

@@ -37,6 +37,14 @@ gboolean  _gdci_h5_dtype_from_type    (hid_t         type,
                                        GdciDtype    *dtype,
                                        const char  **description);
 
+/* A file access property list for gdci's own POSIX file driver, which can
+ * abandon a file whose writes fail (see gdci-h5-file.c); a negative id if
+ * HDF5 refused it */
+hid_t     _gdci_h5_file_access_plist  (void);
+/* From now on, what HDF5 writes to @file is dropped: it can then always be
+ * closed */
+void      _gdci_h5_file_abandon       (hid_t         file);
+
 /* Closes an HDF5 identifier of any kind, if valid */
 void      _gdci_h5_close              (hid_t         id);
 

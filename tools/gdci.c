@@ -728,6 +728,14 @@ command_convert (int    argc,
       if (g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return fail (EXIT_FAILURE, "interrupted: %s was not written to '%s'",
                      out_dataset, out_file);
+      /* the library's advice, in the words of this tool */
+      if (g_str_has_suffix (write_error->message, " (set overwrite to replace it)"))
+        {
+          g_autofree char *advice = g_strndup (write_error->message,
+                                               strlen (write_error->message) -
+                                               strlen (" (set overwrite to replace it)"));
+          return fail (EXIT_FAILURE, "%s: use --overwrite to replace it", advice);
+        }
       return fail_with (write_error);
     }
 

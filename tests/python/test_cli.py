@@ -1,0 +1,284 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The gdci command-line tool, driven as a user drives it."""
+
+import os
+import signal
+import subprocess
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+BUILD = os.environ["G_TEST_BUILDDIR"]
+GDCI = os.environ.get("GDCI_TOOL") or os.path.join(os.path.dirname(BUILD), "tools", "gdci")
+
+
+def run(*args, **kwargs):
+    return subprocess.run([GDCI, *map(str, args)], capture_output=True, text=True, **kwargs)
+
+
+def recording(path, rows=20000, channels=32, seed=0, dtype="int16"):
+    rng = np.random.default_rng(seed)
+    data = (rng.normal(0, 30, size=(rows, channels))
+            + 200 * np.sin(np.arange(rows) / 300)[:, None]).astype(dtype)
+    data.tofile(path)
+    return data
+
+
+def assert_one_line_error(result, status, text):
+    assert result.returncode == status, (result.returncode, result.stderr)
+    lines = result.stderr.splitlines()
+    assert lines, "no message"
+    assert lines[0].startswith("gdci"), lines
+    assert text in lines[0], lines[0]
+    # one line, and for usage errors a hint; never HDF5's stack or a crash
+    assert len(lines) <= 2, lines
+    assert "HDF5-DIAG" not in result.stderr
+    assert result.stdout == "" or status == 0
+
+
+# ---- plan -------------------------------------------------------------------
+
+def test_plan_tutorial_numbers():
+    result = run("plan", "--dtype", "int32", "--shape", "20000,5000", "--buffer-gb", "0.2")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        "Data shape:   (20000, 5000), 400.00 MB of int32",
+        "Chunk shape:  (3160, 790), 9.99 MB",
+        "Buffer shape: (12640, 3160), 159.77 MB",
+        "Buffers:      4",
+        "[0:12640, 0:3160]",
+        "[0:12640, 3160:5000]",
+        "[12640:20000, 0:3160]",
+        "[12640:20000, 3160:5000]",
+    ]
+
+
+def test_plan_lists_fifty_and_counts_the_rest():
+    result = run("plan", "--dtype", "<i2", "--shape", "1000,100", "--buffer-shape", "10,10",
+                 "--chunk-shape", "5,5")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[3] == "Buffers:      1000"
+    assert lines[4] == "[0:10, 0:10]"
+    assert len(lines) == 4 + 50 + 1
+    assert lines[-1] == "... and 950 more"
+
+
+def test_plan_refusals_are_usage_errors():
+    result = run("plan", "--dtype", "int16", "--shape", "2000,384", "--chunk-shape", "1000,5",
+                 "--buffer-shape", "1000,192")
+    assert_one_line_error(result, 2, "Some dimensions of chunk_shape ((1000, 5)) do not evenly "
+                                     "divide the buffer shape ((1000, 192))!")
+    assert_one_line_error(run("plan", "--dtype", "int16", "--shape", "10", "--chunk-mb", "-1"),
+                          2, "chunk_mb (-1.0) must be greater than zero!")
+    assert_one_line_error(run("plan", "--dtype", "complex64", "--shape", "10"), 2, "not supported")
+    assert_one_line_error(run("plan", "--shape", "10"), 2, "needs --dtype and --shape")
+    assert_one_line_error(run("plan", "--dtype", "int8", "--shape", "10,x"), 2, "--shape '10,x'")
+    assert_one_line_error(run("plan", "--dtype", "int8", "--shape", "10", "--buffer-gb", "lots"),
+                          2, "--buffer-gb 'lots' is not a number")
+
+
+# ---- convert ----------------------------------------------------------------
+
+def test_convert_raw_gzip_shuffle(tmp_path):
+    data = recording(tmp_path / "rec.bin")
+    out = tmp_path / "out.h5"
+    result = run("convert", tmp_path / "rec.bin", f"{out}:/acquisition/data", "--dtype", "int16",
+                 "--shape", "-1,32", "--compression", "gzip", "--shuffle", "--fletcher32",
+                 "--chunk-mb", "0.1", "--buffer-gb", "0.0003", "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith(f"Wrote {out}:/acquisition/data: (20000, 32) int16, chunks (")
+    with h5py.File(out, "r") as f:
+        dset = f["acquisition/data"]
+        assert dset.shape == (20000, 32)
+        assert dset.dtype == np.dtype("int16")
+        assert dset.compression == "gzip" and dset.compression_opts == 4
+        assert dset.shuffle and dset.fletcher32
+        # hdmf's default chunk shape for chunk_mb 0.1
+        assert dset.chunks == (5000, 8)
+        np.testing.assert_array_equal(dset[...], data)
+    assert sorted(os.listdir(tmp_path)) == ["out.h5", "rec.bin"]
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_convert_raw_options(tmp_path, order):
+    data = np.arange(7 * 50, dtype="<f8").reshape(50, 7)
+    with open(tmp_path / "rec.dat", "wb") as f:
+        f.write(b"HEADER--" * 4)
+        f.write(data.tobytes(order=order))
+    result = run("convert", tmp_path / "rec.dat", tmp_path / "out.h5", "--dtype", "f8",
+                 "--shape", "50,-1", "--offset", "32", "--order", order,
+                 "--compression", "gzip:9", "--threads", "1")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "out.h5", "r") as f:
+        assert f["data"].compression_opts == 9
+        np.testing.assert_array_equal(f["data"][...], data)
+
+
+def test_convert_hdf5_to_hdf5_rechunks(tmp_path):
+    data = recording(tmp_path / "rec.bin", rows=3000, channels=16)
+    with h5py.File(tmp_path / "in.h5", "w") as f:
+        f.create_dataset("x/y", data=data, chunks=(100, 1), compression="gzip")
+    result = run("convert", f"{tmp_path / 'in.h5'}:/x/y", tmp_path / "out.h5",
+                 "--chunk-shape", "500,16", "--buffer-shape", "1000,16")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "out.h5", "r") as f:
+        assert f["data"].chunks == (500, 16)
+        assert f["data"].compression is None
+        np.testing.assert_array_equal(f["data"][...], data)
+
+
+def test_existing_dataset_needs_overwrite(tmp_path):
+    recording(tmp_path / "a.bin", rows=100, channels=4, seed=1)
+    second = recording(tmp_path / "b.bin", rows=100, channels=4, seed=2)
+    args = ["--dtype", "int16", "--shape", "-1,4"]
+    assert run("convert", tmp_path / "a.bin", tmp_path / "out.h5", *args).returncode == 0
+    result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args)
+    assert_one_line_error(result, 1, "already exists")
+    assert "--overwrite" in result.stderr
+    result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args, "--overwrite")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "out.h5", "r") as f:
+        np.testing.assert_array_equal(f["data"][...], second)
+
+
+def test_usage_errors_exit_2(tmp_path):
+    recording(tmp_path / "rec.bin", rows=10, channels=4)
+    with h5py.File(tmp_path / "in.h5", "w") as f:
+        f["d"] = np.zeros(4)
+    raw = ["--dtype", "int16", "--shape", "-1,4"]
+    cases = [
+        ([], "Usage"),
+        (["frobnicate"], "unknown command 'frobnicate'"),
+        (["convert", "--frob"], "Unknown option --frob"),
+        (["convert", tmp_path / "rec.bin"], "needs an INPUT and an OUTPUT"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "extra"], "unexpected argument"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5"], "needs --dtype and --shape"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "--dtype", "int16",
+          "--shape", "-1,-1"], "only one axis can be -1"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--compression", "zstd"],
+         "--compression 'zstd'"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--compression", "gzip:10"],
+         "--compression 'gzip:10'"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--order", "X"],
+         "--order 'X'"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--threads", "-2"],
+         "--threads -2"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--chunk-mb", "0"],
+         "chunk_mb (0.0) must be greater than zero!"),
+        (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--chunk-mb", "1",
+          "--chunk-shape", "2,4"], "Only one of 'chunk_mb' or 'chunk_shape' can be specified!"),
+        (["convert", f"{tmp_path / 'in.h5'}:/d", tmp_path / "o.h5", "--dtype", "int16"],
+         "for raw input only"),
+        (["convert", tmp_path / "in.h5", tmp_path / "o.h5"], "give the dataset to read"),
+    ]
+    for args, text in cases:
+        result = run(*args)
+        assert result.returncode == 2, (args, result.returncode, result.stderr)
+        assert text in result.stderr, (args, result.stderr)
+        assert "HDF5-DIAG" not in result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["in.h5", "rec.bin"]
+
+
+def test_missing_or_short_input_exits_1(tmp_path):
+    assert_one_line_error(run("convert", tmp_path / "nope.bin", tmp_path / "o.h5", "--dtype",
+                              "int16", "--shape", "-1,4"), 1, "does not exist")
+    (tmp_path / "short.bin").write_bytes(b"\0" * 1000)
+    result = run("convert", tmp_path / "short.bin", tmp_path / "o.h5", "--dtype", "int16",
+                 "--shape", "600,1")
+    assert_one_line_error(result, 1, f"'{tmp_path / 'short.bin'}' is 1000 bytes, but offset 0 "
+                                     "+ shape (600, 1) of int16 needs 1200 bytes")
+    result = run("convert", f"{tmp_path / 'nope.h5'}:/data", tmp_path / "o.h5")
+    assert result.returncode in (1, 2)
+    (tmp_path / "text.txt").write_text("not a recording, not HDF5")
+    result = run("convert", tmp_path / "short.bin", tmp_path / "text.txt", "--dtype", "uint8",
+                 "--shape", "-1")
+    assert_one_line_error(result, 1, "is not an HDF5 file")
+    assert (tmp_path / "text.txt").read_text() == "not a recording, not HDF5"
+    assert not (tmp_path / "o.h5").exists()
+
+
+def test_progress_bar(tmp_path):
+    recording(tmp_path / "rec.bin", rows=5000, channels=8)
+    args = ["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "--dtype", "int16",
+            "--shape", "-1,8", "--buffer-gb", "0.00002", "--chunk-mb", "0.01"]
+    shown = run(*args, "--progress")
+    assert shown.returncode == 0, shown.stderr
+    assert "Converting:" in shown.stderr and "100%" in shown.stderr
+    assert shown.stderr.endswith("\n")
+    hidden = run(*args, "--no-progress", "--overwrite")
+    assert hidden.returncode == 0 and hidden.stderr == ""
+
+
+def big_slow_input(tmp_path):
+    """A recording that takes seconds to compress at level 9."""
+    rng = np.random.default_rng(5)
+    block = rng.integers(-3000, 3000, size=(1_000_000, 16), dtype=np.int16)
+    with open(tmp_path / "big.bin", "wb") as f:
+        for _ in range(12):
+            f.write(block.tobytes())
+    return ["--dtype", "int16", "--shape", "-1,16", "--compression", "gzip:9", "--shuffle",
+            "--threads", "1", "--buffer-gb", "0.02", "--chunk-mb", "1", "--progress"]
+
+
+def interrupt_after_progress(args):
+    process = subprocess.Popen([GDCI, *map(str, args)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    # wait for the bar to move past 0%, then press Ctrl-C
+    deadline = time.monotonic() + 60
+    seen = ""
+    while time.monotonic() < deadline:
+        seen += process.stderr.read(1)
+        if "%|" in seen and " 0%|" not in seen[-80:] and "MB/s" in seen[-40:]:
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return process.returncode, seen + err
+
+
+def test_sigint_leaves_an_existing_file_valid(tmp_path):
+    options = big_slow_input(tmp_path)
+    out = tmp_path / "session.h5"
+    with h5py.File(out, "w") as f:
+        f["subject/age"] = np.array([42])
+        f.attrs["identifier"] = "session-1"
+    status, err = interrupt_after_progress(["convert", tmp_path / "big.bin",
+                                            f"{out}:/acquisition/raw", *options])
+    assert status == 1, err
+    assert "interrupted: /acquisition/raw was not written" in err
+    with h5py.File(out, "r") as f:
+        assert list(f.keys()) == ["subject"]
+        assert f["subject/age"][0] == 42
+        assert f.attrs["identifier"] == "session-1"
+    assert sorted(os.listdir(tmp_path)) == ["big.bin", "session.h5"]
+
+
+def test_sigint_leaves_no_new_file(tmp_path):
+    options = big_slow_input(tmp_path)
+    status, err = interrupt_after_progress(["convert", tmp_path / "big.bin",
+                                            tmp_path / "new.h5", *options])
+    assert status == 1, err
+    assert "interrupted" in err
+    assert sorted(os.listdir(tmp_path)) == ["big.bin"]
+
+
+def test_file_size_limit(tmp_path):
+    recording(tmp_path / "rec.bin", rows=400_000, channels=32)   # 25.6 MB
+    command = (f"ulimit -f 10240; exec {GDCI} convert {tmp_path / 'rec.bin'} "
+               f"{tmp_path / 'out.h5'} --dtype int16 --shape -1,32 --chunk-mb 1")
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert_one_line_error(result, 1, "File too large")
+    assert sorted(os.listdir(tmp_path)) == ["rec.bin"]
+
+
+def test_version_and_help():
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("gdci ")
+    help_text = run("--help")
+    assert help_text.returncode == 0 and "gdci convert INPUT" in help_text.stdout
+    convert_help = run("convert", "--help")
+    assert convert_help.returncode == 0 and "--compression" in convert_help.stdout
