@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The gdci command-line tool, driven as a user drives it."""
+"""The gdci command-line tool, driven as a user drives it: installed with
+`meson install` into a scratch directory, and run from there."""
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -10,8 +12,25 @@ import h5py
 import numpy as np
 import pytest
 
-BUILD = os.environ["G_TEST_BUILDDIR"]
-GDCI = os.environ.get("GDCI_TOOL") or os.path.join(os.path.dirname(BUILD), "tools", "gdci")
+BUILD_ROOT = os.environ["GDCI_BUILD_ROOT"]
+GDCI = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installed_gdci(tmp_path_factory):
+    """Installs the build into a scratch directory, and tests that gdci."""
+    global GDCI
+    root = tmp_path_factory.mktemp("installed")
+    subprocess.run([shutil.which("meson"), "install", "-C", BUILD_ROOT, "--destdir", str(root),
+                    "--no-rebuild", "--quiet"], check=True, capture_output=True)
+    found = [os.path.join(d, "gdci") for d, _, files in os.walk(root)
+             if "gdci" in files and os.path.basename(d) == "bin"]
+    assert len(found) == 1, found
+    GDCI = found[0]
+    # the installed tool needs nothing from the build tree
+    assert subprocess.run([GDCI, "--version"], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin"}).returncode == 0
+    yield GDCI
 
 
 def run(*args, **kwargs):
