@@ -229,17 +229,38 @@ _gdci_chunk_iterator_is_initialized (GdciChunkIterator *self)
   return priv->init_done && priv->init_error == NULL;
 }
 
-#define RETURN_IF_NOT_INITIALIZED(self, val)                               \
-  G_STMT_START {                                                            \
-    GdciChunkIteratorPrivate *p_ = gdci_chunk_iterator_get_instance_private (self); \
-    if (!p_->init_done || p_->init_error != NULL)                          \
-      {                                                                     \
-        g_critical ("%s: the %s is not initialized (call g_initable_init()" \
-                    " first, and check its result)", G_STRFUNC,            \
-                    G_OBJECT_TYPE_NAME (self));                            \
-        return val;                                                         \
-      }                                                                     \
-  } G_STMT_END
+/* The private data of an initialized iterator; NULL, with a critical
+ * warning naming @function, if it is not: a programmer's error. */
+static GdciChunkIteratorPrivate *
+initialized_priv (GdciChunkIterator *self,
+                  const char        *function)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  if (priv->init_done && priv->init_error == NULL)
+    return priv;
+  g_critical ("%s: the %s is not initialized (call g_initable_init() first, "
+              "and check its result)", function, G_OBJECT_TYPE_NAME (self));
+  return NULL;
+}
+
+typedef enum { SHAPE_MAX, SHAPE_CHUNK, SHAPE_BUFFER } ShapeKind;
+
+static const guint64 *
+shape_array (GdciChunkIterator *self,
+             const char        *function,
+             ShapeKind          kind,
+             guint             *n_dims)
+{
+  GdciChunkIteratorPrivate *priv = initialized_priv (self, function);
+
+  if (priv == NULL)
+    return NULL;
+  if (n_dims != NULL)
+    *n_dims = priv->n_dims;
+  return kind == SHAPE_MAX ? priv->maxshape :
+         kind == SHAPE_CHUNK ? priv->chunk : priv->buffer;
+}
 
 static void
 gdci_chunk_iterator_finalize (GObject *object)
@@ -617,15 +638,9 @@ const guint64 *
 gdci_chunk_iterator_get_maxshape (GdciChunkIterator *self,
                                   guint             *n_dims)
 {
-  GdciChunkIteratorPrivate *priv;
-
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-  RETURN_IF_NOT_INITIALIZED (self, NULL);
 
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  if (n_dims != NULL)
-    *n_dims = priv->n_dims;
-  return priv->maxshape;
+  return shape_array (self, G_STRFUNC, SHAPE_MAX, n_dims);
 }
 
 /**
@@ -642,10 +657,9 @@ gdci_chunk_iterator_get_n_dims (GdciChunkIterator *self)
   GdciChunkIteratorPrivate *priv;
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
-  RETURN_IF_NOT_INITIALIZED (self, 0);
 
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  return priv->n_dims;
+  priv = initialized_priv (self, G_STRFUNC);
+  return priv != NULL ? priv->n_dims : 0;
 }
 
 /**
@@ -662,10 +676,9 @@ gdci_chunk_iterator_get_dtype (GdciChunkIterator *self)
   GdciChunkIteratorPrivate *priv;
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), GDCI_DTYPE_INT8);
-  RETURN_IF_NOT_INITIALIZED (self, GDCI_DTYPE_INT8);
 
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  return priv->dtype;
+  priv = initialized_priv (self, G_STRFUNC);
+  return priv != NULL ? priv->dtype : GDCI_DTYPE_INT8;
 }
 
 /**
@@ -681,15 +694,9 @@ const guint64 *
 gdci_chunk_iterator_get_chunk_shape (GdciChunkIterator *self,
                                      guint             *n_dims)
 {
-  GdciChunkIteratorPrivate *priv;
-
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-  RETURN_IF_NOT_INITIALIZED (self, NULL);
 
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  if (n_dims != NULL)
-    *n_dims = priv->n_dims;
-  return priv->chunk;
+  return shape_array (self, G_STRFUNC, SHAPE_CHUNK, n_dims);
 }
 
 /**
@@ -706,15 +713,9 @@ const guint64 *
 gdci_chunk_iterator_get_buffer_shape (GdciChunkIterator *self,
                                       guint             *n_dims)
 {
-  GdciChunkIteratorPrivate *priv;
-
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-  RETURN_IF_NOT_INITIALIZED (self, NULL);
 
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  if (n_dims != NULL)
-    *n_dims = priv->n_dims;
-  return priv->buffer;
+  return shape_array (self, G_STRFUNC, SHAPE_BUFFER, n_dims);
 }
 
 /**
@@ -732,10 +733,9 @@ gdci_chunk_iterator_get_n_buffers (GdciChunkIterator *self)
   GdciChunkIteratorPrivate *priv;
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
-  RETURN_IF_NOT_INITIALIZED (self, 0);
 
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  return priv->n_buffers;
+  priv = initialized_priv (self, G_STRFUNC);
+  return priv != NULL ? priv->n_buffers : 0;
 }
 
 /**
@@ -755,10 +755,9 @@ gdci_chunk_iterator_get_position (GdciChunkIterator *self)
   GdciChunkIteratorPrivate *priv;
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
-  RETURN_IF_NOT_INITIALIZED (self, 0);
 
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  return priv->position;
+  priv = initialized_priv (self, G_STRFUNC);
+  return priv != NULL ? priv->position : 0;
 }
 
 static GdciSelection *
@@ -797,9 +796,9 @@ gdci_chunk_iterator_get_buffer_selection (GdciChunkIterator *self,
   GdciChunkIteratorPrivate *priv;
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-  RETURN_IF_NOT_INITIALIZED (self, NULL);
-
-  priv = gdci_chunk_iterator_get_instance_private (self);
+  priv = initialized_priv (self, G_STRFUNC);
+  if (priv == NULL)
+    return NULL;
   g_return_val_if_fail (index < priv->n_buffers, NULL);
 
   return buffer_selection (priv, index);
@@ -909,9 +908,9 @@ gdci_chunk_iterator_reset (GdciChunkIterator *self)
   GdciChunkIteratorPrivate *priv;
 
   g_return_if_fail (GDCI_IS_CHUNK_ITERATOR (self));
-  RETURN_IF_NOT_INITIALIZED (self, );
-
-  priv = gdci_chunk_iterator_get_instance_private (self);
+  priv = initialized_priv (self, G_STRFUNC);
+  if (priv == NULL)
+    return;
   priv->position = 0;
   priv->bytes_done = 0;
   g_clear_pointer (&priv->progress_bar, _gdci_progress_bar_free);

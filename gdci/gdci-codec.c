@@ -21,6 +21,26 @@
 
 /* The low and high bytes of @n consecutive 2-byte elements into two planes:
  * the shuffle of int16 recordings, the most common case, 16 at a time. */
+#if defined(__SSE2__)
+/* 16 elements: their low bytes to @lo, their high bytes to @hi */
+static inline void
+split_16 (const guint8 *src,
+          guint8       *lo,
+          guint8       *hi)
+{
+  const __m128i mask = _mm_set1_epi16 (0x00ff);
+  __m128i a = _mm_loadu_si128 ((const __m128i *) (const void *) src);
+  __m128i b = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 16));
+
+  _mm_storeu_si128 ((__m128i *) (void *) lo,
+                    _mm_packus_epi16 (_mm_and_si128 (a, mask), _mm_and_si128 (b, mask)));
+  _mm_storeu_si128 ((__m128i *) (void *) hi,
+                    _mm_packus_epi16 (_mm_srli_epi16 (a, 8), _mm_srli_epi16 (b, 8)));
+}
+#endif
+
+/* The low and high bytes of @n consecutive 2-byte elements into two planes:
+ * the shuffle of int16 recordings, the most common case, 16 at a time. */
 static inline void
 split_bytes_2 (const guint8 *src,
                guint8       *lo,
@@ -30,29 +50,12 @@ split_bytes_2 (const guint8 *src,
   gsize i = 0;
 
 #if defined(__SSE2__)
-  const __m128i mask = _mm_set1_epi16 (0x00ff);
-
   for (; i + 16 <= n; i += 16)
-    {
-      __m128i a = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i));
-      __m128i b = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i + 16));
-
-      _mm_storeu_si128 ((__m128i *) (void *) (lo + i),
-                        _mm_packus_epi16 (_mm_and_si128 (a, mask), _mm_and_si128 (b, mask)));
-      _mm_storeu_si128 ((__m128i *) (void *) (hi + i),
-                        _mm_packus_epi16 (_mm_srli_epi16 (a, 8), _mm_srli_epi16 (b, 8)));
-    }
+    split_16 (src + 2 * i, lo + i, hi + i);
   /* the last few again, overlapping: faster than one at a time */
   if (i < n && n >= 16)
     {
-      i = n - 16;
-      __m128i a = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i));
-      __m128i b = _mm_loadu_si128 ((const __m128i *) (const void *) (src + 2 * i + 16));
-
-      _mm_storeu_si128 ((__m128i *) (void *) (lo + i),
-                        _mm_packus_epi16 (_mm_and_si128 (a, mask), _mm_and_si128 (b, mask)));
-      _mm_storeu_si128 ((__m128i *) (void *) (hi + i),
-                        _mm_packus_epi16 (_mm_srli_epi16 (a, 8), _mm_srli_epi16 (b, 8)));
+      split_16 (src + 2 * (n - 16), lo + n - 16, hi + n - 16);
       return;
     }
 #endif

@@ -278,29 +278,27 @@ gdci_file_iterator_class_init (GdciFileIteratorClass *klass)
   /**
    * GdciFileIterator:path:
    *
-   * The raw array file to read.
+   * The raw array file to read, as [property@Gdci.MemmapIterator:path].
    */
   /**
    * GdciFileIterator:dtype:
    *
-   * The element type of the file, in this machine's byte order.
+   * The element type of the file, as [property@Gdci.MemmapIterator:dtype].
    */
   /**
    * GdciFileIterator:shape:
    *
-   * The shape of the array in the file, a variant of type `at`. One axis
-   * may be 0, to be inferred from the size of the file.
+   * The shape of the array, as [property@Gdci.MemmapIterator:shape].
    */
   /**
    * GdciFileIterator:offset:
    *
-   * The number of bytes to skip at the start of the file, such as a header.
+   * The bytes to skip, as [property@Gdci.MemmapIterator:offset].
    */
   /**
    * GdciFileIterator:order:
    *
-   * The layout of the file: [enum@Gdci.Order.C] (last axis fastest) or
-   * [enum@Gdci.Order.F] (first axis fastest).
+   * The layout of the file, as [property@Gdci.MemmapIterator:order].
    */
   _gdci_raw_file_install_properties (object_class, PROP_FIRST_RAW);
 }
@@ -358,8 +356,6 @@ gdci_file_iterator_new (const char     *path,
   g_return_val_if_fail (shape != NULL || n_dims == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return g_initable_new (GDCI_TYPE_FILE_ITERATOR, NULL, error,
-                         "path", path, "dtype", dtype,
-                         "shape", _gdci_shape_variant_new (shape, n_dims),
-                         "offset", offset, "order", order, NULL);
+  return _gdci_raw_file_new_iterator (GDCI_TYPE_FILE_ITERATOR, path, dtype, shape, n_dims, offset,
+                                      order, error);
 }

@@ -377,8 +377,6 @@ gdci_memmap_iterator_new (const char     *path,
   g_return_val_if_fail (shape != NULL || n_dims == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return g_initable_new (GDCI_TYPE_MEMMAP_ITERATOR, NULL, error,
-                         "path", path, "dtype", dtype,
-                         "shape", _gdci_shape_variant_new (shape, n_dims),
-                         "offset", offset, "order", order, NULL);
+  return _gdci_raw_file_new_iterator (GDCI_TYPE_MEMMAP_ITERATOR, path, dtype, shape, n_dims, offset,
+                                      order, error);
 }

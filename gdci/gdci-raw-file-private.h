@@ -58,6 +58,16 @@ void      _gdci_raw_file_selection_span      (GdciRawFile          *raw,
                                               guint64              *first,
                                               guint64              *end);
 
+/* gdci_memmap_iterator_new () and gdci_file_iterator_new () */
+gpointer  _gdci_raw_file_new_iterator        (GType                 type,
+                                              const char           *path,
+                                              GdciDtype             dtype,
+                                              const guint64        *shape,
+                                              guint                 n_dims,
+                                              guint64               offset,
+                                              GdciOrder             order,
+                                              GError              **error);
+
 /* Reading a selection in strips: runs of the file of at most @budget bytes,
  * each holding a box of the selection. For each, in file order, @func gets
  * the file position and length of the run, the box's extent, and where the

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
+
 #include "gdci-enum-types.h"
 #include "gdci-error.h"
 #include "gdci-raw-file-private.h"
@@ -447,4 +449,20 @@ _gdci_raw_file_foreach_strip (GdciRawFile          *raw,
       if (j < 0)
         return TRUE;
     }
+}
+
+gpointer
+_gdci_raw_file_new_iterator (GType           type,
+                             const char     *path,
+                             GdciDtype       dtype,
+                             const guint64  *shape,
+                             guint           n_dims,
+                             guint64         offset,
+                             GdciOrder       order,
+                             GError        **error)
+{
+  return g_initable_new (type, NULL, error,
+                         "path", path, "dtype", dtype,
+                         "shape", _gdci_shape_variant_new (shape, n_dims),
+                         "offset", offset, "order", order, NULL);
 }
