@@ -7,6 +7,9 @@ Two things live here:
   Python iterator, initializes itself when constructed from Python, takes
   shapes as tuples, and pickles through ``serialize()``; ``DataChunk`` and
   ``Selection`` convert to numpy arrays and slices.
+- Python values for the settings of the data sources gdci provides
+  (``path`` as ``pathlib.Path``, ``dtype`` as a numpy dtype, ``order`` as
+  "C" or "F"), and ``Gdci.ArrayIterator.from_numpy()``.
 - ``Gdci.GenericDataChunkIterator``, a drop-in for hdmf's class of the same
   name: the same subclass API, attributes and messages, with the shapes
   computed and checked by the C library.
@@ -17,7 +20,9 @@ import Gdci`` stays cheap for programs that do not use it.
 
 import abc
 import functools
+import itertools
 import operator
+import os
 import re
 import warnings
 import weakref
@@ -100,6 +105,176 @@ def _shape_variant(name, shape):
     return GLib.Variant(type_string, values)
 
 
+def _dtype_setting(name, value):
+    """A Gdci.Dtype from what numpy users write: a Gdci.Dtype, a name or a
+    type string ("int16", "<i2"), a numpy dtype or a scalar type (np.int16).
+    A byte order other than this machine's is refused: the data sources read
+    their data as it is."""
+    if isinstance(value, Gdci.Dtype):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and Gdci.dtype_is_valid(value):
+        return Gdci.Dtype(value)
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            if value is None or isinstance(value, (bool, int)):
+                raise TypeError  # numpy reads None as float64
+            numpy_dtype = _numpy().dtype(value)
+            # the name reads best in messages; another byte order needs the code
+            text = numpy_dtype.name if numpy_dtype.isnative else numpy_dtype.str
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a Gdci.Dtype, a numpy dtype or a type name such as "
+                            f"'int16', not {value!r}") from None
+    try:
+        return Gdci.dtype_from_string(text)
+    except GLib.Error as error:
+        raise TypeError(f"{name}: {error.message}") from None
+
+
+_ORDERS = {"C": Gdci.Order.C, "F": Gdci.Order.F}
+
+
+def _order_setting(name, value):
+    """A Gdci.Order from numpy's names of the layouts, "C" and "F"."""
+    if isinstance(value, Gdci.Order):
+        return value
+    if isinstance(value, str) and value.upper() in _ORDERS:
+        return _ORDERS[value.upper()]
+    if isinstance(value, int) and not isinstance(value, bool) and value in _ORDERS.values():
+        return Gdci.Order(value)
+    raise ValueError(f"{name} must be 'C' or 'F' (or a Gdci.Order), not {value!r}")
+
+
+def _path_setting(name, value):
+    """A file name as gdci takes it, a str, from a str or an os.PathLike
+    (pathlib.Path); gdci takes file names in UTF-8."""
+    if isinstance(value, str):
+        path = value
+    else:
+        try:
+            path = os.fsdecode(os.fspath(value))
+        except TypeError:
+            raise TypeError(f"{name} must be a str or an os.PathLike such as pathlib.Path, "
+                            f"not {type(value).__name__}") from None
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{name} {path!r} is not valid UTF-8: gdci takes file names in UTF-8") from None
+    return path
+
+
+def _property_value(cls, key, value):
+    """A Python value for a property of a gdci class as the property's type:
+    shapes from sequences, data types from numpy's, orders from "C" and "F",
+    file names from os.PathLike. Anything else is left to PyGObject."""
+    pspec = cls.find_property(key)
+    if pspec is None:
+        return value
+    name = key.replace("-", "_")
+    value_type = pspec.value_type
+    if value_type == GObject.TYPE_VARIANT and isinstance(value, (list, tuple)):
+        return _shape_variant(name, value)
+    if value_type == Gdci.Dtype.__gtype__:
+        return _dtype_setting(name, value)
+    if value_type == Gdci.Order.__gtype__:
+        return _order_setting(name, value)
+    if value_type == GObject.TYPE_STRING and value is not None and (
+            pspec.name == "path" or isinstance(value, (os.PathLike, bytes))):
+        return _path_setting(name, value)
+    return value
+
+
+# ---- GLib.Bytes of numpy memory -------------------------------------------
+#
+# PyGObject's GLib.Bytes.new() takes a bytes object (any other buffer is read
+# element by element), so handing numpy data to gdci through it costs two
+# copies: array.tobytes() and GLib's. Through GLib's C API (with ctypes), a
+# GLib.Bytes can instead copy the array's memory once (g_bytes_new), or not
+# at all (g_bytes_new_with_free_func, keeping the array alive until GLib
+# frees the bytes). When that API cannot be reached, the two copies it is.
+
+_kept_arrays = {}
+_kept_tokens = itertools.count(1)
+_glib_c = None  # the C functions, loaded on first use; False when unavailable
+
+_GLIB_LIBRARIES = [
+    ("libglib-2.0.so.0", "libgobject-2.0.so.0"),
+    ("libglib-2.0.0.dylib", "libgobject-2.0.0.dylib"),
+    ("libglib-2.0-0.dll", "libgobject-2.0-0.dll"),
+]
+
+
+def _release_array(token, kept=_kept_arrays):
+    """The free function of a GLib.Bytes over an array: called by GLib, in
+    whatever thread drops the last reference, with the GIL (ctypes takes
+    it)."""
+    kept.pop(token, None)
+
+
+def _load_glib_c():
+    try:
+        import ctypes
+    except ImportError:
+        return False
+    # A boxed value's hash is its C pointer in PyGObject; check it on a
+    # GLib.Bytes, whose repr shows the pointer, before relying on it.
+    probe = GLib.Bytes.new(b"gdci")
+    match = re.search(r"\(GBytes at (0x[0-9a-fA-F]+)\)", repr(probe))
+    if (match is None or int(match.group(1), 16) != hash(probe)
+            or GObject.Value.__hash__ is not GLib.Bytes.__hash__):
+        return False
+    for glib_name, gobject_name in _GLIB_LIBRARIES:
+        try:
+            glib = ctypes.CDLL(glib_name)
+            gobject = ctypes.CDLL(gobject_name)
+            break
+        except OSError:
+            continue
+    else:
+        return False
+    destroy_notify = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+    api = type("GLibC", (), {})()
+    api.new = glib.g_bytes_new
+    api.new.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    api.new.restype = ctypes.c_void_p
+    api.new_with_free_func = glib.g_bytes_new_with_free_func
+    api.new_with_free_func.argtypes = [ctypes.c_void_p, ctypes.c_size_t, destroy_notify, ctypes.c_void_p]
+    api.new_with_free_func.restype = ctypes.c_void_p
+    api.take_boxed = gobject.g_value_take_boxed
+    api.take_boxed.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    api.take_boxed.restype = None
+    api.release = destroy_notify(_release_array)
+    # GLib may free a GLib.Bytes late in the interpreter's shutdown: the
+    # function it calls then must still exist, so it is never freed
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(api.release))
+    api.pointer_mask = (1 << (8 * ctypes.sizeof(ctypes.c_void_p))) - 1
+    return api
+
+
+def _bytes_of(array, copy):
+    """A GLib.Bytes of the memory of a C-contiguous numpy array: a copy when
+    copy is true, else the array's own memory, which the GLib.Bytes keeps
+    alive (and which must not change while it exists)."""
+    global _glib_c
+    if _glib_c is None:
+        _glib_c = _load_glib_c()
+    api = _glib_c
+    if not api or array.nbytes == 0:
+        return GLib.Bytes.new(array.tobytes())
+    address = array.__array_interface__["data"][0]
+    if copy:
+        pointer = api.new(address, array.nbytes)
+    else:
+        token = next(_kept_tokens)
+        _kept_arrays[token] = array
+        pointer = api.new_with_free_func(address, array.nbytes, api.release, token)
+    # a GValue owns the new reference; get_value() gives PyGObject's own
+    value = GObject.Value(GLib.Bytes)
+    api.take_boxed(hash(value) & api.pointer_mask, pointer)
+    return value.get_value()
+
+
 def _error_from_vfunc(obj, error):
     """Keeps a Python exception raised in a virtual method of obj, to raise it
     again where the call from Python returns; gives the GError to report to
@@ -129,8 +304,14 @@ def _wrap_get_data(func):
             if data is None or isinstance(data, GLib.Bytes):
                 return data
             if hasattr(data, "__array_interface__"):
-                data = _as_array(data, _numpy_dtype(self.get_dtype()),
-                                 tuple(selection.get_shape()), "get_data()")
+                np = _numpy()
+                array = np.ascontiguousarray(_as_array(data, _numpy_dtype(self.get_dtype()),
+                                                       tuple(selection.get_shape()), "get_data()"))
+                # the source may reuse what it returned for the next buffer:
+                # only an array made here is handed over without a copy
+                made_here = (isinstance(data, np.ndarray) and array is not data
+                             and not np.may_share_memory(array, data))
+                return _bytes_of(array, copy=not made_here)
             return GLib.Bytes.new(memoryview(data).tobytes())
         except GLib.Error:
             raise  # reaches the caller, prefixed with the buffer
@@ -229,7 +410,8 @@ class ChunkIterator(Gdci.ChunkIterator, metaclass=_ChunkIteratorMeta):
       ``super().__init__(**kwargs)``.
     - Shape properties (``buffer_shape``, ``chunk_shape`` and any other
       GVariant property) take tuples or lists of integers; a GLib.Variant
-      still works.
+      still works. A ``dtype`` property takes a numpy dtype or type name,
+      an ``order`` property "C" or "F", a file name an os.PathLike.
     - The virtual methods may return numpy values: ``do_get_data`` an array,
       ``do_get_maxshape`` a tuple, ``do_get_dtype`` a numpy dtype.
     - An exception raised in a virtual method is raised again, as itself,
@@ -239,11 +421,7 @@ class ChunkIterator(Gdci.ChunkIterator, metaclass=_ChunkIteratorMeta):
     """
 
     def __init__(self, **kwargs):
-        for key, value in kwargs.items():
-            if isinstance(value, (list, tuple)):
-                pspec = type(self).find_property(key)
-                if pspec is not None and pspec.value_type == GObject.TYPE_VARIANT:
-                    kwargs[key] = _shape_variant(key.replace("-", "_"), value)
+        kwargs = {key: _property_value(type(self), key, value) for key, value in kwargs.items()}
         # GObject.Object.__init__() creates the object: until then,
         # __grefcount__ raises. An object built by g_object_new() (as
         # deserialize() does, which then initializes it) exists already:
@@ -316,6 +494,109 @@ class Selection(Gdci.Selection):
 
 Selection = override(Selection)
 __all__.append("Selection")
+
+
+# ---- the data sources gdci provides ---------------------------------------
+#
+# Each is a subclass of the ChunkIterator override above as well as of its
+# introspected class: the introspected class, looked up while these
+# overrides load, has the plain Gdci.ChunkIterator as its parent.
+
+
+class ArrayIterator(Gdci.ArrayIterator, ChunkIterator):
+    """Gdci.ArrayIterator: a numpy array (or any C-order data) in memory.
+
+    ``Gdci.ArrayIterator.from_numpy(array, buffer_gb=0.5)`` builds one from
+    an array; its properties take Python values as every ChunkIterator's.
+    """
+
+    @classmethod
+    def from_numpy(cls, array, **settings):
+        """An iterator over the elements of a numpy array (or of anything
+        numpy.asarray() takes), with the iterator's settings as keywords:
+        buffer_gb, buffer_shape, chunk_mb, chunk_shape, display_progress.
+
+        A C-contiguous array in this machine's byte order is not copied: the
+        iterator reads the array's own memory and keeps the array alive as
+        long as it, or a buffer it handed out, needs it. Do not change the
+        array meanwhile. Any other array (a strided view, Fortran order,
+        another byte order) is first copied once into a C-contiguous array
+        of this machine's byte order.
+        """
+        for key in ("data", "dtype", "shape"):
+            if key in settings:
+                raise TypeError(f"from_numpy() takes the {key} from the array: do not give {key}=")
+        np = _numpy()
+        array = np.asarray(array)
+        dtype = _gdci_dtype(array.dtype)
+        array = np.require(array, dtype=array.dtype.newbyteorder("="), requirements="C")
+        return cls(data=_bytes_of(array, copy=False), dtype=dtype, shape=array.shape, **settings)
+
+    @classmethod
+    def new(cls, data, dtype, shape):
+        """An iterator over data (a GLib.Bytes or bytes) of the given dtype
+        (a Gdci.Dtype, a numpy dtype or a name) and shape (a sequence of
+        integers), with the default settings."""
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            data = GLib.Bytes.new(bytes(data))
+        return cls(data=data, dtype=dtype, shape=shape)
+
+
+ArrayIterator = override(ArrayIterator)
+__all__.append("ArrayIterator")
+
+
+def _raw_file_new(cls, path, dtype, shape, offset=0, order="C"):
+    """An iterator over a raw array file: path (a str or os.PathLike), dtype
+    (a Gdci.Dtype, a numpy dtype or a name), shape (a sequence of integers,
+    one of which may be 0 to be inferred from the file size), offset (bytes
+    to skip) and order ("C" or "F"), with the default settings."""
+    return cls(path=path, dtype=dtype, shape=shape, offset=offset, order=order)
+
+
+class MemmapIterator(Gdci.MemmapIterator, ChunkIterator):
+    """Gdci.MemmapIterator: a raw array file, mapped into memory.
+
+    ``Gdci.MemmapIterator(path=pathlib.Path("rec.bin"), dtype="int16",
+    shape=(0, 384), order="C", buffer_gb=0.5)``
+    """
+
+    new = classmethod(_raw_file_new)
+
+
+MemmapIterator = override(MemmapIterator)
+__all__.append("MemmapIterator")
+
+
+class FileIterator(Gdci.FileIterator, ChunkIterator):
+    """Gdci.FileIterator: a raw array file, read with pread().
+
+    ``Gdci.FileIterator(path=pathlib.Path("rec.bin"), dtype="int16",
+    shape=(0, 384), order="C", buffer_gb=0.5)``
+    """
+
+    new = classmethod(_raw_file_new)
+
+
+FileIterator = override(FileIterator)
+__all__.append("FileIterator")
+
+
+class H5Iterator(Gdci.H5Iterator, ChunkIterator):
+    """Gdci.H5Iterator: a dataset of an HDF5 file.
+
+    ``Gdci.H5Iterator(path=pathlib.Path("in.h5"), dataset="/data")``
+    """
+
+    @classmethod
+    def new(cls, path, dataset):
+        """An iterator over the dataset at the path dataset of the HDF5
+        file path (a str or os.PathLike), with the default settings."""
+        return cls(path=path, dataset=dataset)
+
+
+H5Iterator = override(H5Iterator)
+__all__.append("H5Iterator")
 
 
 # ---- hdmf's GenericDataChunkIterator ------------------------------------
