@@ -413,7 +413,8 @@ def test_array_source_refusals():
         Gdci.ArrayIterator.from_numpy(np.zeros((0, 3)))
     with pytest.raises(GLib.Error) as info:
         Gdci.ArrayIterator.from_numpy(np.zeros((4, 4)), buffer_shape=(3, 4), chunk_shape=(2, 4))
-    assert info.value.message == "Some dimensions of chunk_shape ((2, 4)) do not evenly divide the buffer shape ((3, 4))!"
+    assert info.value.message == ("Some dimensions of chunk_shape ((2, 4)) do not evenly divide the buffer "
+                                  "shape ((3, 4))!")
 
 
 def test_array_source_new_takes_bytes():

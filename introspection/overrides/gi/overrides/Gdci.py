@@ -9,7 +9,8 @@ Two things live here:
   ``Selection`` convert to numpy arrays and slices.
 - Python values for the settings of the data sources gdci provides
   (``path`` as ``pathlib.Path``, ``dtype`` as a numpy dtype, ``order`` as
-  "C" or "F"), and ``Gdci.ArrayIterator.from_numpy()``.
+  "C" or "F"), ``Gdci.ArrayIterator.from_numpy()``, and ``Gdci.H5Writer``
+  with Python keywords and a ``write()`` that returns nothing or raises.
 - ``Gdci.GenericDataChunkIterator``, a drop-in for hdmf's class of the same
   name: the same subclass API, attributes and messages, with the shapes
   computed and checked by the C library.
@@ -597,6 +598,192 @@ class H5Iterator(Gdci.H5Iterator, ChunkIterator):
 
 H5Iterator = override(H5Iterator)
 __all__.append("H5Iterator")
+
+
+# ---- the writer ------------------------------------------------------------
+
+_COMPRESSIONS = {"gzip": Gdci.Compression.GZIP, "none": Gdci.Compression.NONE}
+
+
+def _compression_setting(value):
+    """A Gdci.Compression from h5py's and hdmf's values: "gzip" (or True)
+    and None (or False, or "none")."""
+    if isinstance(value, Gdci.Compression):
+        return value
+    if value is None or value is False:
+        return Gdci.Compression.NONE
+    if value is True:
+        return Gdci.Compression.GZIP
+    if isinstance(value, str):
+        if value.lower() in _COMPRESSIONS:
+            return _COMPRESSIONS[value.lower()]
+        raise ValueError(f"compression {value!r} is not one gdci writes: give 'gzip' or None")
+    raise TypeError(f"compression must be 'gzip', None or a Gdci.Compression, not {value!r} "
+                    "(give the gzip level as compression_level)")
+
+
+def _compression_level_setting(value):
+    try:
+        level = operator.index(value)
+    except TypeError:
+        raise TypeError(f"compression_level must be an integer from 1 to 9, not {value!r}") from None
+    if not 1 <= level <= 9:
+        raise ValueError(f"compression_level must be from 1 to 9, not {level}")
+    return level
+
+
+def _n_threads_setting(value):
+    try:
+        n_threads = operator.index(value)
+    except TypeError:
+        raise TypeError(f"n_threads must be an integer, not {value!r}") from None
+    if not 0 <= n_threads <= GLib.MAXUINT32:
+        raise ValueError(f"n_threads must be 0 (one thread per processor) or a number of threads, "
+                         f"not {n_threads}")
+    return n_threads
+
+
+_WRITER_SETTINGS = {
+    "compression": _compression_setting,
+    "compression_level": _compression_level_setting,
+    "n_threads": _n_threads_setting,
+}
+
+
+def _writable(iterator):
+    """The Gdci.ChunkIterator to write for iterator: itself, or the C
+    iterator behind a Gdci.GenericDataChunkIterator."""
+    if isinstance(iterator, GenericDataChunkIterator):
+        return iterator._core
+    if isinstance(iterator, Gdci.ChunkIterator):
+        return iterator
+    hint = (" (Gdci.ArrayIterator.from_numpy() makes one of an array)"
+            if hasattr(iterator, "__array_interface__") else "")
+    raise TypeError("the writer writes a Gdci.ChunkIterator or a Gdci.GenericDataChunkIterator, "
+                    f"not {type(iterator).__name__}{hint}")
+
+
+class _DropInProgress:
+    """Moves the progress bar of a Gdci.GenericDataChunkIterator as the
+    writer reads the C iterator behind it (in the writer's reading thread),
+    and closes it once every buffer has been read, as iterating does."""
+
+    def __init__(self, iterator, source):
+        self.bar = getattr(iterator, "progress_bar", None) if isinstance(iterator, GenericDataChunkIterator) else None
+        self.iterator = iterator
+        self.source = source
+        self.shown = 0
+        self.complete = False
+        self.handler = source.connect("progress", self._on_progress) if self.bar is not None else None
+
+    def _on_progress(self, _source, done, total):
+        if done > self.shown:
+            self.bar.update(n=done - self.shown)
+            self.shown = done
+        self.complete = done == total
+
+    def finish(self):
+        if self.handler is None:
+            return
+        self.source.disconnect(self.handler)
+        self.handler = None
+        if self.complete:
+            close = getattr(self.bar, "close", None)
+            if close is not None:
+                close()
+            self.iterator.progress_bar = None
+
+
+class H5Writer(Gdci.H5Writer):
+    """Gdci.H5Writer with Python values.
+
+    - Settings as keywords: ``Gdci.H5Writer(compression="gzip",
+      compression_level=4, shuffle=True, fletcher32=False, n_threads=0,
+      overwrite=False)``; ``compression`` is "gzip" (or True) or None (or
+      False), as in h5py and hdmf, or a Gdci.Compression.
+    - ``write(iterator, filename, dataset_path="/data", cancellable=None)``
+      takes a Gdci.ChunkIterator or a Gdci.GenericDataChunkIterator and a
+      str or os.PathLike file name; it returns None and raises GLib.Error,
+      or the exception a Python data source raised.
+    - ``write_async()`` and ``write_finish()`` take the same values, and
+      progress reaches the caller's main loop.
+    """
+
+    def __init__(self, *, compression=None, compression_level=None, shuffle=None, fletcher32=None,
+                 n_threads=None, overwrite=None, **kwargs):
+        settings = dict(compression=compression, compression_level=compression_level, shuffle=shuffle,
+                        fletcher32=fletcher32, n_threads=n_threads, overwrite=overwrite)
+        for name, value in settings.items():
+            if value is not None:
+                convert = _WRITER_SETTINGS.get(name)
+                kwargs[name] = convert(value) if convert is not None else value
+        super().__init__(**kwargs)
+
+    def set_compression(self, compression):
+        """Sets the compression: "gzip" (or True), None (or False), or a
+        Gdci.Compression."""
+        Gdci.H5Writer.set_compression(self, _compression_setting(compression))
+
+    def write(self, iterator, filename, dataset_path="/data", cancellable=None):
+        """Writes every buffer of iterator into a new dataset at dataset_path
+        in the HDF5 file filename (a str or os.PathLike), with the
+        iterator's chunk shape and the writer's filters; all or nothing.
+        Blocks until done, emitting "progress" in this thread.
+
+        iterator is a Gdci.ChunkIterator or a Gdci.GenericDataChunkIterator;
+        it is read from its first buffer, in another thread.
+
+        Raises GLib.Error, or the exception a Python data source raised.
+        """
+        source = _writable(iterator)
+        filename = _path_setting("filename", filename)
+        progress = _DropInProgress(iterator, source)
+        try:
+            Gdci.H5Writer.write(self, source, filename, dataset_path, cancellable)
+        except GLib.Error as glib_error:
+            error = _pending_error(source, glib_error)
+            if error is not None:
+                raise error from None
+            raise
+        finally:
+            progress.finish()
+
+    def write_async(self, iterator, filename, dataset_path="/data", cancellable=None, callback=None,
+                    *user_data):
+        """Starts write() in another thread and returns at once. Progress is
+        emitted, and callback(writer, result, *user_data) called, in the
+        thread-default main context of the caller (run a GLib.MainLoop);
+        the callback calls write_finish(result). iterator must not be used
+        until then."""
+        source = _writable(iterator)
+        filename = _path_setting("filename", filename)
+        progress = _DropInProgress(iterator, source)
+
+        def done(writer, result):
+            progress.finish()
+            # for write_finish(): the source whose Python exception to raise
+            # (this also keeps iterator alive until the write is done)
+            result._gdci_written = (source, iterator)
+            if callback is not None:
+                callback(writer, result, *user_data)
+
+        Gdci.H5Writer.write_async(self, source, filename, dataset_path, cancellable, done)
+
+    def write_finish(self, result):
+        """Finishes write_async(): returns None, or raises GLib.Error or the
+        exception a Python data source raised."""
+        try:
+            Gdci.H5Writer.write_finish(self, result)
+        except GLib.Error as glib_error:
+            written = getattr(result, "_gdci_written", None)
+            error = _pending_error(written[0], glib_error) if written is not None else None
+            if error is not None:
+                raise error from None
+            raise
+
+
+H5Writer = override(H5Writer)
+__all__.append("H5Writer")
 
 
 # ---- hdmf's GenericDataChunkIterator ------------------------------------

@@ -1,0 +1,451 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Gdci.H5Writer from Python: settings as Python values, write() with
+os.PathLike file names, returning None or raising (GLib.Error, or the
+exception of a Python data source), write_async() in a GLib main loop with
+progress in the main thread, and the hdmf drop-in written by the writer,
+checked with h5py and against hdmf's own writer."""
+
+import os
+import pathlib
+import threading
+
+import h5py
+import numpy as np
+import pytest
+from gi.repository import Gdci, Gio, GLib, GObject
+from gi.repository.Gdci import GenericDataChunkIterator
+
+# a random walk: compressible, as recordings are
+ARRAY = np.cumsum(np.random.default_rng(7).integers(-3, 4, size=(3000, 48)), axis=0).astype("int16")
+
+
+class NumpyIterator(GenericDataChunkIterator):
+    def __init__(self, array, **kwargs):
+        self.array = array
+        super().__init__(**kwargs)
+
+    def _get_data(self, selection):
+        return self.array[selection]
+
+    def _get_maxshape(self):
+        return self.array.shape
+
+    def _get_dtype(self):
+        return self.array.dtype
+
+
+class Source(Gdci.ChunkIterator):
+    """A Python data source; fail_at makes reading that buffer raise."""
+
+    def __init__(self, array, fail_at=None, error=None, **kwargs):
+        self.array = array
+        self.fail_at = fail_at
+        self.error = error
+        self.threads = set()
+        super().__init__(**kwargs)
+
+    def do_get_data(self, selection):
+        self.threads.add(threading.get_ident())
+        if selection.get_start(0) == self.fail_at:
+            raise self.error
+        return self.array[selection.to_slices()]
+
+    def do_get_maxshape(self):
+        return self.array.shape
+
+    def do_get_dtype(self):
+        return self.array.dtype
+
+
+def small_source(**settings):
+    settings.setdefault("buffer_shape", (1000, 48))
+    settings.setdefault("chunk_shape", (250, 24))
+    return Gdci.ArrayIterator.from_numpy(ARRAY, **settings)
+
+
+def read_dataset(path, name="/data"):
+    with h5py.File(path, "r") as f:
+        dset = f[name]
+        return dset[...], dset.chunks, dset.compression, dset.compression_opts, dset.shuffle, dset.fletcher32
+
+
+def run_async(writer, *args, **kwargs):
+    """write_async() in a main loop: the callback's arguments, and what
+    write_finish() raised (or None)."""
+    loop = GLib.MainLoop()
+    outcome = {}
+
+    def done(source_object, result, *user_data):
+        outcome["call"] = (source_object, user_data, threading.get_ident())
+        try:
+            outcome["returned"] = source_object.write_finish(result)
+        except BaseException as error:  # noqa: B036: handed to the test
+            outcome["error"] = error
+        loop.quit()
+
+    writer.write_async(*args, callback=done, **kwargs)
+    loop.run()
+    return outcome
+
+
+# ---- settings --------------------------------------------------------------
+
+
+def test_defaults():
+    writer = Gdci.H5Writer()
+    assert writer.props.compression == Gdci.Compression.NONE
+    assert writer.props.compression_level == 4
+    assert (writer.props.shuffle, writer.props.fletcher32, writer.props.overwrite) == (False, False, False)
+    assert writer.props.n_threads == 0
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("gzip", Gdci.Compression.GZIP), ("GZIP", Gdci.Compression.GZIP), (True, Gdci.Compression.GZIP),
+    (Gdci.Compression.GZIP, Gdci.Compression.GZIP), (None, Gdci.Compression.NONE),
+    (False, Gdci.Compression.NONE), ("none", Gdci.Compression.NONE), (Gdci.Compression.NONE, Gdci.Compression.NONE),
+])
+def test_compression_values(value, expected):
+    assert Gdci.H5Writer(compression=value).props.compression == expected
+    writer = Gdci.H5Writer()
+    writer.set_compression(value)
+    assert writer.get_compression() == expected
+
+
+def test_settings_as_keywords():
+    writer = Gdci.H5Writer(compression="gzip", compression_level=np.int64(9), shuffle=True, fletcher32=True,
+                           n_threads=3, overwrite=True)
+    assert writer.props.compression == Gdci.Compression.GZIP
+    assert writer.props.compression_level == 9
+    assert (writer.props.shuffle, writer.props.fletcher32, writer.props.overwrite) == (True, True, True)
+    assert writer.props.n_threads == 3
+
+
+@pytest.mark.parametrize("settings, error, message", [
+    ({"compression": "lzf"}, ValueError, "compression 'lzf' is not one gdci writes: give 'gzip' or None"),
+    ({"compression": 4}, TypeError, r"compression must be 'gzip', None or a Gdci.Compression, not 4 "
+                                    r"\(give the gzip level as compression_level\)"),
+    ({"compression_level": 0}, ValueError, "compression_level must be from 1 to 9, not 0"),
+    ({"compression_level": 10}, ValueError, "compression_level must be from 1 to 9, not 10"),
+    ({"compression_level": 4.5}, TypeError, "compression_level must be an integer from 1 to 9, not 4.5"),
+    ({"n_threads": -1}, ValueError, r"n_threads must be 0 \(one thread per processor\) or a number of threads, "
+                                    "not -1"),
+    ({"n_threads": "2"}, TypeError, "n_threads must be an integer, not '2'"),
+])
+def test_refused_settings(settings, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        Gdci.H5Writer(**settings)
+
+
+def test_not_an_iterator(tmp_path):
+    writer = Gdci.H5Writer()
+    with pytest.raises(TypeError, match=r"writes a Gdci.ChunkIterator or a Gdci.GenericDataChunkIterator, not "
+                                        r"ndarray \(Gdci.ArrayIterator.from_numpy\(\) makes one of an array\)"):
+        writer.write(ARRAY, tmp_path / "out.h5")
+    with pytest.raises(TypeError, match="not list$"):
+        writer.write([1, 2], tmp_path / "out.h5")
+    with pytest.raises(TypeError, match="filename must be a str or an os.PathLike"):
+        writer.write(small_source(), 42)
+    with pytest.raises(ValueError, match="is not valid UTF-8: gdci takes file names in UTF-8"):
+        writer.write(small_source(), os.fsencode(tmp_path) + b"/\xff.h5")
+    assert os.listdir(tmp_path) == []
+
+
+# ---- write() ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [pathlib.Path, str, os.fsencode], ids=["Path", "str", "bytes"])
+def test_write_gzip_shuffle(tmp_path, name):
+    writer = Gdci.H5Writer(compression="gzip", compression_level=6, shuffle=True, fletcher32=True, n_threads=2)
+    path = tmp_path / "out.h5"
+    assert writer.write(small_source(), name(path)) is None
+    data, chunks, compression, level, shuffle, fletcher32 = read_dataset(path)
+    np.testing.assert_array_equal(data, ARRAY)
+    assert chunks == (250, 24)
+    assert (compression, level, shuffle, fletcher32) == ("gzip", 6, True, True)
+    assert path.stat().st_size < ARRAY.nbytes  # compressed
+    assert os.listdir(tmp_path) == ["out.h5"]
+
+
+def test_write_without_filters_into_groups(tmp_path):
+    path = tmp_path / "out.h5"
+    Gdci.H5Writer().write(small_source(), path, "/acquisition/ElectricalSeries/data")
+    data, chunks, compression, _level, shuffle, fletcher32 = read_dataset(path, "/acquisition/ElectricalSeries/data")
+    np.testing.assert_array_equal(data, ARRAY)
+    assert (chunks, compression, shuffle, fletcher32) == ((250, 24), None, False, False)
+
+
+def test_existing_dataset(tmp_path):
+    path = tmp_path / "out.h5"
+    with h5py.File(path, "w") as f:
+        f["data"] = np.zeros(3)
+        f["other"] = np.ones(2)
+    with pytest.raises(GLib.Error) as info:
+        Gdci.H5Writer().write(small_source(), path)
+    assert info.value.matches(Gdci.error_quark(), Gdci.Error.EXISTS)
+    assert info.value.message == f"'/data' already exists in '{path}' (set overwrite to replace it)"
+    Gdci.H5Writer(overwrite=True).write(small_source(), path)
+    with h5py.File(path, "r") as f:
+        np.testing.assert_array_equal(f["data"][...], ARRAY)
+        np.testing.assert_array_equal(f["other"][...], np.ones(2))
+
+
+def test_progress_in_the_calling_thread(tmp_path):
+    writer = Gdci.H5Writer(compression="gzip")
+    calls = []
+    writer.connect("progress", lambda _w, done, total: calls.append((threading.get_ident(), done, total)))
+    writer.write(small_source(), tmp_path / "out.h5")
+    assert {thread for thread, _, _ in calls} == {threading.get_ident()}
+    assert calls[0][1:] == (0, ARRAY.nbytes) and calls[-1][1:] == (ARRAY.nbytes, ARRAY.nbytes)
+    done = [d for _, d, _ in calls]
+    assert done == sorted(done)
+
+
+def test_python_source(tmp_path):
+    """A Python data source is read in the writer's thread."""
+    source = Source(ARRAY, buffer_shape=(1000, 48), chunk_shape=(500, 48))
+    Gdci.H5Writer(compression="gzip", shuffle=True).write(source, tmp_path / "out.h5")
+    np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
+    assert threading.get_ident() not in source.threads
+
+
+def test_python_source_reusing_its_buffer(tmp_path):
+    """A source that returns the same array refilled for every buffer is
+    written right, although the writer reads a buffer ahead."""
+
+    class Reusing(Source):
+        def do_get_data(self, selection):
+            rows = slice(0, selection.get_stop(0) - selection.get_start(0))
+            self.out[rows] = self.array[selection.to_slices()]
+            return self.out[rows]
+
+    source = Reusing(ARRAY, buffer_shape=(200, 48), chunk_shape=(100, 48))
+    source.out = np.empty((200, 48), dtype=ARRAY.dtype)
+    Gdci.H5Writer(n_threads=4).write(source, tmp_path / "out.h5")
+    np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
+
+
+def test_python_exception_of_a_source(tmp_path):
+    source = Source(ARRAY, fail_at=2000, error=KeyError("no such channel"), buffer_shape=(1000, 48),
+                    chunk_shape=(500, 48))
+    with pytest.raises(KeyError, match="no such channel"):
+        Gdci.H5Writer().write(source, tmp_path / "out.h5")
+    assert os.listdir(tmp_path) == []
+
+
+def test_glib_error_of_a_source(tmp_path):
+    error = GLib.Error.new_literal(GLib.file_error_quark(), "disk on fire", GLib.FileError.IO)
+    source = Source(ARRAY, fail_at=1000, error=error, buffer_shape=(1000, 48), chunk_shape=(500, 48))
+    with pytest.raises(GLib.Error) as info:
+        Gdci.H5Writer().write(source, tmp_path / "out.h5")
+    assert info.value.matches(GLib.file_error_quark(), GLib.FileError.IO)
+    assert info.value.message == "Reading buffer 2 of 3 [1000:2000, 0:48] failed: disk on fire"
+    assert os.listdir(tmp_path) == []
+
+
+def test_cancelled(tmp_path):
+    """Cancelled while the source reads its second buffer: an error, and no
+    file."""
+    cancellable = Gio.Cancellable()
+
+    class Cancelling(Source):
+        def do_get_data(self, selection):
+            if selection.get_start(0) == 1000:
+                cancellable.cancel()
+            return super().do_get_data(selection)
+
+    source = Cancelling(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
+    with pytest.raises(GLib.Error) as info:
+        Gdci.H5Writer().write(source, tmp_path / "out.h5", cancellable=cancellable)
+    assert info.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
+    assert os.listdir(tmp_path) == []
+
+
+def test_uninitialized_iterator(tmp_path):
+    source = GObject.new(Gdci.ArrayIterator)  # no Python constructor: not initialized
+    with pytest.raises(GLib.Error) as info:
+        Gdci.H5Writer().write(source, tmp_path / "out.h5")
+    assert info.value.matches(Gdci.error_quark(), Gdci.Error.NOT_INITIALIZED)
+    assert info.value.message == "The GdciArrayIterator to write was used before g_initable_init() succeeded on it"
+    assert os.listdir(tmp_path) == []
+
+
+# ---- write_async() -----------------------------------------------------------
+
+
+def test_write_async(tmp_path):
+    writer = Gdci.H5Writer(compression="gzip", shuffle=True)
+    progress = []
+    writer.connect("progress", lambda _w, done, total: progress.append((threading.get_ident(), done, total)))
+    path = tmp_path / "out.h5"
+    source = Source(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
+    outcome = run_async(writer, source, path, "/async/data")
+    assert "error" not in outcome and outcome["returned"] is None
+    assert outcome["call"] == (writer, (), threading.get_ident())
+    # progress reaches the main loop's thread, the data is read in another
+    assert {thread for thread, _, _ in progress} == {threading.get_ident()}
+    assert progress[-1][1:] == (ARRAY.nbytes, ARRAY.nbytes)
+    assert threading.get_ident() not in source.threads
+    data, chunks, compression, _level, shuffle, _ = read_dataset(path, "/async/data")
+    np.testing.assert_array_equal(data, ARRAY)
+    assert (chunks, compression, shuffle) == ((250, 48), "gzip", True)
+
+
+def test_write_async_user_data_and_positional_arguments(tmp_path):
+    loop = GLib.MainLoop()
+    calls = []
+
+    def done(writer, result, first, second):
+        writer.write_finish(result)
+        calls.append((first, second))
+        loop.quit()
+
+    writer = Gdci.H5Writer()
+    writer.write_async(small_source(), str(tmp_path / "out.h5"), "/d", None, done, "first", 2)
+    loop.run()
+    assert calls == [("first", 2)]
+    np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5", "/d")[0], ARRAY)
+
+
+def test_write_async_python_exception(tmp_path):
+    source = Source(ARRAY, fail_at=1000, error=ZeroDivisionError("bad sample"), buffer_shape=(1000, 48),
+                    chunk_shape=(500, 48))
+    outcome = run_async(Gdci.H5Writer(), source, tmp_path / "out.h5")
+    assert isinstance(outcome["error"], ZeroDivisionError) and str(outcome["error"]) == "bad sample"
+    assert os.listdir(tmp_path) == []
+
+
+def test_write_async_glib_error(tmp_path):
+    (tmp_path / "out.h5").write_text("not HDF5")
+    outcome = run_async(Gdci.H5Writer(), small_source(), tmp_path / "out.h5")
+    error = outcome["error"]
+    assert isinstance(error, GLib.Error) and error.matches(Gdci.error_quark(), Gdci.Error.EXISTS)
+    assert error.message == f"'{tmp_path / 'out.h5'}' exists and is not an HDF5 file: gdci does not replace it"
+    assert (tmp_path / "out.h5").read_text() == "not HDF5"
+
+
+def test_write_async_cancelled(tmp_path):
+    cancellable = Gio.Cancellable()
+
+    class Cancelling(Source):
+        def do_get_data(self, selection):
+            if selection.get_start(0) == 1000:
+                cancellable.cancel()
+            return super().do_get_data(selection)
+
+    source = Cancelling(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
+    outcome = run_async(Gdci.H5Writer(), source, tmp_path / "out.h5", cancellable=cancellable)
+    assert outcome["error"].matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
+    assert os.listdir(tmp_path) == []
+
+
+# ---- the hdmf drop-in --------------------------------------------------------
+
+
+class Bar:
+    """A progress bar class for progress_bar_class: records its calls."""
+
+    def __init__(self, total, **options):
+        self.total = total
+        self.options = options
+        self.updates = []
+        self.closed = False
+
+    def update(self, n=1):
+        self.updates.append(n)
+
+    def close(self):
+        self.closed = True
+
+
+def test_drop_in_written_by_the_writer(tmp_path):
+    """The writer takes a Gdci.GenericDataChunkIterator and writes what h5py
+    writes from iterating it."""
+    path = tmp_path / "out.h5"
+    it = NumpyIterator(ARRAY, buffer_gb=0.0001, chunk_mb=0.02)
+    Gdci.H5Writer(compression="gzip", shuffle=True).write(it, path, "/gdci")
+    with h5py.File(path, "a") as f:
+        reference = NumpyIterator(ARRAY, buffer_gb=0.0001, chunk_mb=0.02)
+        dset = f.create_dataset("h5py", shape=reference.maxshape, dtype=reference.dtype,
+                                chunks=reference.chunk_shape, compression="gzip", shuffle=True)
+        for chunk in reference:
+            dset[chunk.selection] = chunk.data
+    with h5py.File(path, "r") as f:
+        gdci, h5py_dset = f["gdci"], f["h5py"]
+        assert gdci.chunks == h5py_dset.chunks == it.chunk_shape
+        assert (gdci.dtype, gdci.shape) == (h5py_dset.dtype, h5py_dset.shape)
+        assert (gdci.compression, gdci.compression_opts, gdci.shuffle) == ("gzip", 4, True)
+        np.testing.assert_array_equal(gdci[...], h5py_dset[...])
+        np.testing.assert_array_equal(gdci[...], ARRAY)
+
+
+def test_drop_in_like_hdmf_h5dataio(tmp_path):
+    """Gdci.H5Writer writes what hdmf's HDF5IO writes of the same iterator
+    wrapped in H5DataIO with the same filters."""
+    from hdmf.backends.hdf5.h5_utils import H5DataIO
+    from hdmf.backends.hdf5.h5tools import HDF5IO
+    from hdmf.build import DatasetBuilder
+
+    settings = dict(buffer_shape=(1000, 48), chunk_shape=(250, 16))
+    hdmf_path, gdci_path = tmp_path / "hdmf.h5", tmp_path / "gdci.h5"
+    with HDF5IO(str(hdmf_path), mode="w") as io:
+        wrapped = H5DataIO(NumpyIterator(ARRAY, **settings), compression="gzip", compression_opts=5, shuffle=True,
+                           fletcher32=True)
+        io.write_dataset(io._file, DatasetBuilder("data", wrapped, attributes={}))
+    writer = Gdci.H5Writer(compression="gzip", compression_level=5, shuffle=True, fletcher32=True)
+    writer.write(NumpyIterator(ARRAY, **settings), gdci_path)
+    hdmf_result, gdci_result = read_dataset(hdmf_path), read_dataset(gdci_path)
+    np.testing.assert_array_equal(gdci_result[0], hdmf_result[0])
+    assert gdci_result[1:] == hdmf_result[1:] == ((250, 16), "gzip", 5, True, True)
+
+
+def test_drop_in_progress_bar(tmp_path):
+    it = NumpyIterator(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True,
+                       progress_bar_class=Bar, progress_bar_options={"desc": "writing"})
+    bar = it.progress_bar
+    Gdci.H5Writer().write(it, tmp_path / "out.h5")
+    assert (bar.total, bar.options, sum(bar.updates), bar.closed) == (6, {"desc": "writing"}, 6, True)
+    assert it.progress_bar is None
+
+
+def test_drop_in_progress_bar_async(tmp_path):
+    it = NumpyIterator(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True,
+                       progress_bar_class=Bar)
+    bar = it.progress_bar
+    outcome = run_async(Gdci.H5Writer(), it, tmp_path / "out.h5")
+    assert "error" not in outcome
+    assert (sum(bar.updates), bar.closed, it.progress_bar) == (6, True, None)
+    np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
+
+
+def test_drop_in_bar_stays_open_after_a_failure(tmp_path):
+    class Failing(NumpyIterator):
+        def _get_data(self, selection):
+            if selection[0].start >= 1000:
+                raise OSError("unplugged")
+            return super()._get_data(selection)
+
+    it = Failing(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True, progress_bar_class=Bar)
+    with pytest.raises(OSError, match="unplugged"):
+        Gdci.H5Writer().write(it, tmp_path / "out.h5")
+    assert not it.progress_bar.closed and sum(it.progress_bar.updates) <= 3
+    assert os.listdir(tmp_path) == []
+
+
+def test_drop_in_exception(tmp_path):
+    class Failing(NumpyIterator):
+        def _get_data(self, selection):
+            return super()._get_data(selection).astype("float64") + 0.5
+
+    with pytest.raises(TypeError, match="Cannot cast"):
+        Gdci.H5Writer().write(Failing(ARRAY, buffer_shape=(1000, 48), chunk_shape=(500, 48)), tmp_path / "out.h5")
+    assert os.listdir(tmp_path) == []
+
+
+def test_drop_in_written_after_python_iteration(tmp_path):
+    """The writer reads every buffer from the first, whatever Python
+    iteration consumed."""
+    it = NumpyIterator(ARRAY, buffer_shape=(1000, 48), chunk_shape=(500, 48))
+    next(it)
+    Gdci.H5Writer().write(it, tmp_path / "out.h5")
+    np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
+    assert len(list(it)) == 2
