@@ -2,11 +2,14 @@
 //
 // gdci from GJS: a JavaScript subclass of Gdci.ChunkIterator (its virtual
 // methods, its settings as properties, the errors of init() and of the data
-// source, serialization), and the plain functions. Prints TAP.
+// source, serialization), the plain functions, and Gdci.H5Writer writing
+// gdci's C sources (synchronously, and asynchronously in a main loop), read
+// back with Gdci.H5Iterator. Prints TAP.
 //
 // Run: gjs -m test-gjs.js
 
 import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import Gdci from 'gi://Gdci?version=1.0';
 import System from 'system';
@@ -276,6 +279,124 @@ test('the plain functions', () => {
     assertEqual(selection.to_string(), '[0:12640, 3160:5000]', 'selection');
     assertEqual(selection.get_shape(), [12640, 1840], 'shape');
 });
+
+// ---- Gdci.H5Writer --------------------------------------------------------
+
+// A temporary directory for the test, removed with what is in it
+function withTempDir(func) {
+    const dir = GLib.dir_make_tmp('gdci-gjs-XXXXXX');
+    try {
+        func(dir);
+    } finally {
+        const enumerator = Gio.File.new_for_path(dir).enumerate_children('standard::name',
+            Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        let info;
+        while ((info = enumerator.next_file(null)) !== null)
+            GLib.unlink(GLib.build_filenamev([dir, info.get_name()]));
+        GLib.rmdir(dir);
+    }
+}
+
+function listDir(dir) {
+    const names = [];
+    const enumerator = Gio.File.new_for_path(dir).enumerate_children('standard::name',
+        Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+    let info;
+    while ((info = enumerator.next_file(null)) !== null)
+        names.push(info.get_name());
+    return names.sort();
+}
+
+// rows x cols int16 elements, r * cols + c modulo 30000, as a C source
+function rampSource(rows, cols, bufferShape, chunkShape) {
+    const it = new Gdci.ArrayIterator({
+        data: new GLib.Bytes(new Uint8Array(ramp(rows * cols).buffer)),
+        dtype: Gdci.Dtype.INT16,
+        shape: new GLib.Variant('at', [rows, cols]),
+        buffer_shape: new GLib.Variant('at', bufferShape),
+        chunk_shape: new GLib.Variant('at', chunkShape),
+    });
+    it.init(null);
+    return it;
+}
+
+// The dataset, read back with Gdci.H5Iterator, as an Int16Array in C order
+function readBack(path, dataset) {
+    const it = Gdci.H5Iterator.new(path, dataset);
+    const [rows, cols] = it.get_maxshape();
+    const out = new Int16Array(rows * cols);
+    for (const chunk of collect(it)) {
+        const bytes = chunk.get_data().toArray();
+        const data = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+        const [r0, c0] = chunk.get_selection().get_starts();
+        const [nRows, nCols] = chunk.get_shape();
+        for (let r = 0; r < nRows; r++)
+            out.set(data.subarray(r * nCols, (r + 1) * nCols), (r0 + r) * cols + c0);
+    }
+    return {dtype: it.get_dtype(), shape: [rows, cols], data: out};
+}
+
+test('the writer writes a C source, synchronously', () => withTempDir(dir => {
+    const writer = new Gdci.H5Writer({
+        compression: Gdci.Compression.GZIP, compression_level: 6, shuffle: true, fletcher32: true, n_threads: 2,
+    });
+    assertEqual([writer.compression, writer.compression_level, writer.shuffle, writer.fletcher32, writer.n_threads,
+        writer.overwrite], [Gdci.Compression.GZIP, 6, true, true, 2, false], 'properties');
+    const progress = [];
+    writer.connect('progress', (_writer, done, total) => progress.push([done, total]));
+    const path = GLib.build_filenamev([dir, 'out.h5']);
+    assertEqual(writer.write(rampSource(301, 17, [100, 17], [50, 9]), path, '/acquisition/data', null), true,
+        'returns true');
+    assertEqual(progress[0], [0, 301 * 17 * 2], 'first progress');
+    assertEqual(progress[progress.length - 1], [301 * 17 * 2, 301 * 17 * 2], 'last progress');
+    const written = readBack(path, '/acquisition/data');
+    assertEqual([written.dtype, written.shape], [Gdci.Dtype.INT16, [301, 17]], 'layout');
+    assertEqual(Array.from(written.data), Array.from(ramp(301 * 17)), 'data');
+    assertEqual(listDir(dir), ['out.h5'], 'files');
+}));
+
+test('the writer writes asynchronously in a main loop', () => withTempDir(dir => {
+    const writer = new Gdci.H5Writer({compression: Gdci.Compression.GZIP});
+    const progress = [];
+    writer.connect('progress', (_writer, done, total) => progress.push([done, total]));
+    const path = GLib.build_filenamev([dir, 'out.h5']);
+    const loop = new GLib.MainLoop(null, false);
+    let outcome = null;
+    writer.write_async(rampSource(1000, 40, [200, 40], [100, 20]), path, '/data', null, (source, result) => {
+        try {
+            outcome = source.write_finish(result);
+        } catch (error) {
+            outcome = error;
+        }
+        loop.quit();
+    });
+    loop.run();
+    assertEqual(outcome, true, 'finished');
+    assertEqual(progress[progress.length - 1], [80000, 80000], 'progress reached the main loop');
+    assertEqual(Array.from(readBack(path, '/data').data), Array.from(ramp(40000)), 'data');
+}));
+
+test('write errors are GLib errors, and leave nothing behind', () => withTempDir(dir => {
+    const path = GLib.build_filenamev([dir, 'out.h5']);
+    new Gdci.H5Writer().write(rampSource(10, 10, [10, 10], [5, 5]), path, '/data', null);
+    assertThrows(() => new Gdci.H5Writer().write(rampSource(10, 10, [10, 10], [5, 5]), path, '/data', null),
+        error => {
+            assertEqual(error.matches(Gdci.Error, Gdci.Error.EXISTS), true, 'code');
+            assertEqual(error.message, `'/data' already exists in '${path}' (set overwrite to replace it)`,
+                'message');
+        });
+    const gzip = new Gdci.H5Writer({compression: Gdci.Compression.GZIP, compression_level: 0});
+    assertThrows(() => gzip.write(rampSource(10, 10, [10, 10], [5, 5]), `${path}.new`, '/data', null),
+        error => {
+            assertEqual(error.matches(Gdci.Error, Gdci.Error.INVALID_ARGUMENT), true, 'code');
+            assertEqual(error.message, 'The gzip compression level must be from 1 to 9, not 0', 'message');
+        });
+    const cancellable = new Gio.Cancellable();
+    cancellable.cancel();
+    assertThrows(() => new Gdci.H5Writer().write(rampSource(10, 10, [10, 10], [5, 5]), `${path}.new`, '/data',
+        cancellable), error => assertEqual(error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED), true, 'code'));
+    assertEqual(listDir(dir), ['out.h5'], 'files');
+}));
 
 print(`1..${tests.length}`);
 let failed = 0;

@@ -2,7 +2,9 @@
  *
  * A Vala subclass of Gdci.ChunkIterator (its virtual methods, its settings
  * as construct properties, the errors of init () and of the data source,
- * serialization), and the plain functions.
+ * serialization), the plain functions, and Gdci.H5Writer writing a Vala
+ * source (synchronously, and with yield in a main loop), read back with
+ * Gdci.H5Iterator.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -193,6 +195,166 @@ void test_functions () {
     }
 }
 
+/* ---- Gdci.H5Writer ------------------------------------------------------ */
+
+/* a temporary directory, and its removal with what is in it */
+string make_temp_dir () {
+    try {
+        return GLib.DirUtils.make_tmp ("gdci-vala-XXXXXX");
+    } catch (GLib.FileError e) {
+        GLib.error ("%s", e.message);
+    }
+}
+
+string[] list_dir (string path) {
+    string[] names = {};
+    try {
+        var dir = GLib.Dir.open (path);
+        string? name;
+        while ((name = dir.read_name ()) != null)
+            names += name;
+    } catch (GLib.FileError e) {
+        GLib.error ("%s", e.message);
+    }
+    return names;
+}
+
+void remove_dir (string path) {
+    foreach (string name in list_dir (path))
+        GLib.FileUtils.unlink (GLib.Path.build_filename (path, name));
+    GLib.DirUtils.remove (path);
+}
+
+/* the dataset holds the ramp of rows x cols, read back by Gdci.H5Iterator */
+void check_written_ramp (string path, string dataset, int64 rows, int64 cols) throws GLib.Error {
+    var written = new Gdci.H5Iterator (path, dataset);
+    assert_true (written.get_dtype () == Gdci.Dtype.INT32);
+    assert_true (written.get_maxshape ()[0] == rows && written.get_maxshape ()[1] == cols);
+    Gdci.DataChunk? chunk;
+    uint64 elements = 0;
+    while ((chunk = written.next ()) != null) {
+        check_ramp (chunk, cols);
+        elements += chunk.get_selection ().get_n_elements ();
+    }
+    assert_true (elements == rows * cols);
+}
+
+void test_write () {
+    string dir = make_temp_dir ();
+    try {
+        var it = new RampSource.with_shapes (301, 17, shape ({100, 17}), shape ({50, 17}));
+        it.init (null);
+        var writer = new Gdci.H5Writer ();
+        writer.compression = Gdci.Compression.GZIP;
+        writer.shuffle = true;
+        writer.fletcher32 = true;
+        writer.n_threads = 3;
+        uint64 last_done = 0, last_total = 0;
+        unowned GLib.Thread<void*> caller = GLib.Thread.self<void*> ();
+        writer.progress.connect ((done, total) => {
+            assert_true (GLib.Thread.self<void*> () == caller);
+            last_done = done;
+            last_total = total;
+        });
+        string path = GLib.Path.build_filename (dir, "out.h5");
+        assert_true (writer.write (it, path, "/acquisition/data"));
+        assert_true (last_done == 301 * 17 * 4 && last_total == last_done);
+        check_written_ramp (path, "/acquisition/data", 301, 17);
+        /* every buffer of the Vala source was read once, in the writer's thread */
+        assert_cmpint (it.reads, GLib.CompareOperator.EQ, 4);
+        assert_cmpstrv (list_dir (dir), {"out.h5"});
+    } catch (GLib.Error e) {
+        GLib.error ("%s", e.message);
+    } finally {
+        remove_dir (dir);
+    }
+}
+
+async void write_async_and_quit (Gdci.H5Writer writer, Gdci.ChunkIterator it, string path, GLib.MainLoop loop,
+                                 out GLib.Error? error) {
+    error = null;
+    try {
+        yield writer.write_async (it, path, "/data", null);
+    } catch (GLib.Error e) {
+        error = e;
+    }
+    loop.quit ();
+}
+
+void test_write_async () {
+    string dir = make_temp_dir ();
+    try {
+        var it = new RampSource.with_shapes (1000, 40, shape ({200, 40}), shape ({100, 20}));
+        it.init (null);
+        var writer = new Gdci.H5Writer ();
+        writer.compression = Gdci.Compression.GZIP;
+        int n_progress = 0;
+        uint64 last_done = 0;
+        unowned GLib.Thread<void*> caller = GLib.Thread.self<void*> ();
+        writer.progress.connect ((done, total) => {
+            /* in the main loop's thread */
+            assert_true (GLib.Thread.self<void*> () == caller);
+            n_progress++;
+            last_done = done;
+        });
+        var loop = new GLib.MainLoop ();
+        GLib.Error? error = null;
+        string path = GLib.Path.build_filename (dir, "out.h5");
+        write_async_and_quit.begin (writer, it, path, loop, (obj, result) => {
+            write_async_and_quit.end (result, out error);
+        });
+        loop.run ();
+        assert_no_error (error);
+        assert_true (n_progress > 0 && last_done == 1000 * 40 * 4);
+        check_written_ramp (path, "/data", 1000, 40);
+    } catch (GLib.Error e) {
+        GLib.error ("%s", e.message);
+    } finally {
+        remove_dir (dir);
+    }
+}
+
+void test_write_errors () {
+    string dir = make_temp_dir ();
+    string path = GLib.Path.build_filename (dir, "out.h5");
+    try {
+        var it = new RampSource (10, 10);
+        it.init (null);
+        var writer = new Gdci.H5Writer ();
+        writer.write (it, path, "/data");
+        try {
+            writer.write (it, path, "/data");
+            assert_not_reached ();
+        } catch (Gdci.Error.EXISTS e) {
+            assert_cmpstr (e.message, GLib.CompareOperator.EQ,
+                           "'/data' already exists in '%s' (set overwrite to replace it)".printf (path));
+        }
+
+        /* a failing source: nothing is left of the new file */
+        it.fail = true;
+        try {
+            writer.write (it, path + ".new", "/data");
+            assert_not_reached ();
+        } catch (GLib.FileError.IO e) {
+            assert_cmpstr (e.message, GLib.CompareOperator.EQ, "Reading buffer 1 of 1 [0:10, 0:10] failed: disk on fire");
+        }
+        it.fail = false;
+
+        var cancellable = new GLib.Cancellable ();
+        cancellable.cancel ();
+        try {
+            writer.write (it, path + ".new", "/data", cancellable);
+            assert_not_reached ();
+        } catch (GLib.IOError.CANCELLED e) {
+        }
+        assert_cmpstrv (list_dir (dir), {"out.h5"});
+    } catch (GLib.Error e) {
+        GLib.error ("%s", e.message);
+    } finally {
+        remove_dir (dir);
+    }
+}
+
 int main (string[] args) {
     GLib.Test.init (ref args);
     GLib.Test.add_func ("/vala/iterate", test_iterate);
@@ -201,5 +363,8 @@ int main (string[] args) {
     GLib.Test.add_func ("/vala/source-error", test_source_error);
     GLib.Test.add_func ("/vala/serialize", test_serialize);
     GLib.Test.add_func ("/vala/functions", test_functions);
+    GLib.Test.add_func ("/vala/write", test_write);
+    GLib.Test.add_func ("/vala/write-async", test_write_async);
+    GLib.Test.add_func ("/vala/write-errors", test_write_errors);
     return GLib.Test.run ();
 }
