@@ -7,6 +7,9 @@ checked with h5py and against hdmf's own writer."""
 
 import os
 import pathlib
+import signal
+import subprocess
+import sys
 import threading
 
 import h5py
@@ -449,3 +452,79 @@ def test_drop_in_written_after_python_iteration(tmp_path):
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
     assert len(list(it)) == 2
+
+
+# ---- Ctrl-C ------------------------------------------------------------------
+
+INTERRUPTED_WRITE = """
+import os, signal, threading
+import numpy as np
+from gi.repository import Gdci, Gio
+
+cancelled = threading.Event()
+cancellable = Gio.Cancellable()
+cancellable.connect(lambda *args: cancelled.set())
+
+
+class Source(Gdci.ChunkIterator):
+    def do_get_data(self, selection):
+        if selection.get_start(0) == 100:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while writing
+            if not cancelled.wait(120):
+                raise RuntimeError("the write was not cancelled")
+        return np.zeros(tuple(selection.get_shape()), "int16")
+
+    def do_get_maxshape(self):
+        return (1000, 10)
+
+    def do_get_dtype(self):
+        return "int16"
+
+
+threads = threading.active_count()
+try:
+    Gdci.H5Writer().write(Source(buffer_shape=(100, 10), chunk_shape=(50, 10)), "out.h5", cancellable=cancellable)
+except KeyboardInterrupt as error:
+    print(f"KeyboardInterrupt after {type(error.__context__).__name__}: {error.__context__.message}")
+print(os.listdir("."))
+print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, signal.set_wakeup_fd(-1),
+      threading.active_count() == threads)
+"""
+
+
+def test_ctrl_c_cancels_a_blocking_write(tmp_path):
+    """Ctrl-C during write() cancels it: the file is rolled back, then
+    KeyboardInterrupt is raised, and the signal handling is as before."""
+    result = subprocess.run([sys.executable, "-c", INTERRUPTED_WRITE], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == ["KeyboardInterrupt after Error: Operation was cancelled", "[]",
+                                          "True -1 True"]
+
+
+def test_own_sigint_handler_is_kept(tmp_path):
+    def handler(signum, frame):
+        pass
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        Gdci.H5Writer().write(small_source(), tmp_path / "out.h5")
+        assert signal.getsignal(signal.SIGINT) is handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_write_from_another_thread(tmp_path):
+    errors = []
+
+    def write():
+        try:
+            Gdci.H5Writer(compression="gzip").write(small_source(), tmp_path / "out.h5")
+        except BaseException as error:  # noqa: B036: handed to the test
+            errors.append(error)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join()
+    assert errors == []
+    np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)

@@ -25,11 +25,13 @@ import itertools
 import operator
 import os
 import re
+import signal
+import threading
 import warnings
 import weakref
 
 import gi
-from gi.repository import GLib, GObject
+from gi.repository import Gio, GLib, GObject
 
 from ..module import get_introspection_module
 from ..overrides import override
@@ -694,6 +696,73 @@ class _DropInProgress:
             self.iterator.progress_bar = None
 
 
+class _CancelOnInterrupt:
+    """Ctrl-C during a blocking write from the main thread cancels it.
+
+    Python runs a SIGINT handler only once the C call returns; but its C
+    handler writes the signal's number to the wakeup fd at once. A thread
+    reading that fd cancels the write, which rolls back and returns; then
+    KeyboardInterrupt is raised, here rather than by Python's handler,
+    which would raise it wherever Python code runs next (in PyGObject's
+    conversion of the GError, for one). Only while Python's own SIGINT
+    handler is installed (a program that handles SIGINT itself keeps doing
+    so); what is read is passed on to a wakeup fd set before (asyncio's)."""
+
+    def __init__(self, cancellable):
+        self.cancellable = cancellable
+        self.thread = None
+        self.interrupted = False
+
+    def __enter__(self):
+        if (threading.current_thread() is not threading.main_thread()
+                or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+            return self
+        self.read_fd, self.write_fd = os.pipe()
+        os.set_blocking(self.write_fd, False)
+        try:
+            self.previous_fd = signal.set_wakeup_fd(self.write_fd, warn_on_full_buffer=False)
+        except ValueError:
+            os.close(self.read_fd)
+            os.close(self.write_fd)
+            return self
+        signal.signal(signal.SIGINT, self._on_sigint)
+        self.thread = threading.Thread(target=self._watch, name="gdci-interrupt", daemon=True)
+        self.thread.start()
+        return self
+
+    def _on_sigint(self, signum, frame):
+        self.interrupted = True
+
+    def _watch(self):
+        while True:
+            try:
+                data = os.read(self.read_fd, 64)
+            except OSError:
+                return
+            if not data:  # __exit__() closed the other end
+                return
+            if self.previous_fd >= 0:
+                try:
+                    os.write(self.previous_fd, data)
+                except OSError:
+                    pass
+            if signal.SIGINT in data:
+                self.cancellable.cancel()
+
+    def __exit__(self, *exc_info):
+        if self.thread is None:
+            return False
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.set_wakeup_fd(self.previous_fd)
+        os.close(self.write_fd)
+        self.thread.join()
+        os.close(self.read_fd)
+        self.thread = None
+        if self.interrupted:
+            raise KeyboardInterrupt
+        return False
+
+
 class H5Writer(Gdci.H5Writer):
     """Gdci.H5Writer with Python values.
 
@@ -733,13 +802,20 @@ class H5Writer(Gdci.H5Writer):
         iterator is a Gdci.ChunkIterator or a Gdci.GenericDataChunkIterator;
         it is read from its first buffer, in another thread.
 
+        Ctrl-C (in the main thread, with Python's SIGINT handler) cancels
+        the write: it cancels cancellable, the write rolls back, and
+        KeyboardInterrupt is raised.
+
         Raises GLib.Error, or the exception a Python data source raised.
         """
         source = _writable(iterator)
         filename = _path_setting("filename", filename)
+        if cancellable is None:
+            cancellable = Gio.Cancellable()
         progress = _DropInProgress(iterator, source)
         try:
-            Gdci.H5Writer.write(self, source, filename, dataset_path, cancellable)
+            with _CancelOnInterrupt(cancellable):
+                Gdci.H5Writer.write(self, source, filename, dataset_path, cancellable)
         except GLib.Error as glib_error:
             error = _pending_error(source, glib_error)
             if error is not None:
