@@ -86,8 +86,8 @@ def test_refused_settings_raise_from_the_constructor():
     assert info.value.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT)
 
 
-@pytest.mark.parametrize("shape", [(10, 11), [10, 11], (np.int64(10), np.uint16(11)), GLib.Variant("at", [10, 11]),
-                                   GLib.Variant("ai", [10, 11])])
+@pytest.mark.parametrize("shape", [(10, 11), [10, 11], (np.int64(10), np.uint16(11)), np.array([10, 11]),
+                                   range(10, 12, 1), GLib.Variant("at", [10, 11]), GLib.Variant("ai", [10, 11])])
 def test_shapes_as_sequences(shape):
     it = ArraySource(ARRAY, buffer_shape=shape, chunk_shape=[5, 11])
     assert it.get_buffer_shape() == [10, 11]

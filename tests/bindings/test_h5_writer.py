@@ -5,6 +5,7 @@ exception of a Python data source), write_async() in a GLib main loop with
 progress in the main thread, and the hdmf drop-in written by the writer,
 checked with h5py and against hdmf's own writer."""
 
+import io
 import os
 import pathlib
 import signal
@@ -133,6 +134,8 @@ def test_settings_as_keywords():
     ({"n_threads": -1}, ValueError, r"n_threads must be 0 \(one thread per processor\) or a number of threads, "
                                     "not -1"),
     ({"n_threads": "2"}, TypeError, "n_threads must be an integer, not '2'"),
+    ({"n_threads": 1 << 32}, ValueError, r"n_threads must be 0 \(one thread per processor\) or a number of "
+                                         "threads, not 4294967296"),
 ])
 def test_refused_settings(settings, error, message):
     with pytest.raises(error, match=f"^{message}$"):
@@ -432,6 +435,21 @@ def test_drop_in_bar_stays_open_after_a_failure(tmp_path):
         Gdci.H5Writer().write(it, tmp_path / "out.h5")
     assert not it.progress_bar.closed and sum(it.progress_bar.updates) <= 3
     assert os.listdir(tmp_path) == []
+
+
+def test_drop_in_progress_bar_after_python_iteration(tmp_path):
+    """A tqdm bar that iterating moved already ends at the total, not past
+    it."""
+    from tqdm import tqdm
+
+    it = NumpyIterator(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True,
+                       progress_bar_class=tqdm, progress_bar_options={"file": io.StringIO()})
+    bar = it.progress_bar
+    next(it)
+    next(it)
+    assert bar.n == 2
+    Gdci.H5Writer().write(it, tmp_path / "out.h5")
+    assert bar.n == 6 and it.progress_bar is None
 
 
 def test_drop_in_exception(tmp_path):

@@ -176,7 +176,7 @@ def _property_value(cls, key, value):
         return value
     name = key.replace("-", "_")
     value_type = pspec.value_type
-    if value_type == GObject.TYPE_VARIANT and isinstance(value, (list, tuple)):
+    if value_type == GObject.TYPE_VARIANT and value is not None:
         return _shape_variant(name, value)
     if value_type == Gdci.Dtype.__gtype__:
         return _dtype_setting(name, value)
@@ -674,7 +674,9 @@ class _DropInProgress:
         self.bar = getattr(iterator, "progress_bar", None) if isinstance(iterator, GenericDataChunkIterator) else None
         self.iterator = iterator
         self.source = source
-        self.shown = 0
+        # a bar that iterating moved already moves on from there
+        shown = getattr(self.bar, "n", 0)
+        self.shown = shown if isinstance(shown, int) else 0
         self.complete = False
         self.handler = source.connect("progress", self._on_progress) if self.bar is not None else None
 
