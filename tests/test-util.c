@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test-util.h"
 
@@ -457,4 +459,18 @@ test_write_file (const char *dir,
   g_file_set_contents (path, (const char *) contents, (gssize) (offset + n_bytes), &error);
   g_assert_no_error (error);
   return path;
+}
+
+void
+test_as_unprivileged_user (GFunc    func,
+                           gpointer data)
+{
+  gboolean root = geteuid () == 0;
+
+  /* the effective ids only, so that the teardown can clean up as root */
+  if (root && (setegid (65534) != 0 || seteuid (65534) != 0))
+    g_error ("could not drop privileges: %s", g_strerror (errno));
+  func (data, NULL);
+  if (root && (seteuid (0) != 0 || setegid (0) != 0))
+    g_error ("could not regain privileges: %s", g_strerror (errno));
 }

@@ -68,4 +68,11 @@ char         *test_write_file             (const char    *dir,
                                            gsize          offset,
                                            GBytes        *data);
 
+/* Runs @func as an unprivileged user when the tests run as root (who may
+ * read and write anything), then becomes root again: to see what a user
+ * sees of a file or directory without permission. Only in a child process
+ * of g_test_trap_subprocess (). */
+void          test_as_unprivileged_user   (GFunc          func,
+                                           gpointer       data);
+
 G_END_DECLS
