@@ -325,7 +325,7 @@ _gdci_file_iterator_get_n_reads (GdciFileIterator *self)
 
 /**
  * gdci_file_iterator_new:
- * @path: the raw array file
+ * @path: (type filename): the raw array file
  * @dtype: the element type in the file
  * @shape: (array length=n_dims): the shape of the array; one axis may be 0,
  *   to be inferred from the file size

@@ -430,7 +430,7 @@ gdci_h5_iterator_init (GdciH5Iterator *self)
 
 /**
  * gdci_h5_iterator_new:
- * @path: the HDF5 file
+ * @path: (type filename): the HDF5 file
  * @dataset: the path of the dataset inside it
  * @error: return location for a [struct@GLib.Error]
  *

@@ -1024,7 +1024,8 @@ emit_progress_here (WriteJob *job,
  * gdci_h5_writer_write:
  * @self: a writer
  * @iter: an initialized iterator, which is reset to its first buffer
- * @filename: the HDF5 file to write into; created if it does not exist
+ * @filename: (type filename): the HDF5 file to write into; created if it
+ *   does not exist
  * @dataset_path: the path of the dataset in the file, such as `/data`;
  *   missing groups on the way are created
  * @cancellable: (nullable): a [class@Gio.Cancellable]
@@ -1138,7 +1139,7 @@ write_in_thread (GTask        *task,
  * gdci_h5_writer_write_async:
  * @self: a writer
  * @iter: an initialized iterator, which is reset to its first buffer
- * @filename: the HDF5 file to write into
+ * @filename: (type filename): the HDF5 file to write into
  * @dataset_path: the path of the dataset in the file
  * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the write is done
@@ -1171,6 +1172,9 @@ gdci_h5_writer_write_async (GdciH5Writer         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, (gpointer) &write_async_tag);
+  /* the write handles cancellation itself: a write done before a late
+   * cancellation is reported as done */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_name (task, "[gdci] write");
 
   job = write_job_new (self, iter, filename, dataset_path, cancellable, &error);
