@@ -320,16 +320,20 @@ _gdci_shape_n_bytes (const guint64 *shape,
 
 /* Large blocks go on huge pages where the system offers them: a 500 MB
  * buffer then costs some hundred page faults instead of a hundred
- * thousand. Freed with g_free(). */
+ * thousand. Blocks of some size start on a page, so that the HDF5 file
+ * driver can write them with O_DIRECT. Freed with g_free(). */
 #define HUGE_PAGE_BYTES ((gsize) 2 * 1024 * 1024)
+#define PAGE_ALIGNED_BYTES ((gsize) 64 * 1024)
 
 gpointer
 _gdci_try_alloc_large (gsize size)
 {
   void *memory = NULL;
 
-  if (size < 2 * HUGE_PAGE_BYTES)
+  if (size < PAGE_ALIGNED_BYTES)
     return g_try_malloc (MAX (size, 1));
+  if (size < 2 * HUGE_PAGE_BYTES)
+    return posix_memalign (&memory, 4096, size) == 0 ? memory : NULL;
   if (posix_memalign (&memory, HUGE_PAGE_BYTES, size) != 0)
     return NULL;
 #ifdef MADV_HUGEPAGE

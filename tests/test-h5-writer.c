@@ -305,6 +305,66 @@ test_codec_against_hdf5 (Fixture *f, gconstpointer data)
 }
 
 static void
+test_large_chunks (Fixture *f, gconstpointer data)
+{
+  /* chunks of some megabytes, of sizes that are not multiples of a disk
+   * block, go to the file partly around the page cache: what HDF5 reads
+   * back is still exactly what was written, next to what was there */
+  guint64 shape[] = { 3001, 901 };
+  gsize n_bytes = 3001 * 901 * sizeof (gdouble);
+  g_autoptr(GBytes) values = NULL;
+  g_auto(ReadBack) small = { 0 };
+  hsize_t small_dims[] = { 10 };
+  gint32 small_values[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+  hid_t file, space, dcpl, dset;
+
+  {
+    gdouble *v = g_new (gdouble, 3001 * 901);
+    for (gsize i = 0; i < 3001 * 901; i++)
+      v[i] = (gdouble) g_random_int_range (-1000, 1000) / 7.0 + (gdouble) (i % 901);
+    values = g_bytes_new_take (v, n_bytes);
+  }
+
+  /* a file HDF5 wrote on its own, with no thought for alignment */
+  file = H5Fcreate (f->path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  space = H5Screate_simple (1, small_dims, NULL);
+  dcpl = H5Pcreate (H5P_DATASET_CREATE);
+  H5Pset_chunk (dcpl, 1, small_dims);
+  dset = H5Dcreate2 (file, "/small", H5T_NATIVE_INT32, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Dwrite (dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, small_values);
+  H5Dclose (dset);
+  H5Pclose (dcpl);
+  H5Sclose (space);
+  H5Fclose (file);
+
+  for (guint combination = 0; combination < 3; combination++)
+    {
+      /* 4.2 MB chunks; the edge ones are padded */
+      g_autoptr(GdciChunkIterator) it =
+        array_iterator (values, GDCI_DTYPE_FLOAT64, shape, 2, "[uint64 1201, 901]",
+                        "[uint64 1201, 437]");
+      g_autoptr(GdciH5Writer) writer =
+        g_object_new (GDCI_TYPE_H5_WRITER,
+                      "compression", combination == 1 ? GDCI_COMPRESSION_GZIP : GDCI_COMPRESSION_NONE,
+                      "compression-level", 1, "shuffle", combination == 1,
+                      "fletcher32", combination == 2, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("/large/%u", combination);
+      g_auto(ReadBack) r = { 0 };
+
+      g_assert_true (gdci_h5_writer_write (writer, it, f->path, name, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (read_back (f->path, name, &r));
+      g_assert_cmpuint (r.chunk[1], ==, 437);
+      g_assert_cmpint (r.fletcher32, ==, combination == 2);
+      g_assert_true (g_bytes_equal (r.data, values));
+    }
+  g_assert_true (read_back (f->path, "/small", &small));
+  g_assert_cmpmem (g_bytes_get_data (small.data, NULL), g_bytes_get_size (small.data),
+                   small_values, sizeof small_values);
+}
+
+static void
 test_existing_file_keeps_its_contents (Fixture *f, gconstpointer data)
 {
   guint64 shape[] = { 50, 3 };
@@ -714,6 +774,7 @@ main (int argc, char *argv[])
   add ("round-trip-every-dtype", test_round_trip_every_dtype);
   add ("filter-combinations", test_filter_combinations);
   add ("codec-against-hdf5", test_codec_against_hdf5);
+  add ("large-chunks", test_large_chunks);
   add ("existing-file-keeps-its-contents", test_existing_file_keeps_its_contents);
   add ("overwrite", test_overwrite);
   add ("refusals", test_refusals);
