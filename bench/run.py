@@ -262,7 +262,7 @@ def main():
         "",
         "gdci reads the recording with its `pread()` source: hdmf's default chunks of a "
         "384-channel recording make buffers of a part of the channels, so each buffer reads "
-        "whole rows of the file, in 64 MiB strips. With gzip, the time goes into deflate "
+        "whole rows of the file, in 16 MiB strips. With gzip, the time goes into deflate "
         "(libdeflate in gdci, zlib in h5py), which gdci runs on all processors.",
         "",
     ]

@@ -28,9 +28,9 @@
  * A buffer that is one contiguous run of the file is read straight into the
  * buffer. A buffer that is strided in the file, such as 189 of the 384
  * channels of an interleaved recording, or any buffer of a Fortran-order
- * file, is read in large sequential strips of whole rows of at most 64 MiB,
+ * file, is read in large sequential strips of whole rows of at most 16 MiB,
  * and gathered from them: never one system call per row, and never more than
- * 64 MiB of memory beyond the buffer.
+ * 16 MiB of memory beyond the buffer.
  *
  * A file that is truncated while it is read gives an error from
  * [method@Gdci.ChunkIterator.next].

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define GDCI_RAW_FILE_N_PROPS 5
 
 /* The most file data a buffer's reads hold at once beyond the buffer */
-#define GDCI_RAW_FILE_STRIP_BYTES ((gsize) 64 * 1024 * 1024)
+#define GDCI_RAW_FILE_STRIP_BYTES ((gsize) 16 * 1024 * 1024)
 
 typedef struct
 {

@@ -1,5 +1,5 @@
 /* test-memory.c: iterating a file of more than 1 GB holds one buffer and
- * at most 64 MiB more, whatever the file size
+ * at most 16 MiB more, whatever the file size
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,7 +13,7 @@
 
 #define N_ROWS G_GUINT64_CONSTANT (1400000)
 #define N_CHANNELS 384
-#define STRIP_BYTES (64 * 1024 * 1024)
+#define STRIP_BYTES (16 * 1024 * 1024)
 /* allocator and bookkeeping noise */
 #define SLACK_BYTES (16 * 1024 * 1024)
 
