@@ -90,7 +90,11 @@ _gdci_buffer_pool_alloc (GdciBufferPool *pool,
   g_mutex_unlock (&pool->lock);
 
   if (memory == NULL)
-    memory = _gdci_try_alloc_large (capacity);
+    {
+      memory = _gdci_try_alloc_large (capacity);
+      if (memory != NULL)
+        _gdci_prefault (memory, size);
+    }
   if (memory != NULL && capacity >= MIN_RECYCLED_BYTES)
     {
       g_mutex_lock (&pool->lock);

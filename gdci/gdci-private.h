@@ -125,6 +125,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciProgressBar, _gdci_progress_bar_free)
 /* Memory for buffers, strips and chunks: on huge pages when large, freed
  * with g_free(); NULL when out of memory */
 gpointer    _gdci_try_alloc_large           (gsize          size);
+/* Faults in the pages of a large block that is about to be filled, on
+ * several processors at once */
+void        _gdci_prefault                  (gpointer       memory,
+                                             gsize          size);
 
 /* Buffer memory for the sources: a buffer's memory, once its GBytes is
  * let go of, serves the next buffer instead of going back to the system
