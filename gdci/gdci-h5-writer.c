@@ -39,7 +39,10 @@
  *   source (one read-ahead, so at most two buffers in memory);
  * - the chunks of a buffer are filtered in parallel on
  *   [property@Gdci.H5Writer:n-threads] threads and written with HDF5's
- *   direct chunk write, from one thread, as HDF5 asks;
+ *   direct chunk write, from one thread, as HDF5 asks; chunks of 1 MiB or
+ *   more go from memory to the disk with `O_DIRECT` where the file system
+ *   allows it, without a copy in the page cache, and the file is synced
+ *   before the write returns;
  * - nothing is left half-done: a new file is written under a temporary name
  *   and renamed into place only after every buffer succeeded, and in an
  *   existing file the dataset is written under a temporary name and moved
