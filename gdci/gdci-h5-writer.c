@@ -814,10 +814,13 @@ commit_target (WriteJob  *job,
     }
   target->file = H5I_INVALID_HID;
 
+  /* on the disk before the write says it is done */
+  if (!sync_file_and_directory (target->temp_filename != NULL ? target->temp_filename
+                                                              : job->filename,
+                                job->filename, error))
+    return FALSE;
   if (target->temp_filename != NULL)
     {
-      if (!sync_file_and_directory (target->temp_filename, job->filename, error))
-        return FALSE;
       if (rename (target->temp_filename, job->filename) != 0)
         {
           int saved_errno = errno;
