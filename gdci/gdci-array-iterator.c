@@ -202,7 +202,7 @@ gdci_array_iterator_get_data (GdciChunkIterator  *iter,
   guint64 first = 0;
   g_autofree guint64 *extent = NULL;
   gint64 dst_strides[GDCI_MAX_DIMS];
-  guint8 *buffer;
+  GdciBufferLease *buffer;
 
   for (guint i = 0; i < self->n_dims; i++)
     first += gdci_selection_get_start (selection, i) * (guint64) self->strides[i];
@@ -216,8 +216,8 @@ gdci_array_iterator_get_data (GdciChunkIterator  *iter,
   extent = gdci_selection_get_shape (selection, NULL);
   _gdci_c_strides (extent, self->n_dims, itemsize, dst_strides);
   _gdci_copy_box (self->n_dims, extent, itemsize, src + first, self->strides,
-                  buffer, dst_strides);
-  return _gdci_chunk_iterator_wrap_buffer (iter, buffer, n_bytes);
+                  buffer->data, dst_strides);
+  return _gdci_buffer_lease_to_bytes (buffer, n_bytes);
 }
 
 static GArray *

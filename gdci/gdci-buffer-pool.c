@@ -21,16 +21,7 @@ struct _GdciBufferPool
   GMutex lock;
   guint8 *spare;
   gsize spare_capacity;
-  /* the capacity of each large block handed out and not yet wrapped */
-  GHashTable *capacities;
 };
-
-typedef struct
-{
-  GdciBufferPool *pool;
-  guint8 *memory;
-  gsize capacity;   /* 0: not recycled */
-} Lease;
 
 GdciBufferPool *
 _gdci_buffer_pool_new (void)
@@ -39,7 +30,6 @@ _gdci_buffer_pool_new (void)
 
   g_atomic_ref_count_init (&pool->ref_count);
   g_mutex_init (&pool->lock);
-  pool->capacities = g_hash_table_new (NULL, NULL);
   return pool;
 }
 
@@ -56,7 +46,6 @@ _gdci_buffer_pool_unref (GdciBufferPool *pool)
   if (!g_atomic_ref_count_dec (&pool->ref_count))
     return;
   g_free (pool->spare);
-  g_hash_table_unref (pool->capacities);
   g_mutex_clear (&pool->lock);
   g_free (pool);
 }
@@ -73,12 +62,13 @@ _gdci_buffer_pool_drain (GdciBufferPool *pool)
   g_free (spare);
 }
 
-guint8 *
+GdciBufferLease *
 _gdci_buffer_pool_alloc (GdciBufferPool *pool,
                          gsize           size)
 {
   guint8 *memory = NULL;
   gsize capacity = MAX (size, 1);
+  GdciBufferLease *lease;
 
   g_mutex_lock (&pool->lock);
   if (pool->spare != NULL && pool->spare_capacity >= size)
@@ -92,28 +82,27 @@ _gdci_buffer_pool_alloc (GdciBufferPool *pool,
   if (memory == NULL)
     {
       memory = _gdci_try_alloc_large (capacity);
-      if (memory != NULL)
-        _gdci_prefault (memory, size);
+      if (memory == NULL)
+        return NULL;
+      _gdci_prefault (memory, size);
     }
-  if (memory != NULL && capacity >= MIN_RECYCLED_BYTES)
-    {
-      g_mutex_lock (&pool->lock);
-      g_hash_table_insert (pool->capacities, memory, GSIZE_TO_POINTER (capacity));
-      g_mutex_unlock (&pool->lock);
-    }
-  return memory;
+
+  lease = g_new (GdciBufferLease, 1);
+  lease->data = memory;
+  lease->pool = pool_ref (pool);
+  lease->capacity = capacity >= MIN_RECYCLED_BYTES ? capacity : 0;
+  return lease;
 }
 
 /* The memory of a buffer let go of becomes the spare if it is the larger,
  * so that the next buffer of any size up to it needs no new pages. One
  * spare, taken by the next buffer, adds no memory beyond what the largest
  * buffers need. */
-static void
-release (gpointer data)
+void
+_gdci_buffer_lease_free (GdciBufferLease *lease)
 {
-  Lease *lease = data;
   GdciBufferPool *pool = lease->pool;
-  guint8 *drop = lease->memory;
+  guint8 *drop = lease->data;
 
   if (lease->capacity > 0)
     {
@@ -135,20 +124,9 @@ release (gpointer data)
 }
 
 GBytes *
-_gdci_buffer_pool_wrap (GdciBufferPool *pool,
-                        guint8         *memory,
-                        gsize           size)
+_gdci_buffer_lease_to_bytes (GdciBufferLease *lease,
+                             gsize            size)
 {
-  Lease *lease = g_new (Lease, 1);
-  gpointer capacity = NULL;
-
-  g_mutex_lock (&pool->lock);
-  if (!g_hash_table_steal_extended (pool->capacities, memory, NULL, &capacity))
-    capacity = NULL;
-  g_mutex_unlock (&pool->lock);
-
-  lease->pool = pool_ref (pool);
-  lease->memory = memory;
-  lease->capacity = GPOINTER_TO_SIZE (capacity);
-  return g_bytes_new_with_free_func (memory, size, release, lease);
+  return g_bytes_new_with_free_func (lease->data, size,
+                                     (GDestroyNotify) _gdci_buffer_lease_free, lease);
 }

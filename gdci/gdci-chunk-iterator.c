@@ -197,28 +197,18 @@ check_initialized (GdciChunkIterator  *self,
   return FALSE;
 }
 
-guint8 *
+GdciBufferLease *
 _gdci_chunk_iterator_alloc_buffer (GdciChunkIterator  *self,
                                    gsize               size,
                                    GError            **error)
 {
   GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-  guint8 *memory = _gdci_buffer_pool_alloc (priv->pool, size);
+  GdciBufferLease *lease = _gdci_buffer_pool_alloc (priv->pool, size);
 
-  if (memory == NULL)
+  if (lease == NULL)
     g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
                  "Out of memory for a buffer of %" G_GSIZE_FORMAT " bytes", size);
-  return memory;
-}
-
-GBytes *
-_gdci_chunk_iterator_wrap_buffer (GdciChunkIterator *self,
-                                  guint8            *memory,
-                                  gsize              size)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  return _gdci_buffer_pool_wrap (priv->pool, memory, size);
+  return lease;
 }
 
 gboolean

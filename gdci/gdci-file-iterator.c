@@ -213,7 +213,7 @@ gdci_file_iterator_get_data (GdciChunkIterator  *iter,
   gsize itemsize = gdci_dtype_get_itemsize (raw->dtype);
   gsize n_bytes = gdci_selection_get_n_elements (selection) * itemsize;
   g_autofree guint64 *extent = gdci_selection_get_shape (selection, NULL);
-  g_autofree guint8 *buffer = NULL;
+  g_autoptr(GdciBufferLease) buffer = NULL;
   ReadState state;
   guint64 first, end;
 
@@ -225,19 +225,19 @@ gdci_file_iterator_get_data (GdciChunkIterator  *iter,
   if (is_contiguous_in_file (raw, selection))
     {
       _gdci_raw_file_selection_span (raw, selection, &first, &end);
-      if (!read_exactly (self, buffer, n_bytes, first, error))
+      if (!read_exactly (self, buffer->data, n_bytes, first, error))
         return NULL;
-      return _gdci_chunk_iterator_wrap_buffer (iter, g_steal_pointer (&buffer), n_bytes);
+      return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
     }
 
   /* otherwise in strips of whole rows, gathered into the buffer */
   state.self = self;
-  state.buffer = buffer;
+  state.buffer = buffer->data;
   _gdci_c_strides (extent, raw->n_dims, itemsize, state.dst_strides);
   if (!_gdci_raw_file_foreach_strip (raw, selection, self->strip_bytes,
                                      read_strip, &state, error))
     return NULL;
-  return _gdci_chunk_iterator_wrap_buffer (iter, g_steal_pointer (&buffer), n_bytes);
+  return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
 }
 
 static GArray *

@@ -322,7 +322,7 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
                   gdci_dtype_get_itemsize (self->dtype);
   hsize_t start[GDCI_MAX_DIMS];
   hsize_t count[GDCI_MAX_DIMS];
-  g_autofree guint8 *buffer = NULL;
+  g_autoptr(GdciBufferLease) buffer = NULL;
   GdciH5Quiet quiet;
   hid_t mem_space;
   herr_t status;
@@ -343,7 +343,7 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
     H5Sselect_hyperslab (self->file_space, H5S_SELECT_SET, start, NULL, count, NULL);
   if (status >= 0)
     status = H5Dread (self->dataset, _gdci_h5_native_type (self->dtype), mem_space,
-                      self->file_space, H5P_DEFAULT, buffer);
+                      self->file_space, H5P_DEFAULT, buffer->data);
   if (status < 0)
     _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read '%s' from '%s'",
                         self->dataset_path, self->path);
@@ -352,7 +352,7 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
 
   if (status < 0)
     return NULL;
-  return _gdci_chunk_iterator_wrap_buffer (iter, g_steal_pointer (&buffer), n_bytes);
+  return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
 }
 
 static GArray *

@@ -237,7 +237,7 @@ _gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
   gsize itemsize = gdci_dtype_get_itemsize (self->raw.dtype);
   gsize n_bytes = gdci_selection_get_n_elements (selection) * itemsize;
   g_autofree guint64 *extent = gdci_selection_get_shape (selection, NULL);
-  g_autofree guint8 *buffer = NULL;
+  g_autoptr(GdciBufferLease) buffer = NULL;
   CopyState state;
 
   buffer = _gdci_chunk_iterator_alloc_buffer (GDCI_CHUNK_ITERATOR (self), n_bytes, error);
@@ -245,12 +245,12 @@ _gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
     return NULL;
 
   state.self = self;
-  state.buffer = buffer;
+  state.buffer = buffer->data;
   _gdci_c_strides (extent, self->raw.n_dims, itemsize, state.dst_strides);
   if (!_gdci_raw_file_foreach_strip (&self->raw, selection, GDCI_RAW_FILE_STRIP_BYTES,
                                      copy_strip, &state, error))
     return NULL;
-  return _gdci_chunk_iterator_wrap_buffer (GDCI_CHUNK_ITERATOR (self), g_steal_pointer (&buffer), n_bytes);
+  return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
 }
 
 static GBytes *

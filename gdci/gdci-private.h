@@ -138,25 +138,36 @@ typedef struct _GdciBufferPool GdciBufferPool;
 
 GdciBufferPool *_gdci_buffer_pool_new    (void);
 void            _gdci_buffer_pool_unref  (GdciBufferPool *pool);
-guint8         *_gdci_buffer_pool_alloc  (GdciBufferPool *pool,
-                                          gsize           size);
-GBytes         *_gdci_buffer_pool_wrap   (GdciBufferPool *pool,
-                                          guint8         *memory,
-                                          gsize           size);
 /* Frees the spare, when no buffer will follow for a while */
 void            _gdci_buffer_pool_drain  (GdciBufferPool *pool);
 
+/* The memory of one buffer, from a pool, while a source fills it */
+typedef struct
+{
+  guint8 *data;
+  /*< private >*/
+  GdciBufferPool *pool;
+  gsize capacity;              /* 0: not kept for the next buffer */
+} GdciBufferLease;
+
+/* NULL when out of memory */
+GdciBufferLease *_gdci_buffer_pool_alloc     (GdciBufferPool  *pool,
+                                              gsize            size);
+/* The first @size bytes of the lease, which it takes; the memory goes
+ * back to the pool when the GBytes is freed */
+GBytes          *_gdci_buffer_lease_to_bytes (GdciBufferLease *lease,
+                                              gsize            size);
+/* Gives the memory back to the pool, for a buffer that failed */
+void             _gdci_buffer_lease_free     (GdciBufferLease *lease);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciBufferLease, _gdci_buffer_lease_free)
+
 typedef struct _GdciChunkIterator GdciChunkIterator;
 gboolean    _gdci_chunk_iterator_is_initialized (GdciChunkIterator *self);
-/* Memory for a buffer of @size bytes, and its GBytes once filled; the
- * GBytes gives the memory back for the next buffer when it is freed.
- * Memory not wrapped must be freed with g_free(). */
-guint8     *_gdci_chunk_iterator_alloc_buffer   (GdciChunkIterator  *self,
-                                                 gsize               size,
-                                                 GError            **error);
-GBytes     *_gdci_chunk_iterator_wrap_buffer    (GdciChunkIterator  *self,
-                                                 guint8             *memory,
-                                                 gsize               size);
+/* Memory for a buffer of @size bytes, from the iterator's pool; make a
+ * GBytes of it with _gdci_buffer_lease_to_bytes() once it is filled */
+GdciBufferLease *_gdci_chunk_iterator_alloc_buffer (GdciChunkIterator  *self,
+                                                    gsize               size,
+                                                    GError            **error);
 
 /* Test hooks */
 typedef struct _GdciMemmapIterator GdciMemmapIterator;
