@@ -124,7 +124,7 @@ check_object (GdciH5Iterator  *self,
 {
   g_auto(GStrv) parts = g_strsplit (self->dataset_path, "/", -1);
   g_autoptr(GString) walked = g_string_new ("");
-  H5O_info_t info;
+  H5O_type_t type;
 
   for (guint i = 0; parts[i] != NULL; i++)
     {
@@ -155,19 +155,18 @@ check_object (GdciH5Iterator  *self,
       return FALSE;
     }
 
-  if (H5Oget_info_by_name2 (self->file, walked->str, &info, H5O_INFO_BASIC,
-                            H5P_DEFAULT) < 0)
+  if (!_gdci_h5_object_type (self->file, walked->str, &type))
     {
       _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not inspect '%s' in '%s'",
                           walked->str, self->path);
       return FALSE;
     }
-  if (info.type != H5O_TYPE_DATASET)
+  if (type != H5O_TYPE_DATASET)
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                    "'%s' in '%s' is %s, not a dataset", walked->str, self->path,
-                   info.type == H5O_TYPE_GROUP ? "a group" :
-                   info.type == H5O_TYPE_NAMED_DATATYPE ? "a named datatype" :
+                   type == H5O_TYPE_GROUP ? "a group" :
+                   type == H5O_TYPE_NAMED_DATATYPE ? "a named datatype" :
                    "an object of unknown type");
       return FALSE;
     }

@@ -538,7 +538,6 @@ inspect_path (WriteJob    *job,
 
   for (guint i = 0; parts[i] != NULL; i++)
     {
-      H5O_info_t info;
       htri_t exists;
 
       if (*parts[i] == '\0')
@@ -553,20 +552,19 @@ inspect_path (WriteJob    *job,
         }
       if (!exists)
         return 0;
-      if (H5Oget_info_by_name2 (file, walked->str, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+      if (!_gdci_h5_object_type (file, walked->str, type))
         {
           _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not inspect '%s' in '%s'",
                               walked->str, job->filename);
           return -1;
         }
-      if (parts[i + 1] != NULL && info.type != H5O_TYPE_GROUP)
+      if (parts[i + 1] != NULL && *type != H5O_TYPE_GROUP)
         {
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
                        "'%s' in '%s' is not a group, so it cannot hold '%s'",
                        walked->str, job->filename, path);
           return -1;
         }
-      *type = info.type;
     }
   return 1;
 }

@@ -45,6 +45,13 @@ hid_t     _gdci_h5_file_access_plist  (void);
  * closed */
 void      _gdci_h5_file_abandon       (hid_t         file);
 
+/* The type of the object at @path under @loc; FALSE, with HDF5's error
+ * stack set, when it cannot be opened. The same code for every HDF5 from
+ * 1.10 on, whose H5Oget_info variants differ. */
+gboolean  _gdci_h5_object_type        (hid_t         loc,
+                                       const char   *path,
+                                       H5O_type_t   *type);
+
 /* Closes an HDF5 identifier of any kind, if valid */
 void      _gdci_h5_close              (hid_t         id);
 

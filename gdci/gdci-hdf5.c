@@ -149,6 +149,26 @@ _gdci_h5_dtype_from_type (hid_t        type,
     }
 }
 
+gboolean
+_gdci_h5_object_type (hid_t        loc,
+                      const char  *path,
+                      H5O_type_t  *type)
+{
+  hid_t object = H5Oopen (loc, path, H5P_DEFAULT);
+
+  if (object < 0)
+    return FALSE;
+  switch (H5Iget_type (object))
+    {
+    case H5I_DATASET: *type = H5O_TYPE_DATASET; break;
+    case H5I_GROUP: *type = H5O_TYPE_GROUP; break;
+    case H5I_DATATYPE: *type = H5O_TYPE_NAMED_DATATYPE; break;
+    default: *type = H5O_TYPE_UNKNOWN; break;
+    }
+  H5Oclose (object);
+  return TRUE;
+}
+
 void
 _gdci_h5_close (hid_t id)
 {
