@@ -82,35 +82,39 @@ test_round_trips (Fixture *f, gconstpointer data)
   for (guint d = 0; d < klass->n_values; d++)
     for (GdciOrder order = GDCI_ORDER_C; order <= GDCI_ORDER_F; order++)
       for (guint offset = 0; offset <= 37; offset += 37)
-        for (int infer = -1; infer < 3; infer++)
-          for (guint b = 0; b < G_N_ELEMENTS (buffers); b++)
-            {
-              GdciDtype dtype = klass->values[d].value;
-              gsize itemsize = gdci_dtype_get_itemsize (dtype);
-              gsize n_bytes = 29 * 6 * 5 * itemsize;
-              g_autoptr(GBytes) file_data = test_make_pattern (n_bytes, d * 7 + order + offset);
-              g_autoptr(GBytes) expected = order == GDCI_ORDER_C ? g_bytes_ref (file_data)
-                : test_fortran_to_c (file_data, shape, 3, itemsize);
-              g_autofree char *path = test_write_file (f->dir, "data.bin", offset, file_data);
-              guint64 given[3] = { 29, 6, 5 };
-              g_autoptr(GError) error = NULL;
-              g_autoptr(GdciChunkIterator) it = NULL;
-              const guint64 *found;
-              guint n;
+        {
+          /* one file for every shape and buffer setting read from it */
+          GdciDtype dtype = klass->values[d].value;
+          gsize itemsize = gdci_dtype_get_itemsize (dtype);
+          gsize n_bytes = 29 * 6 * 5 * itemsize;
+          g_autoptr(GBytes) file_data = test_make_pattern (n_bytes, d * 7 + order + offset);
+          g_autoptr(GBytes) expected = order == GDCI_ORDER_C ? g_bytes_ref (file_data)
+            : test_fortran_to_c (file_data, shape, 3, itemsize);
+          g_autofree char *path = test_write_file (f->dir, "data.bin", offset, file_data);
 
-              if (b == 3 && (infer != -1 || offset != 0))
-                continue;   /* slow and adds nothing */
-              if (infer >= 0)
-                given[infer] = 0;
-              it = make (f, path, dtype, test_shape_variant (given, 3), offset, order,
-                         &error, buffers[b][0], buffers[b][1]);
-              g_assert_no_error (error);
-              found = gdci_chunk_iterator_get_maxshape (it, &n);
-              g_assert_cmpuint (n, ==, 3);
-              g_assert_cmpmem (found, 3 * sizeof (guint64), shape, sizeof shape);
-              test_assert_reassembles (it, expected, shape, 3);
-              n_iterators++;
-            }
+          for (int infer = -1; infer < 3; infer++)
+            for (guint b = 0; b < G_N_ELEMENTS (buffers); b++)
+              {
+                guint64 given[3] = { 29, 6, 5 };
+                g_autoptr(GError) error = NULL;
+                g_autoptr(GdciChunkIterator) it = NULL;
+                const guint64 *found;
+                guint n;
+
+                if (b == 3 && (infer != -1 || offset != 0))
+                  continue;   /* slow and adds nothing */
+                if (infer >= 0)
+                  given[infer] = 0;
+                it = make (f, path, dtype, test_shape_variant (given, 3), offset, order,
+                           &error, buffers[b][0], buffers[b][1]);
+                g_assert_no_error (error);
+                found = gdci_chunk_iterator_get_maxshape (it, &n);
+                g_assert_cmpuint (n, ==, 3);
+                g_assert_cmpmem (found, 3 * sizeof (guint64), shape, sizeof shape);
+                test_assert_reassembles (it, expected, shape, 3);
+                n_iterators++;
+              }
+        }
   g_type_class_unref (klass);
   g_assert_cmpuint (n_iterators, >, 300);
 }
