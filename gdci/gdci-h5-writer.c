@@ -110,6 +110,17 @@ typedef struct
 } Slot;
 
 typedef struct _WriteJob WriteJob;
+
+/* A compression thread, and the codec its encoded chunks live in until the
+ * writer has written them: freed only after the thread is joined, since
+ * the writer may still be writing from it when the thread stops */
+typedef struct
+{
+  WriteJob *job;
+  GThread *thread;
+  GdciCodec *codec;
+} Worker;
+
 typedef void (*ProgressFunc) (WriteJob *job, guint64 done, guint64 total);
 
 struct _WriteJob
@@ -133,8 +144,6 @@ struct _WriteJob
   GdciDtype dtype;
   guint64 bytes_total;
   guint64 bytes_done;
-  guint64 n_chunks_written;
-  guint64 stored_bytes;
 
   ProgressFunc progress;
   gint64 last_progress;
@@ -149,7 +158,7 @@ struct _WriteJob
   GdciDataChunk *ready;          /* the read-ahead buffer */
   gboolean reader_finished;
 
-  GThread **workers;
+  Worker *workers;
   GdciDataChunk *buffer;         /* the buffer being written */
   guint64 generation;
   guint64 buffer_start[GDCI_MAX_DIMS];
@@ -179,6 +188,8 @@ write_job_free (WriteJob *job)
   g_clear_error (&job->error);
   g_clear_object (&job->ready);
   g_clear_object (&job->buffer);
+  for (guint w = 0; job->workers != NULL && w < job->n_workers; w++)
+    g_clear_pointer (&job->workers[w].codec, _gdci_codec_free);
   g_clear_pointer (&job->workers, g_free);
   g_clear_pointer (&job->slots, g_free);
   g_clear_pointer (&job->context, g_main_context_unref);
@@ -284,14 +295,14 @@ locate_chunk (WriteJob *job,
 static gpointer
 worker_thread (gpointer data)
 {
-  WriteJob *job = data;
-  g_autoptr(GdciCodec) codec = NULL;
+  Worker *self = data;
+  WriteJob *job = self->job;
   GError *error = NULL;
 
-  codec = _gdci_codec_new (&job->codec, &error);
+  self->codec = _gdci_codec_new (&job->codec, &error);
 
   g_mutex_lock (&job->lock);
-  if (codec == NULL)
+  if (self->codec == NULL)
     fail_locked (job, error);
 
   while (!job->stop)
@@ -313,18 +324,15 @@ worker_thread (gpointer data)
       src = locate_chunk (job, index, offset, extent);
       g_mutex_unlock (&job->lock);
 
-      encoded = _gdci_codec_encode_box (codec, job->n_dims, job->chunk, extent, src,
+      encoded = _gdci_codec_encode_box (self->codec, job->n_dims, job->chunk, extent, src,
                                         job->buffer_strides, &size);
-      if (g_cancellable_is_cancelled (job->cancellable))
-        encoded = NULL;
 
       g_mutex_lock (&job->lock);
       if (encoded == NULL)
         {
-          if (!g_cancellable_set_error_if_cancelled (job->cancellable, &error))
-            g_set_error (&error, GDCI_ERROR, GDCI_ERROR_FAILED,
-                         "Out of memory while compressing a chunk of %"
-                         G_GSIZE_FORMAT " bytes", job->codec.chunk_bytes);
+          g_set_error (&error, GDCI_ERROR, GDCI_ERROR_FAILED,
+                       "Out of memory while compressing a chunk of %"
+                       G_GSIZE_FORMAT " bytes", job->codec.chunk_bytes);
           fail_locked (job, error);
           break;
         }
@@ -411,8 +419,10 @@ run_pipeline (WriteJob  *job,
     }
   for (guint w = 0; w < job->n_workers; w++)
     {
-      job->workers[w] = g_thread_try_new ("gdci-compress", worker_thread, job, &error);
-      if (job->workers[w] == NULL)
+      job->workers[w].job = job;
+      job->workers[w].thread = g_thread_try_new ("gdci-compress", worker_thread,
+                                                 &job->workers[w], &error);
+      if (job->workers[w].thread == NULL)
         {
           g_mutex_lock (&job->lock);
           g_prefix_error (&error, "Could not start a thread: ");
@@ -458,8 +468,6 @@ run_pipeline (WriteJob  *job,
           else
             {
               job->bytes_done += n_elements * itemsize;
-              job->stored_bytes += slot->size;
-              job->n_chunks_written++;
               report_progress (job, job->bytes_done == job->bytes_total);
             }
 
@@ -486,8 +494,11 @@ run_pipeline (WriteJob  *job,
 
   g_thread_join (job->reader);
   job->reader = NULL;
-  for (guint w = 0; w < job->n_workers && job->workers[w] != NULL; w++)
-    g_thread_join (job->workers[w]);
+  for (guint w = 0; w < job->n_workers && job->workers[w].thread != NULL; w++)
+    g_thread_join (job->workers[w].thread);
+  /* now nothing writes from the codecs any more */
+  for (guint w = 0; w < job->n_workers; w++)
+    g_clear_pointer (&job->workers[w].codec, _gdci_codec_free);
 
   ok = job->error == NULL;
   if (ok && job->bytes_done != job->bytes_total)
@@ -962,7 +973,7 @@ write_job_new (GdciH5Writer       *self,
   per_worker = chunk_bytes * (1 + (job->codec.shuffle ? 1 : 0) +
                               (job->codec.gzip_level > 0 || job->codec.fletcher32 ? 1 : 0));
   job->n_workers = (guint) CLAMP (THREAD_SCRATCH_BYTES / MAX (per_worker, 1), 1, n_threads);
-  job->workers = g_new0 (GThread *, job->n_workers);
+  job->workers = g_new0 (Worker, job->n_workers);
   job->slots = g_new0 (Slot, job->n_workers);
 
   return g_steal_pointer (&job);

@@ -574,6 +574,60 @@ test_cancel_new_file (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_dir_entries (f->dir), ==, 0);
 }
 
+static gpointer
+cancel_later (gpointer data)
+{
+  GCancellable *cancellable = data;
+
+  g_usleep (g_random_int_range (0, 20000));
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+static void
+test_cancel_from_another_thread (Fixture *f, gconstpointer data)
+{
+  /* a stop that comes while the writer is writing a chunk that a
+   * compression thread encoded: the thread stops, and what the writer
+   * writes from must outlive it (AddressSanitizer watches) */
+  guint64 shape[] = { 64000, 64 };
+  g_autoptr(GBytes) values = NULL;
+
+  {
+    gint16 *v = g_new (gint16, 64000 * 64);
+    for (guint i = 0; i < 64000 * 64; i++)
+      v[i] = (gint16) g_random_int_range (-2000, 2000);
+    values = g_bytes_new_take (v, 64000 * 64 * 2);
+  }
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      g_autoptr(GdciChunkIterator) it =
+        array_iterator (values, GDCI_DTYPE_INT16, shape, 2, "[uint64 8192, 64]",
+                        "[uint64 128, 64]");
+      g_autoptr(GdciH5Writer) writer =
+        g_object_new (GDCI_TYPE_H5_WRITER, "compression", GDCI_COMPRESSION_GZIP,
+                      "compression-level", 1, "shuffle", TRUE, "n-threads", 4, NULL);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GError) error = NULL;
+      GThread *canceller = g_thread_new ("canceller", cancel_later, cancellable);
+      gboolean ok = gdci_h5_writer_write (writer, it, f->path, "/data", cancellable, &error);
+
+      g_thread_join (canceller);
+      if (ok)
+        {
+          g_auto(ReadBack) r = { 0 };
+
+          g_assert_no_error (error);
+          g_assert_true (read_back (f->path, "/data", &r));
+          g_assert_true (g_bytes_equal (r.data, values));
+          g_unlink (f->path);
+        }
+      else
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpuint (count_dir_entries (f->dir), ==, 0);
+    }
+}
+
 static void
 test_cancel_existing_file (Fixture *f, gconstpointer data)
 {
@@ -781,6 +835,7 @@ main (int argc, char *argv[])
   add ("chunk-too-large-for-hdf5", test_chunk_too_large_for_hdf5);
   add ("cancel-new-file", test_cancel_new_file);
   add ("cancel-existing-file", test_cancel_existing_file);
+  add ("cancel-from-another-thread", test_cancel_from_another_thread);
   add ("source-error", test_source_error);
   add ("threads-write-the-same", test_threads_write_the_same);
   add ("async", test_async);
