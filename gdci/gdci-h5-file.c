@@ -8,6 +8,12 @@
  * truncation as done, so HDF5 closes it cleanly; the file itself is then
  * removed, or keeps what was written before the failure.
  *
+ * For the same reason, the superblock, which records how long the file
+ * is, is written only once the space it claims is reserved on the disk:
+ * otherwise a flush that fails half-way on a full disk could leave a
+ * superblock that claims more than the file holds, and HDF5 refuses to
+ * open such a file ("truncated file"), losing what it held before.
+ *
  * And one more speed: large blocks of raw data (the chunks) are written
  * with O_DIRECT where the file system takes it, from the caller's memory
  * straight to the disk. Buffered, the kernel first copies every chunk
@@ -283,6 +289,25 @@ write_direct (GdciH5File   *file,
   return (gssize) (stop - addr);
 }
 
+/* Reserves the disk space up to the end of what HDF5 allocated, so that
+ * the superblock that records it is never on disk without it */
+static gboolean
+reserve_allocated (GdciH5File *file)
+{
+  int status;
+
+  if (file->eoa <= file->eof)
+    return TRUE;
+  status = posix_fallocate (file->fd, (off_t) file->eof, (off_t) (file->eoa - file->eof));
+  if (status != 0)
+    {
+      errno = status;
+      return FALSE;
+    }
+  file->eof = file->eoa;
+  return TRUE;
+}
+
 static herr_t
 file_write (H5FD_t      *pub,
             H5FD_mem_t   type,
@@ -295,8 +320,18 @@ file_write (H5FD_t      *pub,
   const guint8 *p = buffer;
   haddr_t end = addr + size;
   haddr_t direct_start = addr;
-  gssize direct_end = write_direct (file, type, addr, size, p, &direct_start);
+  gssize direct_end;
   gboolean ok;
+
+  /* the superblock is at the base address, written there alone or as the
+   * start of a block of metadata */
+  if (addr <= file->pub.base_addr && file->pub.base_addr - addr < size &&
+      !file->abandoned && !reserve_allocated (file))
+    {
+      push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
+      return -1;
+    }
+  direct_end = write_direct (file, type, addr, size, p, &direct_start);
 
   if (direct_end > 0)
     /* the unaligned head and tail */

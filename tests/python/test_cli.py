@@ -294,6 +294,29 @@ def test_file_size_limit(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["rec.bin"]
 
 
+@pytest.mark.parametrize("short_by_kb", [0, 8, 200, 3000])
+def test_file_size_limit_keeps_an_existing_file(tmp_path, short_by_kb):
+    """The limit strikes at different points of a write into an existing
+    file: the file still opens, with what it held before, and only that."""
+    recording(tmp_path / "rec.bin", rows=100_000, channels=32)   # 6.4 MB
+    convert = (f"{GDCI} convert {tmp_path / 'rec.bin'} {tmp_path / 'session.h5'}:/data "
+               "--dtype int16 --shape -1,32 --chunk-mb 1")
+    with h5py.File(tmp_path / "full.h5", "w") as f:
+        f["keep"] = np.arange(10)
+    shutil.copy(tmp_path / "full.h5", tmp_path / "session.h5")
+    run_convert = subprocess.run(["bash", "-c", convert.replace("session.h5", "full.h5")],
+                                 capture_output=True, text=True)
+    assert run_convert.returncode == 0, run_convert.stderr
+    limit_kb = os.path.getsize(tmp_path / "full.h5") // 1024 - short_by_kb
+
+    result = subprocess.run(["bash", "-c", f"ulimit -f {limit_kb}; exec {convert}"],
+                            capture_output=True, text=True)
+    assert_one_line_error(result, 1, "File too large")
+    with h5py.File(tmp_path / "session.h5", "r") as f:
+        assert list(f.keys()) == ["keep"]
+        assert list(f["keep"][:]) == list(range(10))
+
+
 def test_version_and_help():
     version = run("--version")
     assert version.returncode == 0 and version.stdout.startswith("gdci ")
