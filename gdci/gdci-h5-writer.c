@@ -775,6 +775,17 @@ commit_target (WriteJob  *job,
 {
   herr_t status;
 
+  /* everything written and flushed first: what can still fail below is
+   * the little the link moves write */
+  status = H5Dclose (target->dataset);
+  target->dataset = H5I_INVALID_HID;
+  if (status < 0 || H5Fflush (target->file, H5F_SCOPE_LOCAL) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
+                          job->filename);
+      return FALSE;
+    }
+
   if (target->temp_dataset != NULL)
     {
       g_autofree char *backup = NULL;
@@ -810,11 +821,7 @@ commit_target (WriteJob  *job,
         H5Ldelete (target->file, backup, H5P_DEFAULT);
     }
 
-  status = H5Dclose (target->dataset);
-  target->dataset = H5I_INVALID_HID;
-  if (status >= 0)
-    status = H5Fclose (target->file);
-  if (status < 0)
+  if (H5Fclose (target->file) < 0)
     {
       /* the file stays open for roll_back_target () */
       _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
@@ -854,13 +861,11 @@ roll_back_target (Target *target)
     H5Dclose (target->dataset);
   target->dataset = H5I_INVALID_HID;
   if (target->file >= 0 && target->temp_dataset != NULL)
-    {
-      H5Ldelete (target->file, target->temp_dataset, H5P_DEFAULT);
-      /* an existing file that cannot be written any more (a full disk)
-       * keeps what it had on disk before */
-      if (H5Fflush (target->file, H5F_SCOPE_LOCAL) < 0)
-        _gdci_h5_file_abandon (target->file);
-    }
+    H5Ldelete (target->file, target->temp_dataset, H5P_DEFAULT);
+  /* an existing file that cannot be written any more (a full disk) keeps
+   * what it had on disk before, and is closed all the same */
+  if (target->file >= 0 && H5Fflush (target->file, H5F_SCOPE_LOCAL) < 0)
+    _gdci_h5_file_abandon (target->file);
   if (target->file >= 0 && H5Fclose (target->file) < 0)
     g_warning ("HDF5 could not close a file after an error");
   target->file = H5I_INVALID_HID;
