@@ -21,6 +21,7 @@
 #include <hdf5.h>
 
 #include "gdci.h"
+#include "gdci-hdf5-private.h"
 #include "gdci-private.h"
 
 #define EXIT_USAGE 2
@@ -186,13 +187,6 @@ parse_size (const char  *option,
   return TRUE;
 }
 
-static GVariant *
-shape_variant (GArray *shape)
-{
-  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, shape->data, shape->len,
-                                    sizeof (guint64));
-}
-
 /* The buffer and chunk options every command takes. */
 typedef struct
 {
@@ -270,7 +264,7 @@ add_size_properties (SizeOptions  *o,
       if (!parse_shape ("--buffer-shape", o->buffer_shape, FALSE, &shape, error))
         return FALSE;
       g_value_init (&v, G_TYPE_VARIANT);
-      g_value_set_variant (&v, shape_variant (shape));
+      g_value_set_variant (&v, _gdci_shape_variant_new ((const guint64 *) (gpointer) shape->data, shape->len));
       g_array_unref (shape);
       g_ptr_array_add (names, (gpointer) "buffer-shape");
       g_array_append_val (values, v);
@@ -281,7 +275,7 @@ add_size_properties (SizeOptions  *o,
       if (!parse_shape ("--chunk-shape", o->chunk_shape, FALSE, &shape, error))
         return FALSE;
       g_value_init (&v, G_TYPE_VARIANT);
-      g_value_set_variant (&v, shape_variant (shape));
+      g_value_set_variant (&v, _gdci_shape_variant_new ((const guint64 *) (gpointer) shape->data, shape->len));
       g_array_unref (shape);
       g_ptr_array_add (names, (gpointer) "chunk-shape");
       g_array_append_val (values, v);
@@ -445,13 +439,15 @@ split_hdf5_path (const char  *text,
 static gboolean
 is_hdf5_file (const char *path)
 {
+  GdciH5Quiet quiet;
   htri_t result;
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return FALSE;
-  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  _gdci_h5_quiet_begin (&quiet);
   result = H5Fis_hdf5 (path);
   H5Eclear2 (H5E_DEFAULT);
+  _gdci_h5_quiet_end (&quiet);
   return result > 0;
 }
 
@@ -681,7 +677,7 @@ command_convert (int    argc,
       add_property (names, values, "dtype", &v);
       g_value_unset (&v);
       g_value_init (&v, G_TYPE_VARIANT);
-      g_value_set_variant (&v, shape_variant (shape));
+      g_value_set_variant (&v, _gdci_shape_variant_new ((const guint64 *) (gpointer) shape->data, shape->len));
       add_property (names, values, "shape", &v);
       g_value_unset (&v);
       g_value_init (&v, G_TYPE_UINT64);
