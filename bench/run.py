@@ -28,6 +28,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -70,13 +71,14 @@ with h5py.File(out, "w") as f:
 
 def run_timed(command, **kwargs):
     """Runs @command; returns (seconds, peak resident bytes of the child)."""
-    start = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               **kwargs)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.monotonic() - start
-    stderr = process.stderr.read().decode()
-    process.stderr.close()
+    # stderr goes to a file: a pipe nobody reads until the end could fill up
+    with tempfile.TemporaryFile() as errors:
+        start = time.monotonic()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, **kwargs)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - start
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{stderr}")
     return seconds, usage.ru_maxrss * 1024
