@@ -172,24 +172,6 @@ gdci_array_iterator_prepare (GdciChunkIterator  *iter,
   return TRUE;
 }
 
-/* Whether @selection is one run of the C-order array: single indices on
- * the axes before some axis k, any range on k, whole axes after it. */
-static gboolean
-is_contiguous (GdciArrayIterator   *self,
-               const GdciSelection *selection)
-{
-  guint i = self->n_dims;
-
-  while (i > 0 && gdci_selection_get_start (selection, i - 1) == 0 &&
-         gdci_selection_get_stop (selection, i - 1) == self->shape[i - 1])
-    i--;
-  /* axes [i, n) are whole; axis i - 1 may be a range; before it, single */
-  for (guint j = 0; j + 1 < i; j++)
-    if (gdci_selection_get_stop (selection, j) - gdci_selection_get_start (selection, j) != 1)
-      return FALSE;
-  return TRUE;
-}
-
 static GBytes *
 gdci_array_iterator_get_data (GdciChunkIterator  *iter,
                               GdciSelection      *selection,
@@ -207,7 +189,7 @@ gdci_array_iterator_get_data (GdciChunkIterator  *iter,
   for (guint i = 0; i < self->n_dims; i++)
     first += gdci_selection_get_start (selection, i) * (guint64) self->strides[i];
 
-  if (is_contiguous (self, selection))
+  if (_gdci_selection_is_c_run (selection, self->shape))
     return g_bytes_new_from_bytes (self->data, first, n_bytes);
 
   buffer = _gdci_chunk_iterator_alloc_buffer (iter, n_bytes, error);
@@ -224,10 +206,8 @@ static GArray *
 gdci_array_iterator_get_maxshape (GdciChunkIterator *iter)
 {
   GdciArrayIterator *self = GDCI_ARRAY_ITERATOR (iter);
-  GArray *shape = g_array_sized_new (FALSE, FALSE, sizeof (guint64), self->n_dims);
 
-  g_array_append_vals (shape, self->shape, self->n_dims);
-  return shape;
+  return _gdci_shape_array_new (self->shape, self->n_dims);
 }
 
 static GdciDtype

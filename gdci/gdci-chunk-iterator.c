@@ -183,13 +183,19 @@ static guint signals[N_SIGNALS];
  * Returns: true if the source is ready, false with @error set otherwise
  */
 
+gboolean
+_gdci_chunk_iterator_is_initialized (GdciChunkIterator *self)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  return priv->init_done && priv->init_error == NULL;
+}
+
 static gboolean
 check_initialized (GdciChunkIterator  *self,
                    GError            **error)
 {
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  if (priv->init_done && priv->init_error == NULL)
+  if (_gdci_chunk_iterator_is_initialized (self))
     return TRUE;
   g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_INITIALIZED,
                "The %s was used before g_initable_init() succeeded on it",
@@ -211,24 +217,14 @@ _gdci_chunk_iterator_alloc_buffer (GdciChunkIterator  *self,
   return lease;
 }
 
-gboolean
-_gdci_chunk_iterator_is_initialized (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  return priv->init_done && priv->init_error == NULL;
-}
-
 /* The private data of an initialized iterator; NULL, with a critical
  * warning naming @function, if it is not: a programmer's error. */
 static GdciChunkIteratorPrivate *
 initialized_priv (GdciChunkIterator *self,
                   const char        *function)
 {
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  if (priv->init_done && priv->init_error == NULL)
-    return priv;
+  if (_gdci_chunk_iterator_is_initialized (self))
+    return gdci_chunk_iterator_get_instance_private (self);
   g_critical ("%s: the %s is not initialized (call g_initable_init() first, "
               "and check its result)", function, G_OBJECT_TYPE_NAME (self));
   return NULL;

@@ -143,25 +143,6 @@ read_exactly (GdciFileIterator  *self,
   return TRUE;
 }
 
-/* Whether @selection is one run of a C-order file: single indices before
- * some axis, any range on it, whole axes after it. */
-static gboolean
-is_contiguous_in_file (GdciRawFile         *raw,
-                       const GdciSelection *selection)
-{
-  guint j = raw->n_dims;
-
-  if (raw->order != GDCI_ORDER_C)
-    return FALSE;
-  while (j > 0 && gdci_selection_get_start (selection, j - 1) == 0 &&
-         gdci_selection_get_stop (selection, j - 1) == raw->shape[j - 1])
-    j--;
-  for (guint k = 0; k + 1 < j; k++)
-    if (gdci_selection_get_stop (selection, k) - gdci_selection_get_start (selection, k) != 1)
-      return FALSE;
-  return TRUE;
-}
-
 typedef struct
 {
   GdciFileIterator *self;
@@ -222,7 +203,7 @@ gdci_file_iterator_get_data (GdciChunkIterator  *iter,
     return NULL;
 
   /* one run of the file in the buffer's own order: read it in place */
-  if (is_contiguous_in_file (raw, selection))
+  if (raw->order == GDCI_ORDER_C && _gdci_selection_is_c_run (selection, raw->shape))
     {
       _gdci_raw_file_selection_span (raw, selection, &first, &end);
       if (!read_exactly (self, buffer->data, n_bytes, first, error))

@@ -358,10 +358,8 @@ static GArray *
 gdci_h5_iterator_get_maxshape (GdciChunkIterator *iter)
 {
   GdciH5Iterator *self = GDCI_H5_ITERATOR (iter);
-  GArray *shape = g_array_sized_new (FALSE, FALSE, sizeof (guint64), self->n_dims);
 
-  g_array_append_vals (shape, self->shape, self->n_dims);
-  return shape;
+  return _gdci_shape_array_new (self->shape, self->n_dims);
 }
 
 static GdciDtype

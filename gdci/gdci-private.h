@@ -45,6 +45,14 @@ gboolean    _gdci_shape_arg_from_variant    (GVariant      *variant,
 /* A floating `at` variant of @shape */
 GVariant   *_gdci_shape_variant_new         (const guint64 *shape,
                                              guint          n_dims);
+/* Whether @selection is one run of a C-order array of @shape: single
+ * indices on the axes before some axis, any range on it, whole axes
+ * after it */
+gboolean    _gdci_selection_is_c_run        (const GdciSelection *selection,
+                                             const guint64       *shape);
+/* A GArray of guint64 holding @shape, as get_maxshape returns it */
+GArray     *_gdci_shape_array_new           (const guint64 *shape,
+                                             guint          n_dims);
 
 gboolean    _gdci_check_maxshape            (const guint64 *maxshape,
                                              guint          n_dims,

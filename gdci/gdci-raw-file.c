@@ -298,10 +298,7 @@ _gdci_raw_file_open (GdciRawFile  *raw,
 GArray *
 _gdci_raw_file_get_maxshape (GdciRawFile *raw)
 {
-  GArray *shape = g_array_sized_new (FALSE, FALSE, sizeof (guint64), raw->n_dims);
-
-  g_array_append_vals (shape, raw->shape, raw->n_dims);
-  return shape;
+  return _gdci_shape_array_new (raw->shape, raw->n_dims);
 }
 
 GVariant *

@@ -261,6 +261,32 @@ _gdci_shape_variant_new (const guint64 *shape,
 }
 
 gboolean
+_gdci_selection_is_c_run (const GdciSelection *selection,
+                          const guint64       *shape)
+{
+  guint i = gdci_selection_get_n_dims (selection);
+
+  while (i > 0 && gdci_selection_get_start (selection, i - 1) == 0 &&
+         gdci_selection_get_stop (selection, i - 1) == shape[i - 1])
+    i--;
+  /* axes [i, n) are whole; axis i - 1 may be a range; before it, single */
+  for (guint j = 0; j + 1 < i; j++)
+    if (gdci_selection_get_stop (selection, j) - gdci_selection_get_start (selection, j) != 1)
+      return FALSE;
+  return TRUE;
+}
+
+GArray *
+_gdci_shape_array_new (const guint64 *shape,
+                       guint          n_dims)
+{
+  GArray *array = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_dims);
+
+  g_array_append_vals (array, shape, n_dims);
+  return array;
+}
+
+gboolean
 _gdci_check_maxshape (const guint64 *maxshape,
                       guint          n_dims,
                       GError       **error)
