@@ -174,8 +174,10 @@ _gdci_codec_new (const GdciCodecSettings  *settings,
 
   if (settings->shuffle && settings->itemsize > 1)
     codec->shuffled = _gdci_try_alloc_large (chunk_bytes);
-  codec->compressed = _gdci_try_alloc_large (codec->compressed_bound);
-  if (codec->compressed == NULL ||
+  /* only compression and checksums write a chunk anew */
+  if (settings->gzip_level > 0 || settings->fletcher32)
+    codec->compressed = _gdci_try_alloc_large (codec->compressed_bound);
+  if (((settings->gzip_level > 0 || settings->fletcher32) && codec->compressed == NULL) ||
       (settings->shuffle && settings->itemsize > 1 && codec->shuffled == NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
