@@ -278,12 +278,17 @@ _gdci_raw_file_open (GdciRawFile  *raw,
       raw->data_bytes = row_bytes;
       if (raw->data_bytes > available)
         {
+          guint64 needed;
+          g_autofree char *needed_s =
+            g_uint64_checked_add (&needed, raw->offset, raw->data_bytes)
+              ? g_strdup_printf ("%" G_GUINT64_FORMAT, needed)
+              : g_strdup_printf ("more than %" G_GUINT64_FORMAT, G_MAXUINT64);
+
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
                        "'%s' is %" G_GUINT64_FORMAT " bytes, but offset "
-                       "%" G_GUINT64_FORMAT " + shape %s of %s needs "
-                       "%" G_GUINT64_FORMAT " bytes", raw->path, raw->file_size,
-                       raw->offset, shape_s, gdci_dtype_to_string (raw->dtype),
-                       raw->offset + raw->data_bytes);
+                       "%" G_GUINT64_FORMAT " + shape %s of %s needs %s bytes",
+                       raw->path, raw->file_size, raw->offset, shape_s,
+                       gdci_dtype_to_string (raw->dtype), needed_s);
           return FALSE;
         }
     }

@@ -150,6 +150,9 @@ static const Refusal refusals[] = {
     "'%s' is 1000 bytes, but offset 0 + shape (600, 1) of int16 needs 1200 bytes" },
   { "short-with-offset", 1000, "[uint64 250, 2]", 10, GDCI_ERROR_INVALID_DATA,
     "'%s' is 1000 bytes, but offset 10 + shape (250, 2) of int16 needs 1010 bytes" },
+  { "short-beyond-64-bits", 1000, "[uint64 9223372036854775807]", 500, GDCI_ERROR_INVALID_DATA,
+    "'%s' is 1000 bytes, but offset 500 + shape (9223372036854775807,) of int16 needs "
+    "more than 18446744073709551615 bytes" },
   { "not-whole-rows", 1001, "[uint64 0, 10]", 0, GDCI_ERROR_INVALID_DATA,
     "'%s' has 1001 bytes after the 0-byte offset, which is not a whole number of "
     "20-byte steps of axis 0 of shape (0, 10) of int16" },
