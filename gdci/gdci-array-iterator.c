@@ -10,7 +10,13 @@
 #include "gdci-array-iterator.h"
 #include "gdci-enum-types.h"
 #include "gdci-error.h"
-#include "gdci-private.h"
+#include "gdci-buffer-pool-private.h"
+#include "gdci-chunk-iterator-private.h"
+#include "gdci-copy-private.h"
+#include "gdci-selection-private.h"
+#include "gdci-serialize-private.h"
+#include "gdci-shape-arg-private.h"
+#include "gdci-shape-private.h"
 
 /**
  * GdciArrayIterator:

@@ -10,7 +10,9 @@
 
 #include "config.h"
 
-#include "gdci-private.h"
+#include "gdci-buffer-pool-private.h"
+#include "gdci-chunk-iterator-private.h"
+#include "gdci-memory-private.h"
 
 /* Smaller buffers are cheap to allocate: not worth keeping */
 #define MIN_RECYCLED_BYTES ((gsize) 1024 * 1024)

@@ -11,7 +11,13 @@
 #include "gdci-chunk-iterator.h"
 #include "gdci-enum-types.h"
 #include "gdci-error.h"
-#include "gdci-private.h"
+#include "gdci-buffer-pool-private.h"
+#include "gdci-chunk-iterator-private.h"
+#include "gdci-progress-bar-private.h"
+#include "gdci-serialize-private.h"
+#include "gdci-shape-arg-private.h"
+#include "gdci-shape-private.h"
+#include "gdci-types-private.h"
 #include "gdci-shape.h"
 
 #define SERIALIZE_FORMAT "(sua{sv})"
@@ -133,7 +139,7 @@ static guint signals[N_SIGNALS];
  * is read later), in C order (last axis fastest) and in this machine's byte
  * order, exactly the selection's number of elements times the item size.
  *
- * Returns: (transfer full) (nullable): the data, or %NULL with @error set
+ * Returns: (transfer full): the data; %NULL only with @error set
  */
 
 /**
@@ -143,7 +149,7 @@ static guint signals[N_SIGNALS];
  * Returns the shape of the full dataset, hdmf's `_get_maxshape()`. Called
  * once, by [method@Gio.Initable.init].
  *
- * Returns: (transfer full) (element-type guint64) (nullable): the shape
+ * Returns: (transfer full) (element-type guint64): the shape
  */
 
 /**
@@ -611,7 +617,7 @@ gdci_chunk_iterator_initable_iface_init (GInitableIface *iface)
 }
 
 /**
- * gdci_chunk_iterator_get_maxshape:
+ * gdci_chunk_iterator_get_full_shape:
  * @self: an initialized iterator
  * @n_dims: (out) (optional): return location for the number of axes
  *
@@ -621,7 +627,7 @@ gdci_chunk_iterator_initable_iface_init (GInitableIface *iface)
  * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
  */
 const guint64 *
-gdci_chunk_iterator_get_maxshape (GdciChunkIterator *self,
+gdci_chunk_iterator_get_full_shape (GdciChunkIterator *self,
                                   guint             *n_dims)
 {
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
@@ -933,7 +939,7 @@ const guint64 *
 gdci_chunk_iterator_recommended_data_shape (GdciChunkIterator *self,
                                             guint             *n_dims)
 {
-  return gdci_chunk_iterator_get_maxshape (self, n_dims);
+  return gdci_chunk_iterator_get_full_shape (self, n_dims);
 }
 
 static gboolean

@@ -73,7 +73,7 @@ struct _GdciChunkIteratorClass
 };
 
 GDCI_AVAILABLE_IN_ALL
-const guint64     *gdci_chunk_iterator_get_maxshape            (GdciChunkIterator  *self,
+const guint64     *gdci_chunk_iterator_get_full_shape            (GdciChunkIterator  *self,
                                                                 guint              *n_dims);
 GDCI_AVAILABLE_IN_ALL
 guint              gdci_chunk_iterator_get_n_dims              (GdciChunkIterator  *self);

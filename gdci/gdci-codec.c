@@ -17,7 +17,9 @@
 #endif
 
 #include "gdci-codec-private.h"
-#include "gdci-private.h"
+#include "gdci-copy-private.h"
+#include "gdci-memory-private.h"
+#include "gdci-selection.h"
 
 /* The low and high bytes of @n consecutive 2-byte elements into two planes:
  * the shuffle of int16 recordings, the most common case, 16 at a time. */

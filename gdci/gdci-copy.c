@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "gdci-private.h"
+#include "gdci-copy-private.h"
 
 #define TILE 32
 

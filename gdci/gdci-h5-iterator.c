@@ -12,7 +12,11 @@
 #include "gdci-error.h"
 #include "gdci-h5-iterator.h"
 #include "gdci-hdf5-private.h"
-#include "gdci-private.h"
+#include "gdci-buffer-pool-private.h"
+#include "gdci-chunk-iterator-private.h"
+#include "gdci-hdf5-private.h"
+#include "gdci-serialize-private.h"
+#include "gdci-shape-arg-private.h"
 
 /**
  * GdciH5Iterator:

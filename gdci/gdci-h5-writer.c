@@ -18,7 +18,11 @@
 #include "gdci-h5-iterator.h"
 #include "gdci-h5-writer.h"
 #include "gdci-hdf5-private.h"
-#include "gdci-private.h"
+#include "gdci-chunk-iterator-private.h"
+#include "gdci-codec-private.h"
+#include "gdci-copy-private.h"
+#include "gdci-hdf5-private.h"
+#include "gdci-shape-arg-private.h"
 
 /* HDF5 cannot store a chunk of 4 GiB or more */
 #define MAX_CHUNK_BYTES G_GUINT64_CONSTANT (0xffffffff)

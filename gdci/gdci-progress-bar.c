@@ -10,7 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "gdci-private.h"
+#include "gdci-progress-bar-private.h"
 
 #define REDRAW_INTERVAL_USEC (100 * G_TIME_SPAN_MILLISECOND)
 

@@ -7,7 +7,14 @@
 
 #include "gdci-dtype.h"
 #include "gdci-order.h"
-#include "gdci-private.h"
+#include "gdci-buffer-pool-private.h"
+#include "gdci-chunk-iterator-private.h"
+#include "gdci-copy-private.h"
+#include "gdci-memory-private.h"
+#include "gdci-selection-private.h"
+#include "gdci-serialize-private.h"
+#include "gdci-shape-arg-private.h"
+#include "gdci-test-hooks-private.h"
 #include "gdci-selection.h"
 
 G_BEGIN_DECLS

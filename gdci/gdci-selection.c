@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "gdci-selection.h"
+#include "gdci-selection-private.h"
 
 /**
  * GdciSelection:
@@ -329,4 +330,20 @@ gdci_selection_to_string (const GdciSelection *self)
                             i > 0 ? ", " : "", self->start[i], self->stop[i]);
   g_string_append_c (s, ']');
   return g_string_free (s, FALSE);
+}
+
+gboolean
+_gdci_selection_is_c_run (const GdciSelection *selection,
+                          const guint64       *shape)
+{
+  guint i = gdci_selection_get_n_dims (selection);
+
+  while (i > 0 && gdci_selection_get_start (selection, i - 1) == 0 &&
+         gdci_selection_get_stop (selection, i - 1) == shape[i - 1])
+    i--;
+  /* axes [i, n) are whole; axis i - 1 may be a range; before it, single */
+  for (guint j = 0; j + 1 < i; j++)
+    if (gdci_selection_get_stop (selection, j) - gdci_selection_get_start (selection, j) != 1)
+      return FALSE;
+  return TRUE;
 }

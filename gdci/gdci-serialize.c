@@ -7,7 +7,7 @@
 #include "config.h"
 
 #include "gdci-error.h"
-#include "gdci-private.h"
+#include "gdci-serialize-private.h"
 
 static GVariant *
 value_to_variant (const GValue *value)

@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "gdci-error.h"
-#include "gdci-private.h"
+#include "gdci-shape-arg-private.h"
+#include "gdci-shape-private.h"
 #include "gdci-shape.h"
 
 #ifdef __SIZEOF_INT128__

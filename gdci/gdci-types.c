@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "gdci.h"
-#include "gdci-private.h"
+#include "gdci-types-private.h"
 
 void
 _gdci_ensure_types (void)

@@ -6,7 +6,8 @@
 #include <math.h>
 
 #include "gdci.h"
-#include "gdci-private.h"
+#include "gdci-shape-arg-private.h"
+#include "gdci-shape-private.h"
 
 static void
 test_py_float_repr (void)

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "gdci.h"
-#include "gdci-private.h"
+#include "gdci-test-hooks-private.h"
 #include "test-util.h"
 
 static char *

@@ -22,7 +22,9 @@
 
 #include "gdci.h"
 #include "gdci-hdf5-private.h"
-#include "gdci-private.h"
+#include "gdci-hdf5-private.h"
+#include "gdci-progress-bar-private.h"
+#include "gdci-shape-arg-private.h"
 
 #define EXIT_USAGE 2
 #define MAX_LISTED_SELECTIONS 50
@@ -392,7 +394,7 @@ command_plan (int    argc,
 
   n_dims = gdci_chunk_iterator_get_n_dims (iter);
   n_buffers = gdci_chunk_iterator_get_n_buffers (iter);
-  data_s = describe_shape (gdci_chunk_iterator_get_maxshape (iter, NULL), n_dims, dtype);
+  data_s = describe_shape (gdci_chunk_iterator_get_full_shape (iter, NULL), n_dims, dtype);
   chunk_s = describe_shape (gdci_chunk_iterator_get_chunk_shape (iter, NULL), n_dims, dtype);
   buffer_s = describe_shape (gdci_chunk_iterator_get_buffer_shape (iter, NULL), n_dims, dtype);
   g_print ("Data shape:   %s of %s\n", data_s, gdci_dtype_to_string (dtype));
@@ -736,11 +738,11 @@ command_convert (int    argc,
     }
 
   filters = describe_filters (writer);
-  shape_s = _gdci_format_tuple (gdci_chunk_iterator_get_maxshape (iter, NULL),
+  shape_s = _gdci_format_tuple (gdci_chunk_iterator_get_full_shape (iter, NULL),
                                 gdci_chunk_iterator_get_n_dims (iter));
   chunk_s = _gdci_format_tuple (gdci_chunk_iterator_get_chunk_shape (iter, NULL),
                                 gdci_chunk_iterator_get_n_dims (iter));
-  _gdci_shape_n_bytes (gdci_chunk_iterator_get_maxshape (iter, NULL),
+  _gdci_shape_n_bytes (gdci_chunk_iterator_get_full_shape (iter, NULL),
                        gdci_chunk_iterator_get_n_dims (iter),
                        gdci_chunk_iterator_get_dtype (iter), &total);
   g_print ("Wrote %s:%s: %s %s, chunks %s, %s; %.1f MB in %.2f s (%.1f MB/s)",

@@ -1,0 +1,20 @@
+/* gdci-memory-private.h: large blocks of memory
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Memory for buffers, strips and chunks: on huge pages when large, freed
+ * with g_free(); NULL when out of memory */
+gpointer    _gdci_try_alloc_large           (gsize          size);
+/* Faults in the pages of a large block that is about to be filled, on
+ * several processors at once */
+void        _gdci_prefault                  (gpointer       memory,
+                                             gsize          size);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* gdci-test-hooks-private.h: hooks into the sources for the library's own tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "gdci-file-iterator.h"
+#include "gdci-memmap-iterator.h"
+
+G_BEGIN_DECLS
+
+/* Test hooks */
+
+GBytes     *_gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
+                                                  GdciSelection       *selection,
+                                                  GError             **error);
+void        _gdci_file_iterator_set_strip_bytes  (GdciFileIterator    *self,
+                                                  gsize                strip_bytes);
+guint64     _gdci_file_iterator_get_n_reads      (GdciFileIterator    *self);
+
+G_END_DECLS
