@@ -50,7 +50,7 @@ class NumpyArrayDataChunkIterator : Gdci.ChunkIterator {
     }
 
     /* _get_data(selection): copy the selected box out of the array, row by row */
-    public override GLib.Bytes? get_data (Gdci.Selection selection) throws GLib.Error {
+    public override GLib.Bytes get_data (Gdci.Selection selection) throws GLib.Error {
         size_t itemsize = element_type.get_itemsize ();
         unowned uint8[] src = array.get_data ();
         int last = shape.length - 1;
@@ -76,9 +76,8 @@ class NumpyArrayDataChunkIterator : Gdci.ChunkIterator {
         return new GLib.Bytes.take ((owned) data);
     }
 
-    /* _get_maxshape(): get_maxshape_vfunc in Vala, as get_maxshape () is the
-     * method that returns the shape after initialization */
-    public override GLib.Array<uint64>? get_maxshape_vfunc () {
+    /* _get_maxshape() */
+    public override GLib.Array<uint64> get_maxshape () {
         var result = new GLib.Array<uint64> ();
         result.append_vals (shape, shape.length);
         return result;

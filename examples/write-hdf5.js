@@ -98,7 +98,7 @@ async function main(argv) {
         chunk_mb: options.chunkMb,
     });
     source.init(null);
-    const [rows, columns] = source.get_maxshape();
+    const [rows, columns] = source.get_full_shape();
     const dataBytes = rows * columns * 2;
     print(`${GLib.path_get_basename(options.recording)}: ${rows} samples x ${columns} channels of int16, ` +
         `chunks (${source.get_chunk_shape().join(', ')}), ${source.get_n_buffers()} buffers`);

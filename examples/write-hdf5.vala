@@ -81,7 +81,7 @@ class WriteHdf5 {
             "shape", shape_variant ({0, channels}),
             "buffer-gb", buffer_gb,
             "chunk-mb", chunk_mb);
-        unowned uint64[] maxshape = source.get_maxshape ();
+        unowned uint64[] maxshape = source.get_full_shape ();
         uint64 data_bytes = maxshape[0] * maxshape[1] * Gdci.Dtype.INT16.get_itemsize ();
         print ("%s: %s samples x %s channels of int16, chunks %s, %s buffers\n",
                GLib.Path.get_basename (recording), maxshape[0].to_string (), maxshape[1].to_string (),

@@ -86,7 +86,7 @@ def main():
         # 1. the recording: axis 0 (samples) is inferred from the file size
         source = Gdci.MemmapIterator(path=args.recording, dtype=args.dtype, shape=(0, args.channels),
                                      buffer_gb=args.buffer_gb, chunk_mb=args.chunk_mb)
-        rows, columns = source.get_maxshape()
+        rows, columns = source.get_full_shape()
         data_bytes = rows * columns * np.dtype(args.dtype).itemsize
         print(f"{args.recording.name}: {rows} samples x {columns} channels of {args.dtype}, "
               f"chunks {tuple(source.get_chunk_shape())}, {source.get_n_buffers()} buffers")

@@ -61,7 +61,7 @@ test_tutorial (void)
   assert_shape (shape, n, SHAPE (3160, 790), 2);
   shape = gdci_chunk_iterator_get_buffer_shape (iter, &n);
   assert_shape (shape, n, SHAPE (12640, 3160), 2);
-  shape = gdci_chunk_iterator_get_maxshape (iter, &n);
+  shape = gdci_chunk_iterator_get_full_shape (iter, &n);
   assert_shape (shape, n, SHAPE (20000, 5000), 2);
   shape = gdci_chunk_iterator_recommended_chunk_shape (iter, &n);
   assert_shape (shape, n, SHAPE (3160, 790), 2);

@@ -108,7 +108,7 @@ test_round_trips (Fixture *f, gconstpointer data)
                 it = make (f, path, dtype, test_shape_variant (given, 3), offset, order,
                            &error, buffers[b][0], buffers[b][1]);
                 g_assert_no_error (error);
-                found = gdci_chunk_iterator_get_maxshape (it, &n);
+                found = gdci_chunk_iterator_get_full_shape (it, &n);
                 g_assert_cmpuint (n, ==, 3);
                 g_assert_cmpmem (found, 3 * sizeof (guint64), shape, sizeof shape);
                 test_assert_reassembles (it, expected, shape, 3);

@@ -90,7 +90,7 @@ test('a JavaScript data source is iterated to the end', () => {
         chunk_shape: new GLib.Variant('at', [5, 11]),
     });
     it.init(null);
-    assertEqual(it.get_maxshape(), [37, 11], 'maxshape');
+    assertEqual(it.get_full_shape(), [37, 11], 'maxshape');
     assertEqual(it.get_dtype(), Gdci.Dtype.INT16, 'dtype');
     assertEqual(it.get_n_buffers(), 4, 'buffers');
     const chunks = collect(it);
@@ -323,7 +323,7 @@ function rampSource(rows, cols, bufferShape, chunkShape) {
 // The dataset, read back with Gdci.H5Iterator, as an Int16Array in C order
 function readBack(path, dataset) {
     const it = Gdci.H5Iterator.new(path, dataset);
-    const [rows, cols] = it.get_maxshape();
+    const [rows, cols] = it.get_full_shape();
     const out = new Int16Array(rows * cols);
     for (const chunk of collect(it)) {
         const bytes = chunk.get_data().toArray();

@@ -28,7 +28,7 @@ class RampSource : Gdci.ChunkIterator {
         Object (rows: rows, cols: cols, buffer_gb: buffer_gb, chunk_mb: chunk_mb);
     }
 
-    public override GLib.Bytes? get_data (Gdci.Selection selection) throws GLib.Error {
+    public override GLib.Bytes get_data (Gdci.Selection selection) throws GLib.Error {
         reads++;
         if (fail)
             throw new GLib.FileError.IO ("disk on fire");
@@ -40,7 +40,7 @@ class RampSource : Gdci.ChunkIterator {
         return new GLib.Bytes (((uint8[]) values)[0:values.length * sizeof (int32)]);
     }
 
-    public override GLib.Array<uint64>? get_maxshape_vfunc () {
+    public override GLib.Array<uint64> get_maxshape () {
         uint64[] values = {rows, cols};
         var shape = new GLib.Array<uint64> ();
         shape.append_vals (values, values.length);
@@ -85,7 +85,7 @@ void test_iterate () {
         var it = new RampSource.with_shapes (37, 11, shape ({10, 11}), shape ({5, 11}));
         it.init (null);
         assert_cmpuint ((uint) it.get_n_buffers (), GLib.CompareOperator.EQ, 4);
-        assert_true (it.get_maxshape ()[0] == 37 && it.get_maxshape ()[1] == 11);
+        assert_true (it.get_full_shape ()[0] == 37 && it.get_full_shape ()[1] == 11);
         assert_true (it.get_dtype () == Gdci.Dtype.INT32);
 
         Gdci.DataChunk? chunk;
@@ -229,7 +229,7 @@ void remove_dir (string path) {
 void check_written_ramp (string path, string dataset, int64 rows, int64 cols) throws GLib.Error {
     var written = new Gdci.H5Iterator (path, dataset);
     assert_true (written.get_dtype () == Gdci.Dtype.INT32);
-    assert_true (written.get_maxshape ()[0] == rows && written.get_maxshape ()[1] == cols);
+    assert_true (written.get_full_shape ()[0] == rows && written.get_full_shape ()[1] == cols);
     Gdci.DataChunk? chunk;
     uint64 elements = 0;
     while ((chunk = written.next ()) != null) {

@@ -211,7 +211,7 @@ def test_deserialize_builds_without_initializing_twice():
     overrides must not initialize then, before the properties are set."""
     it = RampSource(rows=20, cols=3, chunk_shape=[4, 3], buffer_shape=[8, 3])
     copy = Gdci.ChunkIterator.deserialize(it.serialize())
-    assert copy.get_maxshape() == [20, 3]
+    assert copy.get_full_shape() == [20, 3]
     assert copy.get_n_buffers() == 3
 
 
@@ -263,7 +263,7 @@ def raw_file(tmp_path, array=RECORDING, order="C", header=b""):
 
 
 def read_all(it):
-    out = np.zeros(tuple(it.get_maxshape()), dtype=Gdci.dtype_to_string(it.get_dtype()))
+    out = np.zeros(tuple(it.get_full_shape()), dtype=Gdci.dtype_to_string(it.get_dtype()))
     for chunk in it:
         out[chunk.get_selection().to_slices()] = chunk.to_numpy()
     return out
@@ -278,7 +278,7 @@ def test_raw_sources_take_python_values(tmp_path, source, dtype):
     it = cls(path=path, dtype=dtype, shape=(0, 7), order="C", buffer_shape=(100, 7), chunk_shape=(50, 7))
     assert it.props.path == str(path)
     assert it.props.dtype == Gdci.Dtype.INT16 and it.props.order == Gdci.Order.C
-    assert it.get_maxshape() == [301, 7]
+    assert it.get_full_shape() == [301, 7]
     np.testing.assert_array_equal(read_all(it), RECORDING)
 
 
@@ -346,7 +346,7 @@ def test_array_source_from_numpy(dtype):
     array = np.random.default_rng(4).integers(0, 100, size=(9, 4, 3)).astype(dtype)
     it = Gdci.ArrayIterator.from_numpy(array, buffer_shape=(4, 4, 3), chunk_shape=(2, 2, 3))
     assert type(it) is Gdci.ArrayIterator
-    assert it.get_dtype() == Gdci.dtype_from_string(dtype) and it.get_maxshape() == [9, 4, 3]
+    assert it.get_dtype() == Gdci.dtype_from_string(dtype) and it.get_full_shape() == [9, 4, 3]
     assert it.get_buffer_shape() == [4, 4, 3] and it.get_n_buffers() == 3
     np.testing.assert_array_equal(read_all(it), array)
 

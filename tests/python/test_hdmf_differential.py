@@ -233,7 +233,7 @@ def check_case(maxshape, dtype_name, dtype, settings, stats):
         stats[f"gdci-only refusal: {reason}"] += 1
         return
 
-    assert tuple(gdci_it.get_maxshape()) == hdmf_it.maxshape, where
+    assert tuple(gdci_it.get_full_shape()) == hdmf_it.maxshape, where
     assert tuple(gdci_it.get_chunk_shape()) == hdmf_it.chunk_shape, where
     assert tuple(gdci_it.get_buffer_shape()) == hdmf_it.buffer_shape, where
     assert gdci_it.get_n_buffers() == hdmf_it.num_buffers, where

@@ -26,7 +26,7 @@ def random_array(shape, dtype, seed=0):
 
 def reassemble(it, dtype):
     """Every buffer put back at its selection; each element exactly once."""
-    shape = tuple(it.get_maxshape())
+    shape = tuple(it.get_full_shape())
     out = np.zeros(shape, dtype=dtype)
     seen = np.zeros(shape, dtype=np.int8)
     n = 0
@@ -78,7 +78,7 @@ def test_raw_files_match_numpy_memmap(tmp_path, kind, order, dtype, offset):
                              order=Gdci.Order.C if order == "C" else Gdci.Order.F,
                              **settings(shape, dtype))
     it.init(None)
-    assert tuple(it.get_maxshape()) == shape
+    assert tuple(it.get_full_shape()) == shape
     np.testing.assert_array_equal(reassemble(it, dtype), reference)
 
 

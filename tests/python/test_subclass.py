@@ -154,7 +154,7 @@ def test_numpy_integers_in_shape():
 
     it = Iter(np.zeros((50, 4), dtype="uint8"), chunk_mb=10.0)
     it.init(None)
-    assert list(it.get_maxshape()) == [50, 4]
+    assert list(it.get_full_shape()) == [50, 4]
 
 
 def test_settings_refused_with_hdmf_messages():
