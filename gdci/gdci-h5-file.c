@@ -14,6 +14,11 @@
  * superblock that claims more than the file holds, and HDF5 refuses to
  * open such a file ("truncated file"), losing what it held before.
  *
+ * A file can also be given to the driver already open: the writer creates
+ * a new file with mkstemp() and hands HDF5 that descriptor, through the
+ * file access property list, so that nothing is ever opened by a name
+ * that someone may have pointed elsewhere meanwhile.
+ *
  * And one more speed: large blocks of raw data (the chunks) are written
  * with O_DIRECT where the file system takes it, from the caller's memory
  * straight to the disk. Buffered, the kernel first copies every chunk
@@ -51,6 +56,12 @@
 /* blocks below this are written through the page cache */
 #define DIRECT_MIN_BYTES ((size_t) 1024 * 1024)
 
+/* The driver's settings in a file access property list */
+typedef struct
+{
+  int fd;                   /* a file already open, or -1 to open by name */
+} GdciH5FileConfig;
+
 typedef struct
 {
   H5FD_t pub;               /* HDF5's part, first */
@@ -58,6 +69,8 @@ typedef struct
   int direct_fd;            /* the same file with O_DIRECT, or -1 */
   haddr_t eoa;              /* the end of the space HDF5 allocated */
   haddr_t eof;              /* the end of the file as written */
+  haddr_t initial_eof;      /* and as it was found */
+  gboolean superblock_written;
   dev_t device;
   ino_t inode;
   gboolean abandoned;
@@ -78,16 +91,45 @@ push_system_error (const char *function,
             g_strerror (saved_errno));
 }
 
-static H5FD_t *
-file_open (const char *name,
-           unsigned    flags,
-           hid_t       fapl,
-           haddr_t     maxaddr)
+/* The same file again, for O_DIRECT writes: through /proc, which names
+ * the open file itself, or else by @name if it is still the same file */
+static int
+open_direct (const char        *name,
+             int                fd,
+             const struct stat *st)
 {
+#ifdef O_DIRECT
+  g_autofree char *self_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  struct stat direct_st;
+  int direct_fd = open (self_path, O_WRONLY | O_DIRECT | O_CLOEXEC);
+
+  if (direct_fd < 0)
+    direct_fd = open (name, O_WRONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+  if (direct_fd >= 0 &&
+      (fstat (direct_fd, &direct_st) != 0 || direct_st.st_dev != st->st_dev ||
+       direct_st.st_ino != st->st_ino))
+    {
+      close (direct_fd);
+      direct_fd = -1;
+    }
+  return direct_fd;
+#else
+  return -1;
+#endif
+}
+
+/* The file descriptor HDF5 asks for: the given one, duplicated (HDF5 may
+ * open a file more than once), or the named file opened */
+static int
+open_fd (const char *name,
+         unsigned    flags,
+         hid_t       fapl)
+{
+  const GdciH5FileConfig *config = H5Pget_driver_info (fapl);
   int o_flags = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
-  GdciH5File *file;
-  struct stat st;
-  int fd;
+
+  if (config != NULL && config->fd >= 0)
+    return fcntl (config->fd, F_DUPFD_CLOEXEC, 0);
 
   if (flags & H5F_ACC_TRUNC)
     o_flags |= O_TRUNC;
@@ -95,28 +137,41 @@ file_open (const char *name,
     o_flags |= O_CREAT;
   if (flags & H5F_ACC_EXCL)
     o_flags |= O_EXCL;
+  return open (name, o_flags | O_CLOEXEC, 0666);
+}
 
-  fd = open (name, o_flags | O_CLOEXEC, 0666);
+static H5FD_t *
+file_open (const char *name,
+           unsigned    flags,
+           hid_t       fapl,
+           haddr_t     maxaddr)
+{
+  GdciH5File *file;
+  struct stat st;
+  int fd = open_fd (name, flags, fapl);
+
   if (fd < 0)
     {
       push_system_error (G_STRFUNC, H5E_CANTOPENFILE, "unable to open file", errno);
       return NULL;
     }
-  if (fstat (fd, &st) != 0)
+  if (fstat (fd, &st) != 0 ||
+      ((flags & H5F_ACC_TRUNC) && st.st_size > 0 && ftruncate (fd, 0) != 0))
     {
       push_system_error (G_STRFUNC, H5E_BADFILE, "unable to fstat file", errno);
       close (fd);
       return NULL;
     }
+  if (flags & H5F_ACC_TRUNC)
+    st.st_size = 0;
 
   file = g_new0 (GdciH5File, 1);
   file->fd = fd;
   file->direct_fd = -1;
-#ifdef O_DIRECT
   if ((flags & H5F_ACC_RDWR) && S_ISREG (st.st_mode))
-    file->direct_fd = open (name, O_WRONLY | O_DIRECT | O_CLOEXEC);
-#endif
+    file->direct_fd = open_direct (name, fd, &st);
   file->eof = (haddr_t) st.st_size;
+  file->initial_eof = file->eof;
   file->device = st.st_dev;
   file->inode = st.st_ino;
   return &file->pub;
@@ -130,6 +185,8 @@ file_close (H5FD_t *pub)
 
   if (file->direct_fd >= 0)
     close (file->direct_fd);
+  /* the lock goes now, even when the caller keeps the file open */
+  flock (file->fd, LOCK_UN);
   status = close (file->fd);
   saved_errno = errno;
   g_free (file);
@@ -326,10 +383,14 @@ file_write (H5FD_t      *pub,
   /* the superblock is at the base address, written there alone or as the
    * start of a block of metadata */
   if (addr <= file->pub.base_addr && file->pub.base_addr - addr < size &&
-      !file->abandoned && !reserve_allocated (file))
+      !file->abandoned)
     {
-      push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
-      return -1;
+      if (!reserve_allocated (file))
+        {
+          push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
+          return -1;
+        }
+      file->superblock_written = TRUE;
     }
   direct_end = write_direct (file, type, addr, size, p, &direct_start);
 
@@ -398,6 +459,7 @@ static const H5FD_class_t driver_class = {
   .name = "gdci",
   .maxaddr = MAX_ADDRESS,
   .fc_degree = H5F_CLOSE_WEAK,
+  .fapl_size = sizeof (GdciH5FileConfig),
   .open = file_open,
   .close = file_close,
   .cmp = file_cmp,
@@ -415,9 +477,10 @@ static const H5FD_class_t driver_class = {
 };
 
 hid_t
-_gdci_h5_file_access_plist (void)
+_gdci_h5_file_access_plist (int fd)
 {
   static gsize registered = 0;
+  GdciH5FileConfig config = { fd };
   hid_t fapl;
 
   if (g_once_init_enter (&registered))
@@ -427,7 +490,7 @@ _gdci_h5_file_access_plist (void)
     }
   fapl = H5Pcreate (H5P_FILE_ACCESS);
   /* large blocks start where O_DIRECT can write them */
-  if (fapl >= 0 && (driver_id < 0 || H5Pset_driver (fapl, driver_id, NULL) < 0 ||
+  if (fapl >= 0 && (driver_id < 0 || H5Pset_driver (fapl, driver_id, &config) < 0 ||
                     H5Pset_alignment (fapl, DIRECT_MIN_BYTES, DIRECT_ALIGN) < 0))
     {
       H5Pclose (fapl);
