@@ -53,6 +53,8 @@
 /* O_DIRECT's alignment of file offsets, sizes and memory: the largest
  * logical block size of common disks, a multiple of the others */
 #define DIRECT_ALIGN ((haddr_t) 4096)
+/* the most of a file's old contents kept to put back after a failure */
+#define UNDO_MAX_BYTES ((gsize) 4 * 1024 * 1024)
 /* blocks below this are written through the page cache */
 #define DIRECT_MIN_BYTES ((size_t) 1024 * 1024)
 
@@ -70,13 +72,19 @@ typedef struct
   haddr_t eoa;              /* the end of the space HDF5 allocated */
   haddr_t eof;              /* the end of the file as written */
   haddr_t initial_eof;      /* and as it was found */
-  gboolean superblock_written;
+  /* what the file held when it was opened and was written over */
+  GPtrArray *undo;          /* of UndoRecord */
+  gsize undo_bytes;
+  gboolean undo_overflow;   /* too much, or unreadable: no revert */
+  gboolean revert;          /* put back as it was when closed */
   dev_t device;
   ino_t inode;
   gboolean abandoned;
 } GdciH5File;
 
 static hid_t driver_id = H5I_INVALID_HID;
+
+static void revert_file (GdciH5File *file);
 
 /* HDF5's error stack gets the system's words, in the form HDF5's own
  * drivers use, so that _gdci_h5_set_error () finds them. */
@@ -185,6 +193,9 @@ file_close (H5FD_t *pub)
 
   if (file->direct_fd >= 0)
     close (file->direct_fd);
+  if (file->revert)
+    revert_file (file);
+  g_clear_pointer (&file->undo, g_ptr_array_unref);
   /* the lock goes now, even when the caller keeps the file open */
   flock (file->fd, LOCK_UN);
   status = close (file->fd);
@@ -346,6 +357,79 @@ write_direct (GdciH5File   *file,
   return (gssize) (stop - addr);
 }
 
+/* What a write overwrote of what the file held when it was opened: HDF5
+ * rewrites the superblock (with its "open for writing" flag) as it opens
+ * a file, and flushes metadata in place. Kept, up to UNDO_MAX_BYTES, so
+ * that a failed write can put the file back exactly as it was. */
+typedef struct
+{
+  haddr_t addr;
+  size_t size;
+  guint8 data[];
+} UndoRecord;
+
+static void
+remember_old_bytes (GdciH5File *file,
+                    haddr_t     addr,
+                    size_t      size)
+{
+  UndoRecord *record;
+  size_t done = 0;
+
+  if (file->undo_overflow || addr >= file->initial_eof)
+    return;
+  size = MIN (size, (size_t) (file->initial_eof - addr));
+  if (file->undo_bytes + size > UNDO_MAX_BYTES)
+    {
+      file->undo_overflow = TRUE;
+      g_clear_pointer (&file->undo, g_ptr_array_unref);
+      return;
+    }
+  record = g_malloc (sizeof (UndoRecord) + size);
+  record->addr = addr;
+  record->size = size;
+  while (done < size)
+    {
+      ssize_t n = pread (file->fd, record->data + done, size - done, (off_t) (addr + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_free (record);
+          file->undo_overflow = TRUE;
+          g_clear_pointer (&file->undo, g_ptr_array_unref);
+          return;
+        }
+      done += (size_t) n;
+    }
+  if (file->undo == NULL)
+    file->undo = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (file->undo, record);
+  file->undo_bytes += size;
+}
+
+/* Puts back what was overwritten, newest first, and cuts the file back to
+ * its old end (shrinking a file never fails for lack of space or a size
+ * limit) */
+static void
+revert_file (GdciH5File *file)
+{
+  for (guint i = file->undo != NULL ? file->undo->len : 0; i-- > 0;)
+    {
+      UndoRecord *record = g_ptr_array_index (file->undo, i);
+
+      file->abandoned = FALSE;
+      if (!write_all (file, file->fd, record->addr, record->size, record->data))
+        g_debug ("Could not put back %" G_GSIZE_FORMAT " bytes of a file: %s",
+                 record->size, g_strerror (errno));
+    }
+  file->abandoned = TRUE;
+  if (file->eof > file->initial_eof && ftruncate (file->fd, (off_t) file->initial_eof) != 0)
+    g_debug ("Could not cut a file back to %" G_GUINT64_FORMAT " bytes: %s",
+             (guint64) file->initial_eof, g_strerror (errno));
+}
+
 /* Reserves the disk space up to the end of what HDF5 allocated, so that
  * the superblock that records it is never on disk without it */
 static gboolean
@@ -390,8 +474,9 @@ file_write (H5FD_t      *pub,
           push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
           return -1;
         }
-      file->superblock_written = TRUE;
     }
+  if (!file->abandoned)
+    remember_old_bytes (file, addr, size);
   direct_end = write_direct (file, type, addr, size, p, &direct_start);
 
   if (direct_end > 0)
@@ -499,18 +584,39 @@ _gdci_h5_file_access_plist (int fd)
   return fapl;
 }
 
-void
-_gdci_h5_file_abandon (hid_t file_id)
+/* The driver's file of an HDF5 file, if it is one of ours */
+static GdciH5File *
+lookup_file (hid_t file_id)
 {
   hid_t fapl = H5Fget_access_plist (file_id);
   void *handle = NULL;
+  GdciH5File *file = NULL;
 
   if (fapl >= 0 && H5Pget_driver (fapl) == driver_id &&
       H5Fget_vfd_handle (file_id, fapl, &handle) >= 0 && handle != NULL)
-    {
-      GdciH5File *file = (GdciH5File *) (gpointer) ((guint8 *) handle - offsetof (GdciH5File, fd));
-      file->abandoned = TRUE;
-    }
+    file = (GdciH5File *) (gpointer) ((guint8 *) handle - offsetof (GdciH5File, fd));
   if (fapl >= 0)
     H5Pclose (fapl);
+  return file;
+}
+
+void
+_gdci_h5_file_abandon (hid_t file_id)
+{
+  GdciH5File *file = lookup_file (file_id);
+
+  if (file != NULL)
+    file->abandoned = TRUE;
+}
+
+gboolean
+_gdci_h5_file_revert (hid_t file_id)
+{
+  GdciH5File *file = lookup_file (file_id);
+
+  if (file == NULL || file->undo_overflow)
+    return FALSE;
+  file->abandoned = TRUE;
+  file->revert = TRUE;
+  return TRUE;
 }

@@ -68,7 +68,7 @@ gboolean      _gdci_h5_target_set_aside_old  (GdciH5Target  *target,
                                               GError       **error);
 /* Links the new dataset at its path. On failure, it keeps its temporary
  * name and the old one is put back; if that fails too, the old one stays
- * at target->backup, and the error says where. */
+ * at target->backup (target->backup_stuck), for the roll-back. */
 gboolean      _gdci_h5_target_link_new       (GdciH5Target  *target,
                                               GError       **error);
 /* Deletes the old dataset set aside; best effort */
@@ -88,7 +88,8 @@ gboolean      _gdci_h5_target_commit         (GdciH5Target  *target,
 
 /* The roll-back, step by step; _gdci_h5_target_roll_back() runs them all */
 
-/* Puts the dataset set aside back at its path */
+/* Puts the dataset set aside back at its path; on failure it stays at
+ * target->backup, and target->backup_stuck is set */
 gboolean      _gdci_h5_target_restore_old    (GdciH5Target  *target,
                                               GError       **error);
 /* Closes the new dataset and unlinks its temporary name */
@@ -98,7 +99,11 @@ void          _gdci_h5_target_discard_dataset (GdciH5Target *target);
 void          _gdci_h5_target_close_after_error (GdciH5Target *target);
 /* Removes a new file, if its temporary name still holds it */
 void          _gdci_h5_target_remove_file    (GdciH5Target  *target);
-void          _gdci_h5_target_roll_back      (GdciH5Target  *target);
+/* After a failure, with its @error (may be NULL): when a dataset that was
+ * replaced cannot be put back, the error says where it is (without an
+ * error, a warning does) */
+void          _gdci_h5_target_roll_back      (GdciH5Target  *target,
+                                              GError       **error);
 
 /* For the tests: faults to inject, and a hook called between the creation
  * of a new file and HDF5's open of it. Not thread-safe. */
@@ -106,6 +111,7 @@ typedef enum
 {
   GDCI_H5_TARGET_FAULT_LINK_NEW    = 1 << 0,
   GDCI_H5_TARGET_FAULT_RESTORE_OLD = 1 << 1,
+  GDCI_H5_TARGET_FAULT_REVERT      = 1 << 2,   /* the driver cannot revert */
 } GdciH5TargetFaults;
 
 typedef void (*GdciH5TargetHook) (const char *temp_filename,

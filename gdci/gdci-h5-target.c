@@ -84,7 +84,7 @@ _gdci_h5_target_free (GdciH5Target *target)
 {
   if (target == NULL)
     return;
-  _gdci_h5_target_roll_back (target);
+  _gdci_h5_target_roll_back (target, NULL);
   g_free (target->filename);
   g_free (target->dataset_path);
   g_free (target);
@@ -193,6 +193,26 @@ open_existing_file (GdciH5Target  *target,
   return TRUE;
 }
 
+/* Whether the temporary name of a new file still names the file made */
+static gboolean
+temp_name_is_ours (GdciH5Target *target)
+{
+  struct stat ours, named;
+
+  return fstat (target->fd, &ours) == 0 && lstat (target->temp_filename, &named) == 0 &&
+         ours.st_dev == named.st_dev && ours.st_ino == named.st_ino;
+}
+
+static void
+set_replaced_error (GdciH5Target  *target,
+                    GError       **error)
+{
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+               "Could not create '%s': its temporary file '%s' was replaced "
+               "by another while it was written", target->filename,
+               target->temp_filename);
+}
+
 /* A new file: created under a temporary name, and written from the
  * descriptor it was created with, so that whatever comes to be at that
  * name meanwhile is never opened */
@@ -223,7 +243,14 @@ create_new_file (GdciH5Target  *target,
                               target->fapl);
   if (target->file < 0)
     {
-      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not create '%s'", target->filename);
+      /* HDF5 checks that the name is the file it has */
+      if (!temp_name_is_ours (target))
+        {
+          H5Eclear2 (H5E_DEFAULT);
+          set_replaced_error (target, error);
+        }
+      else
+        _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not create '%s'", target->filename);
       return FALSE;
     }
   return TRUE;
@@ -351,16 +378,16 @@ _gdci_h5_target_restore_old (GdciH5Target  *target,
 {
   if (target->backup == NULL)
     return TRUE;
-  target->backup_stuck = FALSE;
   if (move_link (target->file, target->backup, target->dataset_path, H5P_DEFAULT,
                  GDCI_H5_TARGET_FAULT_RESTORE_OLD) < 0)
     {
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5,
-                          "The dataset it replaces could not be put back either: "
-                          "it is now at '%s' in '%s'", target->backup, target->filename);
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not put '%s' back in '%s' "
+                          "from '%s'", target->dataset_path, target->filename,
+                          target->backup);
       target->backup_stuck = TRUE;
       return FALSE;
     }
+  target->backup_stuck = FALSE;
   g_clear_pointer (&target->backup, g_free);
   return TRUE;
 }
@@ -377,19 +404,15 @@ _gdci_h5_target_link_new (GdciH5Target  *target,
   lcpl = link_create_plist ();
   status = move_link (target->file, target->temp_dataset, target->dataset_path, lcpl,
                       GDCI_H5_TARGET_FAULT_LINK_NEW);
+  /* HDF5's error before any other HDF5 call, which clears it */
+  if (status < 0)
+    _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not create '%s' in '%s'",
+                        target->dataset_path, target->filename);
   _gdci_h5_close (lcpl);
   if (status < 0)
     {
-      GError *restore_error = NULL;
-
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not create '%s' in '%s'",
-                          target->dataset_path, target->filename);
-      if (!_gdci_h5_target_restore_old (target, &restore_error))
-        {
-          g_prefix_error (&restore_error, "%s. ", (*error)->message);
-          g_clear_error (error);
-          g_propagate_error (error, restore_error);
-        }
+      /* if this fails, the roll-back says where the old dataset is */
+      _gdci_h5_target_restore_old (target, NULL);
       return FALSE;
     }
   g_clear_pointer (&target->temp_dataset, g_free);
@@ -449,16 +472,6 @@ _gdci_h5_target_sync (GdciH5Target  *target,
   return TRUE;
 }
 
-/* Whether the temporary name of a new file still names the file made */
-static gboolean
-temp_name_is_ours (GdciH5Target *target)
-{
-  struct stat ours, named;
-
-  return fstat (target->fd, &ours) == 0 && lstat (target->temp_filename, &named) == 0 &&
-         ours.st_dev == named.st_dev && ours.st_ino == named.st_ino;
-}
-
 gboolean
 _gdci_h5_target_publish_file (GdciH5Target  *target,
                               GError       **error)
@@ -467,10 +480,7 @@ _gdci_h5_target_publish_file (GdciH5Target  *target,
     return TRUE;
   if (!temp_name_is_ours (target))
     {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                   "Could not create '%s': its temporary file '%s' was replaced "
-                   "by another while it was written", target->filename,
-                   target->temp_filename);
+      set_replaced_error (target, error);
       return FALSE;
     }
   if (rename (target->temp_filename, target->filename) != 0)
@@ -536,18 +546,43 @@ _gdci_h5_target_remove_file (GdciH5Target *target)
   g_clear_pointer (&target->temp_filename, g_free);
 }
 
-void
-_gdci_h5_target_roll_back (GdciH5Target *target)
+/* Tells the caller, after @error, where the dataset replaced now is */
+static void
+add_stuck_backup (GdciH5Target  *target,
+                  GError       **error)
 {
-  GError *error = NULL;
+  g_autofree char *where =
+    g_strdup_printf ("the dataset it replaces could not be put back: it is now at "
+                     "'%s' in '%s'", target->backup, target->filename);
 
-  /* a dataset set aside goes back first, while its name is free */
-  if (target->file >= 0 && target->temp_dataset != NULL && !target->backup_stuck &&
-      !_gdci_h5_target_restore_old (target, &error))
+  if (error == NULL)
+    g_warning ("gdci: %s", where);
+  else if (*error == NULL)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_HDF5, "Writing '%s' in '%s' failed, and %s",
+                 target->dataset_path, target->filename, where);
+  else
     {
-      g_warning ("%s", error->message);
-      g_clear_error (&error);
+      char *message = g_strdup_printf ("%s; %s", (*error)->message, where);
+
+      g_free ((*error)->message);
+      (*error)->message = message;
     }
+}
+
+void
+_gdci_h5_target_roll_back (GdciH5Target  *target,
+                           GError       **error)
+{
+  /* an existing file whose old part the driver can put back is simply
+   * reverted: nothing more is written to it, it is as it was */
+  if (target->file >= 0 && target->temp_filename == NULL &&
+      !(faults & GDCI_H5_TARGET_FAULT_REVERT) && _gdci_h5_file_revert (target->file))
+    g_clear_pointer (&target->backup, g_free);
+  /* else a dataset set aside goes back first, while its name is free */
+  if (target->file >= 0 && target->temp_dataset != NULL && !target->backup_stuck)
+    _gdci_h5_target_restore_old (target, NULL);
+  if (target->backup != NULL)
+    add_stuck_backup (target, error);
   _gdci_h5_target_discard_dataset (target);
   _gdci_h5_target_close_after_error (target);
   _gdci_h5_target_remove_file (target);

@@ -45,6 +45,11 @@ hid_t     _gdci_h5_file_access_plist  (int           fd);
 /* From now on, what HDF5 writes to @file is dropped: it can then always be
  * closed */
 void      _gdci_h5_file_abandon       (hid_t         file);
+/* When the driver kept all that was written over of what @file held when
+ * it was opened (a few MiB at most), abandons it and has its closing put
+ * that back and cut the file to its old end, so that it is exactly as it
+ * was: TRUE. Otherwise FALSE, and nothing changes. */
+gboolean  _gdci_h5_file_revert        (hid_t         file);
 
 /* The type of the object at @path under @loc; FALSE, with HDF5's error
  * stack set, when it cannot be opened. The same code for every HDF5 from

@@ -401,6 +401,8 @@ _gdci_write_job_run (GdciWriteJob  *job,
   _gdci_h5_quiet_begin (&quiet);
   ok = write_job_write (job, error);
   /* what is not committed is rolled back, and the file let go of */
+  if (!ok)
+    _gdci_h5_target_roll_back (job->target, error);
   g_clear_pointer (&job->target, _gdci_h5_target_free);
   _gdci_h5_quiet_end (&quiet);
 
