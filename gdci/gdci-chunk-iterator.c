@@ -1023,7 +1023,8 @@ _gdci_chunk_iterator_reset_owned (GdciChunkIterator *self)
  * and with %GDCI_ERROR_BUSY while a [class@Gdci.H5Writer] writes it.
  *
  * Returns: true if the iterator is back at its first buffer, false with
- *   @error set otherwise
+ *   @error set otherwise *
+ * Since: 1.0
  */
 gboolean
 gdci_chunk_iterator_reset (GdciChunkIterator  *self,
