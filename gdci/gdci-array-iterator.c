@@ -185,13 +185,15 @@ gdci_array_iterator_get_data (GdciChunkIterator  *iter,
 {
   GdciArrayIterator *self = GDCI_ARRAY_ITERATOR (iter);
   gsize itemsize = gdci_dtype_get_itemsize (self->dtype);
-  gsize n_bytes = gdci_selection_get_n_elements (selection) * itemsize;
+  gsize n_bytes;
   const guint8 *src = g_bytes_get_data (self->data, NULL);
   guint64 first = 0;
   g_autofree guint64 *extent = NULL;
   gint64 dst_strides[GDCI_MAX_DIMS];
   GdciBufferLease *buffer;
 
+  if (!_gdci_chunk_iterator_selection_bytes (selection, self->dtype, &n_bytes, error))
+    return NULL;
   for (guint i = 0; i < self->n_dims; i++)
     first += gdci_selection_get_start (selection, i) * (guint64) self->strides[i];
 

@@ -47,7 +47,7 @@ _gdci_buffer_pool_unref (GdciBufferPool *pool)
 {
   if (!g_atomic_ref_count_dec (&pool->ref_count))
     return;
-  g_free (pool->spare);
+  _gdci_free_large (pool->spare);
   g_mutex_clear (&pool->lock);
   g_free (pool);
 }
@@ -61,7 +61,7 @@ _gdci_buffer_pool_drain (GdciBufferPool *pool)
   spare = g_steal_pointer (&pool->spare);
   pool->spare_capacity = 0;
   g_mutex_unlock (&pool->lock);
-  g_free (spare);
+  _gdci_free_large (spare);
 }
 
 GdciBufferLease *
@@ -120,7 +120,7 @@ _gdci_buffer_lease_free (GdciBufferLease *lease)
       g_mutex_unlock (&pool->lock);
     }
 
-  g_free (drop);
+  _gdci_free_large (drop);
   _gdci_buffer_pool_unref (pool);
   g_free (lease);
 }

@@ -16,5 +16,37 @@ gboolean    _gdci_chunk_iterator_is_initialized (GdciChunkIterator *self);
 GdciBufferLease *_gdci_chunk_iterator_alloc_buffer (GdciChunkIterator  *self,
                                                     gsize               size,
                                                     GError            **error);
+/* The bytes of @selection's elements of @dtype, for a source's get_data():
+ * FALSE with GDCI_ERROR_OVERFLOW when they do not fit in a gsize */
+gboolean    _gdci_chunk_iterator_selection_bytes (GdciSelection  *selection,
+                                                  GdciDtype       dtype,
+                                                  gsize          *n_bytes,
+                                                  GError        **error);
+
+/* Called instead of emitting GdciChunkIterator::progress, in the thread
+ * that reads, while the iterator is in use by its owner */
+typedef void (*GdciProgressHook) (GdciChunkIterator *self,
+                                  guint64            buffers_done,
+                                  guint64            n_buffers,
+                                  gpointer           user_data);
+
+/* The iterator's pending flag, as GInputStream's: between begin and end,
+ * the public next() and reset() fail with GDCI_ERROR_BUSY, and a second
+ * begin_use() too. The owner reads with the _owned variants, from any one
+ * thread at a time; their progress goes to @hook (may be NULL: then the
+ * signal is emitted in the reading thread). */
+gboolean    _gdci_chunk_iterator_begin_use   (GdciChunkIterator  *self,
+                                              GdciProgressHook    hook,
+                                              gpointer            hook_data,
+                                              GError            **error);
+void        _gdci_chunk_iterator_end_use     (GdciChunkIterator  *self);
+GdciDataChunk *_gdci_chunk_iterator_next_owned (GdciChunkIterator  *self,
+                                                GError            **error);
+void        _gdci_chunk_iterator_reset_owned (GdciChunkIterator  *self);
+/* Emits GdciChunkIterator::progress in the calling thread, for the owner
+ * that took it over with its hook */
+void        _gdci_chunk_iterator_emit_progress (GdciChunkIterator *self,
+                                                guint64            buffers_done,
+                                                guint64            n_buffers);
 
 G_END_DECLS

@@ -97,6 +97,11 @@ typedef struct
 
   /* the memory of a buffer the consumer let go of, for the next one */
   GdciBufferPool *pool;
+
+  /* in use by a write (atomic), whose hook takes the progress */
+  gint in_use;
+  GdciProgressHook progress_hook;
+  gpointer progress_hook_data;
 } GdciChunkIteratorPrivate;
 
 static void gdci_chunk_iterator_initable_iface_init (GInitableIface *iface);
@@ -463,7 +468,12 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * @n_buffers: the number of buffers in all
    *
    * Emitted by [method@Gdci.ChunkIterator.next] after each buffer, in the
-   * thread that called it.
+   * thread that called it. While a [class@Gdci.H5Writer] writes the
+   * iterator, in the thread that called [method@Gdci.H5Writer.write], or
+   * the main context of the caller of [method@Gdci.H5Writer.write_async]:
+   * there, emissions that come faster than they are delivered are
+   * coalesced, but the last one, every buffer read, always comes, before
+   * the write returns or calls back.
    */
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -796,56 +806,98 @@ gdci_chunk_iterator_get_buffer_selection (GdciChunkIterator *self,
   return buffer_selection (priv, index);
 }
 
-/**
- * gdci_chunk_iterator_next:
- * @self: an initialized iterator
- * @error: return location for a [struct@GLib.Error]
- *
- * Reads the next buffer from the data source and returns it with its
- * selection. When every buffer has been returned, returns %NULL without
- * setting @error, and does so again on every later call, until
- * [method@Gdci.ChunkIterator.reset].
- *
- * When the data source fails, or returns other than exactly the
- * selection's bytes, this returns %NULL with @error set and the position
- * stays on the failed buffer, so a later call tries it again.
- *
- * Emits [signal@Gdci.ChunkIterator::progress] after each buffer.
- *
- * Returns: (transfer full) (nullable): the next buffer, or %NULL when the
- *   iterator is exhausted or on error
- */
-GdciDataChunk *
-gdci_chunk_iterator_next (GdciChunkIterator  *self,
-                          GError            **error)
+gboolean
+_gdci_chunk_iterator_selection_bytes (GdciSelection  *selection,
+                                      GdciDtype       dtype,
+                                      gsize          *n_bytes,
+                                      GError        **error)
 {
-  GdciChunkIteratorClass *klass;
-  GdciChunkIteratorPrivate *priv;
-  g_autoptr(GdciSelection) selection = NULL;
+  guint64 bytes;
+
+  if (!g_uint64_checked_mul (&bytes, gdci_selection_get_n_elements (selection),
+                             gdci_dtype_get_itemsize (dtype)) ||
+      bytes > G_MAXSIZE)
+    {
+      g_autofree char *sel = gdci_selection_to_string (selection);
+
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                   "The selection %s of %s has more bytes than this system "
+                   "can hold in memory", sel, gdci_dtype_to_string (dtype));
+      return FALSE;
+    }
+  *n_bytes = (gsize) bytes;
+  return TRUE;
+}
+
+/* Refuses a public call while a write owns the iterator */
+static gboolean
+check_not_busy (GdciChunkIterator  *self,
+                const char         *method,
+                GError            **error)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  if (!g_atomic_int_get (&priv->in_use))
+    return TRUE;
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
+               "The %s is in use by a write: %s() may be called only once "
+               "the write is done", G_OBJECT_TYPE_NAME (self), method);
+  return FALSE;
+}
+
+gboolean
+_gdci_chunk_iterator_begin_use (GdciChunkIterator  *self,
+                                GdciProgressHook    hook,
+                                gpointer            hook_data,
+                                GError            **error)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  if (!g_atomic_int_compare_and_exchange (&priv->in_use, 0, 1))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
+                   "The %s is already in use by another write: an iterator "
+                   "can be written by one write at a time",
+                   G_OBJECT_TYPE_NAME (self));
+      return FALSE;
+    }
+  priv->progress_hook = hook;
+  priv->progress_hook_data = hook_data;
+  return TRUE;
+}
+
+void
+_gdci_chunk_iterator_end_use (GdciChunkIterator *self)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  priv->progress_hook = NULL;
+  priv->progress_hook_data = NULL;
+  g_atomic_int_set (&priv->in_use, 0);
+}
+
+void
+_gdci_chunk_iterator_emit_progress (GdciChunkIterator *self,
+                                    guint64            buffers_done,
+                                    guint64            n_buffers)
+{
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, buffers_done, n_buffers);
+}
+
+/* Reads the buffer at the position; the selection's bytes are checked */
+static GdciDataChunk *
+read_buffer (GdciChunkIterator  *self,
+             GError            **error)
+{
+  GdciChunkIteratorClass *klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+  g_autoptr(GdciSelection) selection = buffer_selection (priv, priv->position);
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GError) local_error = NULL;
   GdciDataChunk *chunk;
-  guint64 expected;
-
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!check_initialized (self, error))
-    return NULL;
-
-  klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
-  priv = gdci_chunk_iterator_get_instance_private (self);
-  if (priv->position >= priv->n_buffers)
-    {
-      /* done: nothing more to recycle buffer memory for */
-      _gdci_buffer_pool_drain (priv->pool);
-      return NULL;
-    }
-
-  selection = buffer_selection (priv, priv->position);
   /* cannot overflow: init checked the size of a whole buffer */
-  expected = gdci_selection_get_n_elements (selection) *
-             gdci_dtype_get_itemsize (priv->dtype);
+  guint64 expected = gdci_selection_get_n_elements (selection) *
+                     gdci_dtype_get_itemsize (priv->dtype);
 
   data = klass->get_data (self, selection, &local_error);
   if (data == NULL)
@@ -877,35 +929,114 @@ gdci_chunk_iterator_next (GdciChunkIterator  *self,
     }
 
   chunk = gdci_data_chunk_new (selection, priv->dtype, data, error);
+  if (chunk != NULL)
+    priv->bytes_done += expected;
+  return chunk;
+}
+
+static GdciDataChunk *
+next_buffer (GdciChunkIterator  *self,
+             gboolean            owned,
+             GError            **error)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+  GdciDataChunk *chunk;
+
+  if (priv->position >= priv->n_buffers)
+    {
+      /* done: nothing more to recycle buffer memory for */
+      _gdci_buffer_pool_drain (priv->pool);
+      return NULL;
+    }
+  chunk = read_buffer (self, error);
   if (chunk == NULL)
     return NULL;
 
   priv->position++;
-  priv->bytes_done += expected;
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
-                 priv->position, priv->n_buffers);
+  if (owned && priv->progress_hook != NULL)
+    priv->progress_hook (self, priv->position, priv->n_buffers, priv->progress_hook_data);
+  else
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, priv->position, priv->n_buffers);
   return chunk;
+}
+
+GdciDataChunk *
+_gdci_chunk_iterator_next_owned (GdciChunkIterator  *self,
+                                 GError            **error)
+{
+  return next_buffer (self, TRUE, error);
+}
+
+/**
+ * gdci_chunk_iterator_next:
+ * @self: an initialized iterator
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Reads the next buffer from the data source and returns it with its
+ * selection. When every buffer has been returned, returns %NULL without
+ * setting @error, and does so again on every later call, until
+ * [method@Gdci.ChunkIterator.reset].
+ *
+ * When the data source fails, or returns other than exactly the
+ * selection's bytes, this returns %NULL with @error set and the position
+ * stays on the failed buffer, so a later call tries it again.
+ *
+ * While a [class@Gdci.H5Writer] writes @self, this fails with
+ * %GDCI_ERROR_BUSY and leaves the write alone.
+ *
+ * Emits [signal@Gdci.ChunkIterator::progress] after each buffer.
+ *
+ * Returns: (transfer full) (nullable): the next buffer, or %NULL when the
+ *   iterator is exhausted or on error
+ */
+GdciDataChunk *
+gdci_chunk_iterator_next (GdciChunkIterator  *self,
+                          GError            **error)
+{
+  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_initialized (self, error) || !check_not_busy (self, "next", error))
+    return NULL;
+  return next_buffer (self, FALSE, error);
+}
+
+void
+_gdci_chunk_iterator_reset_owned (GdciChunkIterator *self)
+{
+  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
+
+  priv->position = 0;
+  priv->bytes_done = 0;
+  g_clear_pointer (&priv->progress_bar, _gdci_progress_bar_free);
 }
 
 /**
  * gdci_chunk_iterator_reset:
  * @self: an initialized iterator
+ * @error: return location for a [struct@GLib.Error]
  *
  * Goes back to the first buffer, so the iterator can be run again (hdmf's
  * iterator is exhausted once; a `GdciChunkIterator` need not be).
+ *
+ * Fails with %GDCI_ERROR_NOT_INITIALIZED when @self is not initialized,
+ * and with %GDCI_ERROR_BUSY while a [class@Gdci.H5Writer] writes it.
+ *
+ * Returns: true if the iterator is back at its first buffer, false with
+ *   @error set otherwise *
+ * Since: 1.0
  */
-void
-gdci_chunk_iterator_reset (GdciChunkIterator *self)
+gboolean
+gdci_chunk_iterator_reset (GdciChunkIterator  *self,
+                           GError            **error)
 {
-  GdciChunkIteratorPrivate *priv;
+  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_return_if_fail (GDCI_IS_CHUNK_ITERATOR (self));
-  priv = initialized_priv (self, G_STRFUNC);
-  if (priv == NULL)
-    return;
-  priv->position = 0;
-  priv->bytes_done = 0;
-  g_clear_pointer (&priv->progress_bar, _gdci_progress_bar_free);
+  if (!check_initialized (self, error) || !check_not_busy (self, "reset", error))
+    return FALSE;
+  _gdci_chunk_iterator_reset_owned (self);
+  return TRUE;
 }
 
 /**
@@ -1011,7 +1142,9 @@ gdci_chunk_iterator_serialize (GdciChunkIterator  *self,
                      G_OBJECT_TYPE_NAME (self));
       return NULL;
     }
-  g_variant_ref_sink (source);
+  /* transfer full: a floating variant is sunk, a binding's non-floating
+   * one is taken as it is */
+  g_variant_take_ref (source);
   if (!g_variant_is_of_type (source, G_VARIANT_TYPE_VARDICT))
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,

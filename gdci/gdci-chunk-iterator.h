@@ -96,7 +96,8 @@ GDCI_AVAILABLE_IN_ALL
 GdciDataChunk     *gdci_chunk_iterator_next                    (GdciChunkIterator  *self,
                                                                 GError            **error);
 GDCI_AVAILABLE_IN_ALL
-void               gdci_chunk_iterator_reset                   (GdciChunkIterator  *self);
+gboolean           gdci_chunk_iterator_reset                   (GdciChunkIterator  *self,
+                                                                GError            **error);
 GDCI_AVAILABLE_IN_ALL
 const guint64     *gdci_chunk_iterator_recommended_chunk_shape (GdciChunkIterator  *self,
                                                                 guint              *n_dims);

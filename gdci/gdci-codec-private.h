@@ -18,11 +18,15 @@ typedef struct
   gboolean fletcher32;
 } GdciCodecSettings;
 
-/* One per thread: it owns its scratch memory and compressor. */
+/* One per thread: it owns its scratch memory and compressor: at most two
+ * chunks, one staging (gathered and shuffled at once) and one of
+ * compressed output. */
 typedef struct _GdciCodec GdciCodec;
 
 GdciCodec    *_gdci_codec_new     (const GdciCodecSettings  *settings,
                                    GError                  **error);
+/* The scratch memory a codec of @settings may hold, at most */
+guint64       _gdci_codec_scratch_bytes (const GdciCodecSettings *settings);
 void          _gdci_codec_free    (GdciCodec                *codec);
 /* The filtered bytes of one chunk of settings->chunk_bytes; they live in
  * the codec (or are @chunk itself, with no filter) until the next call.

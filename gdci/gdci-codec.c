@@ -143,8 +143,9 @@ struct _GdciCodec
 {
   GdciCodecSettings settings;
   struct libdeflate_compressor *compressor;
-  guint8 *gathered;          /* one chunk, when it is not contiguous */
-  guint8 *shuffled;          /* one chunk */
+  /* one chunk, shuffled or gathered (or both at once): a chunk that is
+   * not contiguous, or at the data's edges, is shuffled straight in */
+  guint8 *staging;
   guint8 *compressed;        /* its worst case, and the checksum */
   gsize compressed_bound;
 };
@@ -174,13 +175,15 @@ _gdci_codec_new (const GdciCodecSettings  *settings,
     codec->compressed_bound = chunk_bytes;
   codec->compressed_bound += 4;   /* room for the checksum */
 
+  /* every chunk is shuffled; without the shuffle, the staging buffer is
+   * made when the first chunk needs gathering */
   if (settings->shuffle && settings->itemsize > 1)
-    codec->shuffled = _gdci_try_alloc_large (chunk_bytes);
+    codec->staging = _gdci_try_alloc_large (chunk_bytes);
   /* only compression and checksums write a chunk anew */
   if (settings->gzip_level > 0 || settings->fletcher32)
     codec->compressed = _gdci_try_alloc_large (codec->compressed_bound);
   if (((settings->gzip_level > 0 || settings->fletcher32) && codec->compressed == NULL) ||
-      (settings->shuffle && settings->itemsize > 1 && codec->shuffled == NULL))
+      (settings->shuffle && settings->itemsize > 1 && codec->staging == NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                    "Out of memory for the compression of %" G_GSIZE_FORMAT
@@ -190,6 +193,16 @@ _gdci_codec_new (const GdciCodecSettings  *settings,
   return g_steal_pointer (&codec);
 }
 
+guint64
+_gdci_codec_scratch_bytes (const GdciCodecSettings *settings)
+{
+  gboolean rewrites = settings->gzip_level > 0 || settings->fletcher32;
+
+  /* a staging chunk (for edge chunks even without the shuffle), and the
+   * compressed output, a little larger than a chunk at worst */
+  return (guint64) settings->chunk_bytes * (rewrites ? 2 : 1);
+}
+
 void
 _gdci_codec_free (GdciCodec *codec)
 {
@@ -197,9 +210,8 @@ _gdci_codec_free (GdciCodec *codec)
     return;
   if (codec->compressor != NULL)
     libdeflate_free_compressor (codec->compressor);
-  g_free (codec->gathered);
-  g_free (codec->shuffled);
-  g_free (codec->compressed);
+  _gdci_free_large (codec->staging);
+  _gdci_free_large (codec->compressed);
   g_free (codec);
 }
 
@@ -248,42 +260,47 @@ _gdci_codec_encode (GdciCodec     *codec,
 
   if (s->shuffle && s->itemsize > 1)
     {
-      _gdci_shuffle (chunk, codec->shuffled, s->chunk_bytes / s->itemsize, s->itemsize);
-      chunk = codec->shuffled;
+      _gdci_shuffle (chunk, codec->staging, s->chunk_bytes / s->itemsize, s->itemsize);
+      chunk = codec->staging;
     }
   return compress_and_sum (codec, chunk, n_bytes);
 }
 
-/* The shuffle filter's byte planes, gathered straight from a strided box
- * that fills the whole chunk. */
+/* The shuffle filter's byte planes of a chunk of @chunk_shape, gathered
+ * straight from a strided box of @extent at its origin; the rest of the
+ * planes is left as it is. */
 static void
 gather_shuffle (const guint8  *src,
                 const gint64  *src_strides,
                 const guint64 *extent,
+                const guint64 *chunk_shape,
                 guint          n_dims,
                 gsize          itemsize,
                 guint8        *dst,
                 gsize          n_elements)
 {
   guint64 index[GDCI_MAX_DIMS] = { 0 };
+  guint64 dst_strides[GDCI_MAX_DIMS];   /* in elements of the chunk */
   guint last = n_dims - 1;
   gint64 step = src_strides[last];
   guint64 run = extent[last];
-  gsize e = 0;
+  gsize row = 0;                        /* the chunk element of a row's start */
   int axis;
+
+  dst_strides[last] = 1;
+  for (guint i = last; i-- > 0;)
+    dst_strides[i] = dst_strides[i + 1] * chunk_shape[i + 1];
 
   for (;;)
     {
       const guint8 *p = src;
+      gsize e = row;
 
       switch (itemsize)
         {
         case 2:
           if (step == 2)
-            {
-              split_bytes_2 (p, dst + e, dst + n_elements + e, run);
-              e += run;
-            }
+            split_bytes_2 (p, dst + e, dst + n_elements + e, run);
           else
             for (guint64 k = 0; k < run; k++, e++, p += step)
               {
@@ -312,9 +329,11 @@ gather_shuffle (const guint8  *src,
           if (++index[axis] < extent[axis])
             {
               src += src_strides[axis];
+              row += dst_strides[axis];
               break;
             }
           src -= src_strides[axis] * (gint64) (extent[axis] - 1);
+          row -= dst_strides[axis] * (extent[axis] - 1);
           index[axis] = 0;
         }
       if (axis < 0)
@@ -350,24 +369,22 @@ _gdci_codec_encode_box (GdciCodec        *codec,
   if (full && contiguous)
     return _gdci_codec_encode (codec, src, n_bytes);
 
-  if (full && shuffle)
+  /* the rest: a partial chunk at the data's edges or a strided one, laid
+   * out as a whole chunk, zero where there is no data (zeros shuffle to
+   * zeros) */
+  if (codec->staging == NULL)
     {
-      gather_shuffle (src, src_strides, extent, n_dims, s->itemsize,
-                      codec->shuffled, s->chunk_bytes / s->itemsize);
-      return compress_and_sum (codec, codec->shuffled, n_bytes);
-    }
-
-  /* a partial chunk at the data's edges, or an unshuffled strided one:
-   * lay it out as a whole chunk, zero where there is no data */
-  if (codec->gathered == NULL)
-    {
-      codec->gathered = _gdci_try_alloc_large (s->chunk_bytes);
-      if (codec->gathered == NULL)
+      codec->staging = _gdci_try_alloc_large (s->chunk_bytes);
+      if (codec->staging == NULL)
         return NULL;
     }
   if (!full)
-    memset (codec->gathered, 0, s->chunk_bytes);
-  _gdci_copy_box (n_dims, extent, s->itemsize, src, src_strides,
-                  codec->gathered, chunk_strides);
-  return _gdci_codec_encode (codec, codec->gathered, n_bytes);
+    memset (codec->staging, 0, s->chunk_bytes);
+  if (shuffle)
+    gather_shuffle (src, src_strides, extent, chunk_shape, n_dims, s->itemsize,
+                    codec->staging, s->chunk_bytes / s->itemsize);
+  else
+    _gdci_copy_box (n_dims, extent, s->itemsize, src, src_strides,
+                    codec->staging, chunk_strides);
+  return compress_and_sum (codec, codec->staging, n_bytes);
 }

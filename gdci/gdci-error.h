@@ -43,6 +43,8 @@ G_BEGIN_DECLS
  * @GDCI_ERROR_EXISTS: the target already exists and may not be replaced
  * @GDCI_ERROR_HDF5: the HDF5 library reported an error; the message carries
  *   its text
+ * @GDCI_ERROR_BUSY: the object is in use by an operation that is still
+ *   running, such as an iterator that a [class@Gdci.H5Writer] is writing
  *
  * Error codes of the `GDCI_ERROR` domain.
  */
@@ -57,6 +59,7 @@ typedef enum {
   GDCI_ERROR_NOT_FOUND,
   GDCI_ERROR_EXISTS,
   GDCI_ERROR_HDF5,
+  GDCI_ERROR_BUSY,
 } GdciError;
 
 GDCI_AVAILABLE_IN_ALL

@@ -59,7 +59,7 @@ gdci_file_iterator_finalize (GObject *object)
 {
   GdciFileIterator *self = GDCI_FILE_ITERATOR (object);
 
-  g_clear_pointer (&self->strip, g_free);
+  g_clear_pointer (&self->strip, _gdci_free_large);
   _gdci_raw_file_clear (&self->raw);
 
   G_OBJECT_CLASS (gdci_file_iterator_parent_class)->finalize (object);
@@ -165,7 +165,7 @@ read_strip (GdciRawFile    *raw,
   /* the strip is kept between buffers, and grown only as far as needed */
   if (self->strip_allocated < length)
     {
-      g_free (self->strip);
+      _gdci_free_large (self->strip);
       self->strip = _gdci_try_alloc_large (length);
       self->strip_allocated = self->strip == NULL ? 0 : length;
       if (self->strip == NULL)

@@ -14,6 +14,11 @@
  * superblock that claims more than the file holds, and HDF5 refuses to
  * open such a file ("truncated file"), losing what it held before.
  *
+ * A file can also be given to the driver already open: the writer creates
+ * a new file with mkstemp() and hands HDF5 that descriptor, through the
+ * file access property list, so that nothing is ever opened by a name
+ * that someone may have pointed elsewhere meanwhile.
+ *
  * And one more speed: large blocks of raw data (the chunks) are written
  * with O_DIRECT where the file system takes it, from the caller's memory
  * straight to the disk. Buffered, the kernel first copies every chunk
@@ -48,8 +53,16 @@
 /* O_DIRECT's alignment of file offsets, sizes and memory: the largest
  * logical block size of common disks, a multiple of the others */
 #define DIRECT_ALIGN ((haddr_t) 4096)
+/* the most of a file's old contents kept to put back after a failure */
+#define UNDO_MAX_BYTES ((gsize) 4 * 1024 * 1024)
 /* blocks below this are written through the page cache */
 #define DIRECT_MIN_BYTES ((size_t) 1024 * 1024)
+
+/* The driver's settings in a file access property list */
+typedef struct
+{
+  int fd;                   /* a file already open, or -1 to open by name */
+} GdciH5FileConfig;
 
 typedef struct
 {
@@ -58,12 +71,20 @@ typedef struct
   int direct_fd;            /* the same file with O_DIRECT, or -1 */
   haddr_t eoa;              /* the end of the space HDF5 allocated */
   haddr_t eof;              /* the end of the file as written */
+  haddr_t initial_eof;      /* and as it was found */
+  /* what the file held when it was opened and was written over */
+  GPtrArray *undo;          /* of UndoRecord */
+  gsize undo_bytes;
+  gboolean undo_overflow;   /* too much, or unreadable: no revert */
+  gboolean revert;          /* put back as it was when closed */
   dev_t device;
   ino_t inode;
   gboolean abandoned;
 } GdciH5File;
 
 static hid_t driver_id = H5I_INVALID_HID;
+
+static void revert_file (GdciH5File *file);
 
 /* HDF5's error stack gets the system's words, in the form HDF5's own
  * drivers use, so that _gdci_h5_set_error () finds them. */
@@ -78,16 +99,45 @@ push_system_error (const char *function,
             g_strerror (saved_errno));
 }
 
-static H5FD_t *
-file_open (const char *name,
-           unsigned    flags,
-           hid_t       fapl,
-           haddr_t     maxaddr)
+/* The same file again, for O_DIRECT writes: through /proc, which names
+ * the open file itself, or else by @name if it is still the same file */
+static int
+open_direct (const char        *name,
+             int                fd,
+             const struct stat *st)
 {
+#ifdef O_DIRECT
+  g_autofree char *self_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  struct stat direct_st;
+  int direct_fd = open (self_path, O_WRONLY | O_DIRECT | O_CLOEXEC);
+
+  if (direct_fd < 0)
+    direct_fd = open (name, O_WRONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+  if (direct_fd >= 0 &&
+      (fstat (direct_fd, &direct_st) != 0 || direct_st.st_dev != st->st_dev ||
+       direct_st.st_ino != st->st_ino))
+    {
+      close (direct_fd);
+      direct_fd = -1;
+    }
+  return direct_fd;
+#else
+  return -1;
+#endif
+}
+
+/* The file descriptor HDF5 asks for: the given one, duplicated (HDF5 may
+ * open a file more than once), or the named file opened */
+static int
+open_fd (const char *name,
+         unsigned    flags,
+         hid_t       fapl)
+{
+  const GdciH5FileConfig *config = H5Pget_driver_info (fapl);
   int o_flags = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
-  GdciH5File *file;
-  struct stat st;
-  int fd;
+
+  if (config != NULL && config->fd >= 0)
+    return fcntl (config->fd, F_DUPFD_CLOEXEC, 0);
 
   if (flags & H5F_ACC_TRUNC)
     o_flags |= O_TRUNC;
@@ -95,28 +145,41 @@ file_open (const char *name,
     o_flags |= O_CREAT;
   if (flags & H5F_ACC_EXCL)
     o_flags |= O_EXCL;
+  return open (name, o_flags | O_CLOEXEC, 0666);
+}
 
-  fd = open (name, o_flags | O_CLOEXEC, 0666);
+static H5FD_t *
+file_open (const char *name,
+           unsigned    flags,
+           hid_t       fapl,
+           haddr_t     maxaddr)
+{
+  GdciH5File *file;
+  struct stat st;
+  int fd = open_fd (name, flags, fapl);
+
   if (fd < 0)
     {
       push_system_error (G_STRFUNC, H5E_CANTOPENFILE, "unable to open file", errno);
       return NULL;
     }
-  if (fstat (fd, &st) != 0)
+  if (fstat (fd, &st) != 0 ||
+      ((flags & H5F_ACC_TRUNC) && st.st_size > 0 && ftruncate (fd, 0) != 0))
     {
       push_system_error (G_STRFUNC, H5E_BADFILE, "unable to fstat file", errno);
       close (fd);
       return NULL;
     }
+  if (flags & H5F_ACC_TRUNC)
+    st.st_size = 0;
 
   file = g_new0 (GdciH5File, 1);
   file->fd = fd;
   file->direct_fd = -1;
-#ifdef O_DIRECT
   if ((flags & H5F_ACC_RDWR) && S_ISREG (st.st_mode))
-    file->direct_fd = open (name, O_WRONLY | O_DIRECT | O_CLOEXEC);
-#endif
+    file->direct_fd = open_direct (name, fd, &st);
   file->eof = (haddr_t) st.st_size;
+  file->initial_eof = file->eof;
   file->device = st.st_dev;
   file->inode = st.st_ino;
   return &file->pub;
@@ -130,6 +193,11 @@ file_close (H5FD_t *pub)
 
   if (file->direct_fd >= 0)
     close (file->direct_fd);
+  if (file->revert)
+    revert_file (file);
+  g_clear_pointer (&file->undo, g_ptr_array_unref);
+  /* the lock goes now, even when the caller keeps the file open */
+  flock (file->fd, LOCK_UN);
   status = close (file->fd);
   saved_errno = errno;
   g_free (file);
@@ -289,6 +357,79 @@ write_direct (GdciH5File   *file,
   return (gssize) (stop - addr);
 }
 
+/* What a write overwrote of what the file held when it was opened: HDF5
+ * rewrites the superblock (with its "open for writing" flag) as it opens
+ * a file, and flushes metadata in place. Kept, up to UNDO_MAX_BYTES, so
+ * that a failed write can put the file back exactly as it was. */
+typedef struct
+{
+  haddr_t addr;
+  size_t size;
+  guint8 data[];
+} UndoRecord;
+
+static void
+remember_old_bytes (GdciH5File *file,
+                    haddr_t     addr,
+                    size_t      size)
+{
+  UndoRecord *record;
+  size_t done = 0;
+
+  if (file->undo_overflow || addr >= file->initial_eof)
+    return;
+  size = MIN (size, (size_t) (file->initial_eof - addr));
+  if (file->undo_bytes + size > UNDO_MAX_BYTES)
+    {
+      file->undo_overflow = TRUE;
+      g_clear_pointer (&file->undo, g_ptr_array_unref);
+      return;
+    }
+  record = g_malloc (sizeof (UndoRecord) + size);
+  record->addr = addr;
+  record->size = size;
+  while (done < size)
+    {
+      ssize_t n = pread (file->fd, record->data + done, size - done, (off_t) (addr + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_free (record);
+          file->undo_overflow = TRUE;
+          g_clear_pointer (&file->undo, g_ptr_array_unref);
+          return;
+        }
+      done += (size_t) n;
+    }
+  if (file->undo == NULL)
+    file->undo = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (file->undo, record);
+  file->undo_bytes += size;
+}
+
+/* Puts back what was overwritten, newest first, and cuts the file back to
+ * its old end (shrinking a file never fails for lack of space or a size
+ * limit) */
+static void
+revert_file (GdciH5File *file)
+{
+  for (guint i = file->undo != NULL ? file->undo->len : 0; i-- > 0;)
+    {
+      UndoRecord *record = g_ptr_array_index (file->undo, i);
+
+      file->abandoned = FALSE;
+      if (!write_all (file, file->fd, record->addr, record->size, record->data))
+        g_debug ("Could not put back %" G_GSIZE_FORMAT " bytes of a file: %s",
+                 record->size, g_strerror (errno));
+    }
+  file->abandoned = TRUE;
+  if (file->eof > file->initial_eof && ftruncate (file->fd, (off_t) file->initial_eof) != 0)
+    g_debug ("Could not cut a file back to %" G_GUINT64_FORMAT " bytes: %s",
+             (guint64) file->initial_eof, g_strerror (errno));
+}
+
 /* Reserves the disk space up to the end of what HDF5 allocated, so that
  * the superblock that records it is never on disk without it */
 static gboolean
@@ -326,11 +467,16 @@ file_write (H5FD_t      *pub,
   /* the superblock is at the base address, written there alone or as the
    * start of a block of metadata */
   if (addr <= file->pub.base_addr && file->pub.base_addr - addr < size &&
-      !file->abandoned && !reserve_allocated (file))
+      !file->abandoned)
     {
-      push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
-      return -1;
+      if (!reserve_allocated (file))
+        {
+          push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
+          return -1;
+        }
     }
+  if (!file->abandoned)
+    remember_old_bytes (file, addr, size);
   direct_end = write_direct (file, type, addr, size, p, &direct_start);
 
   if (direct_end > 0)
@@ -398,6 +544,7 @@ static const H5FD_class_t driver_class = {
   .name = "gdci",
   .maxaddr = MAX_ADDRESS,
   .fc_degree = H5F_CLOSE_WEAK,
+  .fapl_size = sizeof (GdciH5FileConfig),
   .open = file_open,
   .close = file_close,
   .cmp = file_cmp,
@@ -415,9 +562,10 @@ static const H5FD_class_t driver_class = {
 };
 
 hid_t
-_gdci_h5_file_access_plist (void)
+_gdci_h5_file_access_plist (int fd)
 {
   static gsize registered = 0;
+  GdciH5FileConfig config = { fd };
   hid_t fapl;
 
   if (g_once_init_enter (&registered))
@@ -427,7 +575,7 @@ _gdci_h5_file_access_plist (void)
     }
   fapl = H5Pcreate (H5P_FILE_ACCESS);
   /* large blocks start where O_DIRECT can write them */
-  if (fapl >= 0 && (driver_id < 0 || H5Pset_driver (fapl, driver_id, NULL) < 0 ||
+  if (fapl >= 0 && (driver_id < 0 || H5Pset_driver (fapl, driver_id, &config) < 0 ||
                     H5Pset_alignment (fapl, DIRECT_MIN_BYTES, DIRECT_ALIGN) < 0))
     {
       H5Pclose (fapl);
@@ -436,18 +584,39 @@ _gdci_h5_file_access_plist (void)
   return fapl;
 }
 
-void
-_gdci_h5_file_abandon (hid_t file_id)
+/* The driver's file of an HDF5 file, if it is one of ours */
+static GdciH5File *
+lookup_file (hid_t file_id)
 {
   hid_t fapl = H5Fget_access_plist (file_id);
   void *handle = NULL;
+  GdciH5File *file = NULL;
 
   if (fapl >= 0 && H5Pget_driver (fapl) == driver_id &&
       H5Fget_vfd_handle (file_id, fapl, &handle) >= 0 && handle != NULL)
-    {
-      GdciH5File *file = (GdciH5File *) (gpointer) ((guint8 *) handle - offsetof (GdciH5File, fd));
-      file->abandoned = TRUE;
-    }
+    file = (GdciH5File *) (gpointer) ((guint8 *) handle - offsetof (GdciH5File, fd));
   if (fapl >= 0)
     H5Pclose (fapl);
+  return file;
+}
+
+void
+_gdci_h5_file_abandon (hid_t file_id)
+{
+  GdciH5File *file = lookup_file (file_id);
+
+  if (file != NULL)
+    file->abandoned = TRUE;
+}
+
+gboolean
+_gdci_h5_file_revert (hid_t file_id)
+{
+  GdciH5File *file = lookup_file (file_id);
+
+  if (file == NULL || file->undo_overflow)
+    return FALSE;
+  file->abandoned = TRUE;
+  file->revert = TRUE;
+  return TRUE;
 }

@@ -11,7 +11,6 @@
 
 #include "gdci-error.h"
 #include "gdci-h5-iterator.h"
-#include "gdci-hdf5-private.h"
 #include "gdci-buffer-pool-private.h"
 #include "gdci-chunk-iterator-private.h"
 #include "gdci-hdf5-private.h"
@@ -121,72 +120,12 @@ gdci_h5_iterator_set_property (GObject      *object,
     }
 }
 
-/* Each component of @path exists, and the last is a dataset. */
+/* The settings are given, and the file is there and not a directory */
 static gboolean
-check_object (GdciH5Iterator  *self,
-              GError         **error)
-{
-  g_auto(GStrv) parts = g_strsplit (self->dataset_path, "/", -1);
-  g_autoptr(GString) walked = g_string_new ("");
-  H5O_type_t type;
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      htri_t exists;
-
-      if (*parts[i] == '\0')
-        continue;
-      g_string_append_printf (walked, "/%s", parts[i]);
-      exists = H5Lexists (self->file, walked->str, H5P_DEFAULT);
-      if (exists < 0)
-        {
-          _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not look up '%s' in '%s'",
-                              walked->str, self->path);
-          return FALSE;
-        }
-      if (!exists)
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND,
-                       "There is no '%s' in '%s'", walked->str, self->path);
-          return FALSE;
-        }
-    }
-  if (walked->len == 0)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "'%s' in '%s' is the root group, not a dataset",
-                   self->dataset_path, self->path);
-      return FALSE;
-    }
-
-  if (!_gdci_h5_object_type (self->file, walked->str, &type))
-    {
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not inspect '%s' in '%s'",
-                          walked->str, self->path);
-      return FALSE;
-    }
-  if (type != H5O_TYPE_DATASET)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "'%s' in '%s' is %s, not a dataset", walked->str, self->path,
-                   type == H5O_TYPE_GROUP ? "a group" :
-                   type == H5O_TYPE_NAMED_DATATYPE ? "a named datatype" :
-                   "an object of unknown type");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-open_dataset (GdciH5Iterator  *self,
-              GError         **error)
+check_file (GdciH5Iterator  *self,
+            GError         **error)
 {
   struct stat st;
-  htri_t is_hdf5;
-  hid_t type;
-  const char *description = NULL;
-  hsize_t dims[H5S_MAX_RANK];
-  int rank;
 
   if (self->path == NULL || *self->path == '\0')
     {
@@ -215,58 +154,112 @@ open_dataset (GdciH5Iterator  *self,
                    "'%s' is a directory, not an HDF5 file", self->path);
       return FALSE;
     }
+  return TRUE;
+}
 
-  is_hdf5 = H5Fis_hdf5 (self->path);
-  if (is_hdf5 == 0)
+/* Opens the file, once: a file without HDF5's signature is told apart
+ * by the error HDF5 gives */
+static gboolean
+open_file (GdciH5Iterator  *self,
+           GError         **error)
+{
+  self->file = H5Fopen (self->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (self->file >= 0)
+    return TRUE;
+  if (_gdci_h5_error_has_minor (H5E_NOTHDF5))
     {
       H5Eclear2 (H5E_DEFAULT);
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
                    "'%s' is not an HDF5 file", self->path);
       return FALSE;
     }
-  self->file = H5Fopen (self->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (self->file < 0)
+  _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not open '%s'", self->path);
+  return FALSE;
+}
+
+/* Each component of the dataset path exists, and the last is a dataset:
+ * opens it */
+static gboolean
+open_object (GdciH5Iterator  *self,
+             GError         **error)
+{
+  g_autoptr(GString) walked = g_string_new ("");
+  H5O_type_t type;
+
+  switch (_gdci_h5_inspect_path (self->file, self->dataset_path, self->path, FALSE, walked,
+                                 &type, error))
     {
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not open '%s'", self->path);
+    case GDCI_H5_PATH_ERROR:
+      return FALSE;
+    case GDCI_H5_PATH_MISSING:
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND,
+                   "There is no '%s' in '%s'", walked->str, self->path);
+      return FALSE;
+    case GDCI_H5_PATH_FOUND:
+    case GDCI_H5_PATH_BLOCKED:
+    default:
+      break;
+    }
+  if (walked->len == 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' in '%s' is the root group, not a dataset",
+                   self->dataset_path, self->path);
       return FALSE;
     }
-  if (!check_object (self, error))
-    return FALSE;
+  if (type != H5O_TYPE_DATASET)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' in '%s' is %s, not a dataset", walked->str, self->path,
+                   type == H5O_TYPE_GROUP ? "a group" :
+                   type == H5O_TYPE_NAMED_DATATYPE ? "a named datatype" :
+                   "an object of unknown type");
+      return FALSE;
+    }
 
-  self->dataset = H5Dopen2 (self->file, self->dataset_path, H5P_DEFAULT);
+  self->dataset = H5Dopen2 (self->file, walked->str, H5P_DEFAULT);
   if (self->dataset < 0)
     {
       _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not open dataset '%s' in '%s'",
                           self->dataset_path, self->path);
       return FALSE;
     }
+  return TRUE;
+}
 
-  type = H5Dget_type (self->dataset);
+static gboolean
+read_dtype (GdciH5Iterator  *self,
+            GError         **error)
+{
+  const char *description = NULL;
+  hid_t type = H5Dget_type (self->dataset);
+  gboolean ok;
+
   if (type < 0)
     {
       _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the type of '%s' in '%s'",
                           self->dataset_path, self->path);
       return FALSE;
     }
-  if (!_gdci_h5_dtype_from_type (type, &self->dtype, &description))
-    {
-      H5Tclose (type);
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
-                   "Dataset '%s' in '%s' has %s: gdci reads integer and "
-                   "floating-point datasets only", self->dataset_path,
-                   self->path, description);
-      return FALSE;
-    }
+  ok = _gdci_h5_dtype_from_type (type, &self->dtype, &description);
   H5Tclose (type);
+  if (!ok)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                 "Dataset '%s' in '%s' has %s: gdci reads integer and "
+                 "floating-point datasets only", self->dataset_path,
+                 self->path, description);
+  return ok;
+}
+
+static gboolean
+read_shape (GdciH5Iterator  *self,
+            GError         **error)
+{
+  hsize_t dims[H5S_MAX_RANK];
+  int rank;
 
   self->file_space = H5Dget_space (self->dataset);
-  if (self->file_space < 0)
-    {
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the shape of '%s' in '%s'",
-                          self->dataset_path, self->path);
-      return FALSE;
-    }
-  switch (H5Sget_simple_extent_type (self->file_space))
+  switch (self->file_space < 0 ? H5S_NO_CLASS : H5Sget_simple_extent_type (self->file_space))
     {
     case H5S_SCALAR:
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
@@ -279,15 +272,13 @@ open_dataset (GdciH5Iterator  *self,
                    self->dataset_path, self->path);
       return FALSE;
     case H5S_SIMPLE:
+      rank = H5Sget_simple_extent_dims (self->file_space, dims, NULL);
       break;
     case H5S_NO_CLASS:
     default:
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the shape of '%s' in '%s'",
-                          self->dataset_path, self->path);
-      return FALSE;
+      rank = -1;
+      break;
     }
-
-  rank = H5Sget_simple_extent_dims (self->file_space, dims, NULL);
   if (rank < 0)
     {
       _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the shape of '%s' in '%s'",
@@ -298,6 +289,17 @@ open_dataset (GdciH5Iterator  *self,
   for (int i = 0; i < rank; i++)
     self->shape[i] = dims[i];
   return TRUE;
+}
+
+static gboolean
+open_dataset (GdciH5Iterator  *self,
+              GError         **error)
+{
+  return check_file (self, error) &&
+         open_file (self, error) &&
+         open_object (self, error) &&
+         read_dtype (self, error) &&
+         read_shape (self, error);
 }
 
 static gboolean
@@ -321,8 +323,7 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
                            GError            **error)
 {
   GdciH5Iterator *self = GDCI_H5_ITERATOR (iter);
-  gsize n_bytes = gdci_selection_get_n_elements (selection) *
-                  gdci_dtype_get_itemsize (self->dtype);
+  gsize n_bytes;
   hsize_t start[GDCI_MAX_DIMS];
   hsize_t count[GDCI_MAX_DIMS];
   g_autoptr(GdciBufferLease) buffer = NULL;
@@ -330,6 +331,8 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
   hid_t mem_space;
   herr_t status;
 
+  if (!_gdci_chunk_iterator_selection_bytes (selection, self->dtype, &n_bytes, error))
+    return NULL;
   buffer = _gdci_chunk_iterator_alloc_buffer (iter, n_bytes, error);
   if (buffer == NULL)
     return NULL;

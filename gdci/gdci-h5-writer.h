@@ -50,6 +50,8 @@ GDCI_AVAILABLE_IN_ALL
 void             gdci_h5_writer_set_n_threads         (GdciH5Writer         *self,
                                                        guint                 n_threads);
 GDCI_AVAILABLE_IN_ALL
+guint            gdci_h5_writer_get_n_threads_used    (GdciH5Writer         *self);
+GDCI_AVAILABLE_IN_ALL
 gboolean         gdci_h5_writer_get_overwrite         (GdciH5Writer         *self);
 GDCI_AVAILABLE_IN_ALL
 void             gdci_h5_writer_set_overwrite         (GdciH5Writer         *self,

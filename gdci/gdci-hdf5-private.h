@@ -39,11 +39,17 @@ gboolean  _gdci_h5_dtype_from_type    (hid_t         type,
 
 /* A file access property list for gdci's own POSIX file driver, which can
  * abandon a file whose writes fail (see gdci-h5-file.c); a negative id if
- * HDF5 refused it */
-hid_t     _gdci_h5_file_access_plist  (void);
+ * HDF5 refused it. With @fd not -1, the driver opens no file by name: it
+ * writes to (a duplicate of) @fd, which the caller keeps and closes. */
+hid_t     _gdci_h5_file_access_plist  (int           fd);
 /* From now on, what HDF5 writes to @file is dropped: it can then always be
  * closed */
 void      _gdci_h5_file_abandon       (hid_t         file);
+/* When the driver kept all that was written over of what @file held when
+ * it was opened (a few MiB at most), abandons it and has its closing put
+ * that back and cut the file to its old end, so that it is exactly as it
+ * was: TRUE. Otherwise FALSE, and nothing changes. */
+gboolean  _gdci_h5_file_revert        (hid_t         file);
 
 /* The type of the object at @path under @loc; FALSE, with HDF5's error
  * stack set, when it cannot be opened. The same code for every HDF5 from
@@ -51,6 +57,37 @@ void      _gdci_h5_file_abandon       (hid_t         file);
 gboolean  _gdci_h5_object_type        (hid_t         loc,
                                        const char   *path,
                                        H5O_type_t   *type);
+
+/* @path with empty and "." components dropped: "a//b/" is "/a/b", and
+ * the root "" */
+char     *_gdci_h5_normalize_path     (const char   *path);
+
+/* Whether HDF5's error stack of the calling thread holds an error of
+ * minor number @minor (such as H5E_NOTHDF5); the stack is kept */
+gboolean  _gdci_h5_error_has_minor    (hid_t         minor);
+
+/* What _gdci_h5_inspect_path() found at a path */
+typedef enum
+{
+  GDCI_H5_PATH_ERROR = -1,   /* HDF5 failed; the error is set */
+  GDCI_H5_PATH_MISSING,      /* @walked is the first component that is missing */
+  GDCI_H5_PATH_FOUND,        /* @walked is the path; @type says what is there */
+  GDCI_H5_PATH_BLOCKED,      /* @walked, before the end, is not a group */
+} GdciH5PathStatus;
+
+/* Walks @path in @file component by component (empty and "." components
+ * skipped), for the messages of the HDF5 source and writer, which name
+ * @filename. @walked receives the normalized path up to where the walk
+ * stopped ("" for the root), and @type the type of the object there.
+ * Without @stop_at_non_group, a path through a dataset is HDF5's error
+ * rather than GDCI_H5_PATH_BLOCKED. */
+GdciH5PathStatus _gdci_h5_inspect_path (hid_t         file,
+                                        const char   *path,
+                                        const char   *filename,
+                                        gboolean      stop_at_non_group,
+                                        GString      *walked,
+                                        H5O_type_t   *type,
+                                        GError      **error);
 
 /* Closes an HDF5 identifier of any kind, if valid */
 void      _gdci_h5_close              (hid_t         id);

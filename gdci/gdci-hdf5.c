@@ -169,6 +169,85 @@ _gdci_h5_object_type (hid_t        loc,
   return TRUE;
 }
 
+char *
+_gdci_h5_normalize_path (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GString) out = g_string_new ("");
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0' && strcmp (parts[i], ".") != 0)
+      g_string_append_printf (out, "/%s", parts[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static herr_t
+find_minor (unsigned            n,
+            const H5E_error2_t *err,
+            void               *user_data)
+{
+  hid_t *minor = user_data;
+
+  if (err->min_num == *minor)
+    *minor = H5I_INVALID_HID;
+  return 0;
+}
+
+gboolean
+_gdci_h5_error_has_minor (hid_t minor)
+{
+  hid_t wanted = minor;
+
+  if (H5Ewalk2 (H5E_DEFAULT, H5E_WALK_UPWARD, find_minor, &wanted) < 0)
+    return FALSE;
+  return wanted == H5I_INVALID_HID;
+}
+
+GdciH5PathStatus
+_gdci_h5_inspect_path (hid_t        file,
+                       const char  *path,
+                       const char  *filename,
+                       gboolean     stop_at_non_group,
+                       GString     *walked,
+                       H5O_type_t  *type,
+                       GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  gboolean blocked = FALSE;
+
+  g_string_truncate (walked, 0);
+  *type = H5O_TYPE_GROUP;   /* the root */
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      htri_t exists;
+
+      if (*parts[i] == '\0' || strcmp (parts[i], ".") == 0)
+        continue;
+      if (blocked)
+        return GDCI_H5_PATH_BLOCKED;
+      g_string_append_printf (walked, "/%s", parts[i]);
+      exists = H5Lexists (file, walked->str, H5P_DEFAULT);
+      if (exists < 0)
+        {
+          _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not look up '%s' in '%s'",
+                              walked->str, filename);
+          return GDCI_H5_PATH_ERROR;
+        }
+      if (!exists)
+        return GDCI_H5_PATH_MISSING;
+      if (!_gdci_h5_object_type (file, walked->str, type))
+        {
+          _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not inspect '%s' in '%s'",
+                              walked->str, filename);
+          return GDCI_H5_PATH_ERROR;
+        }
+      /* below anything but a group there is nothing to look up: HDF5
+       * says so if asked */
+      blocked = stop_at_non_group && *type != H5O_TYPE_GROUP;
+    }
+  return GDCI_H5_PATH_FOUND;
+}
+
 void
 _gdci_h5_close (hid_t id)
 {

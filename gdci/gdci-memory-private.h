@@ -9,9 +9,11 @@
 
 G_BEGIN_DECLS
 
-/* Memory for buffers, strips and chunks: on huge pages when large, freed
- * with g_free(); NULL when out of memory */
+/* Memory for buffers, strips and chunks: on huge pages when large; NULL
+ * when out of memory. Freed with _gdci_free_large() only. */
 gpointer    _gdci_try_alloc_large           (gsize          size);
+/* Frees a block of _gdci_try_alloc_large(); NULL is ignored */
+void        _gdci_free_large                (gpointer       memory);
 /* Faults in the pages of a large block that is about to be filled, on
  * several processors at once */
 void        _gdci_prefault                  (gpointer       memory,

@@ -13,7 +13,12 @@
 /* Large blocks go on huge pages where the system offers them: a 500 MB
  * buffer then costs some hundred page faults instead of a hundred
  * thousand. Blocks of some size start on a page, so that the HDF5 file
- * driver can write them with O_DIRECT. Freed with g_free(). */
+ * driver can write them with O_DIRECT.
+ *
+ * posix_memalign() rather than g_aligned_alloc(), which aborts when the
+ * memory is not there: a buffer of a gigabyte that does not fit must
+ * fail the read with an error, not end the program. Its blocks are
+ * freed with free(), by _gdci_free_large(), and with nothing else. */
 #define HUGE_PAGE_BYTES ((gsize) 2 * 1024 * 1024)
 #define PAGE_ALIGNED_BYTES ((gsize) 64 * 1024)
 
@@ -32,6 +37,13 @@ _gdci_try_alloc_large (gsize size)
   madvise (memory, size - size % HUGE_PAGE_BYTES, MADV_HUGEPAGE);
 #endif
   return memory;
+}
+
+void
+_gdci_free_large (gpointer memory)
+{
+  /* g_try_malloc()'s blocks too: GLib's allocator is malloc() */
+  free (memory);
 }
 
 /* Below this a block is faulted in by whoever fills it */

@@ -88,7 +88,7 @@ test_contiguous_buffers_are_not_copied (void)
       g_object_unref (chunk);
     }
   g_assert_no_error (error);
-  gdci_chunk_iterator_reset (columns);
+  g_assert_true (gdci_chunk_iterator_reset (columns, NULL));
   test_assert_reassembles (columns, data, shape, 3);
 }
 

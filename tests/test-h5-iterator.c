@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <hdf5.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include <gdci/gdci.h>
 
@@ -316,6 +318,58 @@ test_serialize (void)
   test_assert_reassembles (copy, values, shape, 2);
 }
 
+/* How often @path is opened while @func runs */
+static guint
+count_opens (const char *path, GFunc func, gpointer data)
+{
+  int fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+  guint n = 0;
+  char events[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  ssize_t len;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (inotify_add_watch (fd, path, IN_OPEN), >=, 0);
+  func (data, NULL);
+  while ((len = read (fd, events, sizeof events)) > 0)
+    for (char *p = events; p < events + len;
+         p += sizeof (struct inotify_event) + ((struct inotify_event *) (gpointer) p)->len)
+      if (((struct inotify_event *) (gpointer) p)->mask & IN_OPEN)
+        n++;
+  close (fd);
+  return n;
+}
+
+static void
+make_iterator (gpointer data, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdciChunkIterator) it = gdci_h5_iterator_new (data, "/ints/i16", &error);
+
+  g_assert_no_error (error);
+}
+
+static void
+refuse_iterator (gpointer data, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdciChunkIterator) it = gdci_h5_iterator_new (data, "/data", &error);
+
+  g_assert_null (it);
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA);
+}
+
+static void
+test_opens_file_once (void)
+{
+  /* the file is opened once, HDF5 or not: no second open to check it */
+  g_autofree char *text = g_build_filename (g_get_tmp_dir (), "gdci-not-hdf5-once.txt", NULL);
+
+  g_assert_cmpuint (count_opens (h5_path, make_iterator, h5_path), ==, 1);
+  g_assert_true (g_file_set_contents (text, "not HDF5 at all", -1, NULL));
+  g_assert_cmpuint (count_opens (text, refuse_iterator, text), ==, 1);
+  g_unlink (text);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -342,6 +396,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/h5-iterator/refusals", test_refusals);
   g_test_add_func ("/h5-iterator/not-hdf5", test_not_hdf5);
   g_test_add_func ("/h5-iterator/serialize", test_serialize);
+  g_test_add_func ("/h5-iterator/opens-file-once", test_opens_file_once);
 
   status = g_test_run ();
 

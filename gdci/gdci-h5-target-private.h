@@ -1,0 +1,126 @@
+/* gdci-h5-target-private.h: the file and dataset a write goes to
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <hdf5.h>
+
+#include "gdci-chunk-iterator.h"
+#include "gdci-codec-private.h"
+
+G_BEGIN_DECLS
+
+/* A write's target. Nothing of it is visible under its names until it is
+ * committed: a new file is written under a temporary name, from the
+ * descriptor it was created with, and renamed into place at the end; in
+ * an existing file the dataset is written under a temporary name beside
+ * the root and moved into place at the end. */
+typedef struct
+{
+  char *filename;
+  char *dataset_path;       /* normalized: /a/b */
+  gboolean overwrite;
+
+  char *temp_filename;      /* a new file, until it is renamed */
+  int fd;                   /* the new file, as created; or -1 */
+  char *temp_dataset;       /* in an existing file, until it is linked */
+  char *backup;             /* the dataset replaced, while it steps aside */
+  gboolean backup_stuck;    /* and it could not be put back */
+
+  hid_t fapl;
+  hid_t file;
+  hid_t dataset;
+} GdciH5Target;
+
+GdciH5Target *_gdci_h5_target_new    (const char    *filename,
+                                      const char    *dataset_path,
+                                      gboolean       overwrite);
+/* Rolls back what is not committed, and frees */
+void          _gdci_h5_target_free   (GdciH5Target  *target);
+
+/* Checks the file and the path in it, and opens or creates the file.
+ * @source, the iterator to write, may not read the file. On failure,
+ * whatever was made is recorded for the roll-back. */
+gboolean      _gdci_h5_target_open   (GdciH5Target       *target,
+                                      GdciChunkIterator  *source,
+                                      GError            **error);
+gboolean      _gdci_h5_target_create_dataset (GdciH5Target             *target,
+                                              guint                     n_dims,
+                                              const guint64            *shape,
+                                              const guint64            *chunk,
+                                              GdciDtype                 dtype,
+                                              const GdciCodecSettings  *codec,
+                                              GError                  **error);
+
+/* The commit, step by step; _gdci_h5_target_commit() runs them all in
+ * order. After a step fails, _gdci_h5_target_roll_back() undoes what can
+ * be undone. */
+
+/* Closes the dataset and flushes the file. On failure the dataset is
+ * closed, its link still temporary. */
+gboolean      _gdci_h5_target_finish_dataset (GdciH5Target  *target,
+                                              GError       **error);
+/* With overwrite, moves the dataset at the path to a hidden backup name.
+ * On failure, nothing moved. */
+gboolean      _gdci_h5_target_set_aside_old  (GdciH5Target  *target,
+                                              GError       **error);
+/* Links the new dataset at its path. On failure, it keeps its temporary
+ * name and the old one is put back; if that fails too, the old one stays
+ * at target->backup (target->backup_stuck), for the roll-back. */
+gboolean      _gdci_h5_target_link_new       (GdciH5Target  *target,
+                                              GError       **error);
+/* Deletes the old dataset set aside; best effort */
+void          _gdci_h5_target_drop_old       (GdciH5Target  *target);
+/* Closes the file. On failure it stays open for the roll-back. */
+gboolean      _gdci_h5_target_close_file     (GdciH5Target  *target,
+                                              GError       **error);
+/* Syncs the closed file and its directory. On failure, nothing changed. */
+gboolean      _gdci_h5_target_sync           (GdciH5Target  *target,
+                                              GError       **error);
+/* Renames a new file into place, if its temporary name still holds it.
+ * On failure, nothing changed. */
+gboolean      _gdci_h5_target_publish_file   (GdciH5Target  *target,
+                                              GError       **error);
+gboolean      _gdci_h5_target_commit         (GdciH5Target  *target,
+                                              GError       **error);
+
+/* The roll-back, step by step; _gdci_h5_target_roll_back() runs them all */
+
+/* Puts the dataset set aside back at its path; on failure it stays at
+ * target->backup, and target->backup_stuck is set */
+gboolean      _gdci_h5_target_restore_old    (GdciH5Target  *target,
+                                              GError       **error);
+/* Closes the new dataset and unlinks its temporary name */
+void          _gdci_h5_target_discard_dataset (GdciH5Target *target);
+/* Closes the file, whatever its state; an existing file keeps its old
+ * size when nothing it held before lies past that */
+void          _gdci_h5_target_close_after_error (GdciH5Target *target);
+/* Removes a new file, if its temporary name still holds it */
+void          _gdci_h5_target_remove_file    (GdciH5Target  *target);
+/* After a failure, with its @error (may be NULL): when a dataset that was
+ * replaced cannot be put back, the error says where it is (without an
+ * error, a warning does) */
+void          _gdci_h5_target_roll_back      (GdciH5Target  *target,
+                                              GError       **error);
+
+/* For the tests: faults to inject, and a hook called between the creation
+ * of a new file and HDF5's open of it. Not thread-safe. */
+typedef enum
+{
+  GDCI_H5_TARGET_FAULT_LINK_NEW    = 1 << 0,
+  GDCI_H5_TARGET_FAULT_RESTORE_OLD = 1 << 1,
+  GDCI_H5_TARGET_FAULT_REVERT      = 1 << 2,   /* the driver cannot revert */
+} GdciH5TargetFaults;
+
+typedef void (*GdciH5TargetHook) (const char *temp_filename,
+                                  gpointer    user_data);
+
+void          _gdci_h5_target_set_faults       (GdciH5TargetFaults  faults);
+void          _gdci_h5_target_set_created_hook (GdciH5TargetHook    hook,
+                                                gpointer            user_data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciH5Target, _gdci_h5_target_free)
+
+G_END_DECLS

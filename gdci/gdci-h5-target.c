@@ -1,0 +1,595 @@
+/* gdci-h5-target.c: the file and dataset a write goes to
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gdci-error.h"
+#include "gdci-h5-iterator.h"
+#include "gdci-h5-target-private.h"
+#include "gdci-hdf5-private.h"
+
+static GdciH5TargetFaults faults;
+static GdciH5TargetHook created_hook;
+static gpointer created_hook_data;
+
+void
+_gdci_h5_target_set_faults (GdciH5TargetFaults new_faults)
+{
+  faults = new_faults;
+}
+
+void
+_gdci_h5_target_set_created_hook (GdciH5TargetHook hook,
+                                  gpointer         user_data)
+{
+  created_hook = hook;
+  created_hook_data = user_data;
+}
+
+/* H5Lmove(), or a failure where a test asks for one */
+static herr_t
+move_link (hid_t               file,
+           const char         *from,
+           const char         *to,
+           hid_t               lcpl,
+           GdciH5TargetFaults  fault)
+{
+  if (faults & fault)
+    {
+      H5Epush2 (H5E_DEFAULT, __FILE__, G_STRFUNC, __LINE__, H5E_ERR_CLS, H5E_LINK,
+                H5E_CANTMOVE, "unable to move link (injected fault)");
+      return -1;
+    }
+  return H5Lmove (file, from, file, to, lcpl, H5P_DEFAULT);
+}
+
+static hid_t
+link_create_plist (void)
+{
+  hid_t lcpl = H5Pcreate (H5P_LINK_CREATE);
+
+  if (lcpl >= 0)
+    H5Pset_create_intermediate_group (lcpl, 1);
+  return lcpl;
+}
+
+GdciH5Target *
+_gdci_h5_target_new (const char *filename,
+                     const char *dataset_path,
+                     gboolean    overwrite)
+{
+  GdciH5Target *target = g_new0 (GdciH5Target, 1);
+
+  target->filename = g_strdup (filename);
+  target->dataset_path = _gdci_h5_normalize_path (dataset_path);
+  target->overwrite = overwrite;
+  target->fd = -1;
+  target->fapl = H5I_INVALID_HID;
+  target->file = H5I_INVALID_HID;
+  target->dataset = H5I_INVALID_HID;
+  return target;
+}
+
+void
+_gdci_h5_target_free (GdciH5Target *target)
+{
+  if (target == NULL)
+    return;
+  _gdci_h5_target_roll_back (target, NULL);
+  g_free (target->filename);
+  g_free (target->dataset_path);
+  g_free (target);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+/* What is at the dataset path of an existing file may be written */
+static gboolean
+check_dataset_path (GdciH5Target  *target,
+                    GError       **error)
+{
+  g_autoptr(GString) walked = g_string_new ("");
+  H5O_type_t type = H5O_TYPE_UNKNOWN;
+
+  switch (_gdci_h5_inspect_path (target->file, target->dataset_path, target->filename,
+                                 TRUE, walked, &type, error))
+    {
+    case GDCI_H5_PATH_ERROR:
+      return FALSE;
+    case GDCI_H5_PATH_MISSING:
+      return TRUE;
+    case GDCI_H5_PATH_BLOCKED:
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                   "'%s' in '%s' is not a group, so it cannot hold '%s'",
+                   walked->str, target->filename, target->dataset_path);
+      return FALSE;
+    case GDCI_H5_PATH_FOUND:
+    default:
+      break;
+    }
+  if (type != H5O_TYPE_DATASET)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                   "'%s' in '%s' is %s, not a dataset: gdci does not replace it",
+                   target->dataset_path, target->filename,
+                   type == H5O_TYPE_GROUP ? "a group" : "not a dataset");
+      return FALSE;
+    }
+  if (!target->overwrite)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                   "'%s' already exists in '%s' (set overwrite to replace it)",
+                   target->dataset_path, target->filename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An existing file may be written into: a regular HDF5 file, which is not
+ * the one being read */
+static gboolean
+check_existing_file (GdciH5Target       *target,
+                     const struct stat  *st,
+                     GdciChunkIterator  *source,
+                     GError            **error)
+{
+  if (!S_ISREG (st->st_mode))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                   "'%s' exists and is not a regular file", target->filename);
+      return FALSE;
+    }
+  if (H5Fis_hdf5 (target->filename) <= 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                   "'%s' exists and is not an HDF5 file: gdci does not replace it",
+                   target->filename);
+      return FALSE;
+    }
+  if (GDCI_IS_H5_ITERATOR (source))
+    {
+      g_autofree char *path = NULL;
+      struct stat source_st;
+
+      g_object_get (source, "path", &path, NULL);
+      if (path != NULL && stat (path, &source_st) == 0 &&
+          source_st.st_dev == st->st_dev && source_st.st_ino == st->st_ino)
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                       "'%s' is the file being read: write the dataset to "
+                       "another file", target->filename);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+open_existing_file (GdciH5Target  *target,
+                    GError       **error)
+{
+  target->file = H5Fopen (target->filename, H5F_ACC_RDWR, target->fapl);
+  if (target->file < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not open '%s' for writing",
+                          target->filename);
+      return FALSE;
+    }
+  if (!check_dataset_path (target, error))
+    return FALSE;
+  /* written beside the root, moved into place at the end */
+  target->temp_dataset = g_strdup_printf ("/.gdci-writing-%08x%08x",
+                                          g_random_int (), g_random_int ());
+  return TRUE;
+}
+
+/* Whether the temporary name of a new file still names the file made */
+static gboolean
+temp_name_is_ours (GdciH5Target *target)
+{
+  struct stat ours, named;
+
+  return fstat (target->fd, &ours) == 0 && lstat (target->temp_filename, &named) == 0 &&
+         ours.st_dev == named.st_dev && ours.st_ino == named.st_ino;
+}
+
+static void
+set_replaced_error (GdciH5Target  *target,
+                    GError       **error)
+{
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+               "Could not create '%s': its temporary file '%s' was replaced "
+               "by another while it was written", target->filename,
+               target->temp_filename);
+}
+
+/* A new file: created under a temporary name, and written from the
+ * descriptor it was created with, so that whatever comes to be at that
+ * name meanwhile is never opened */
+static gboolean
+create_new_file (GdciH5Target  *target,
+                 GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (target->filename);
+  g_autofree char *base = g_path_get_basename (target->filename);
+  g_autofree char *template = g_strdup_printf ("%s%s.%s.XXXXXX.partial", dir,
+                                               G_DIR_SEPARATOR_S, base);
+
+  target->fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0666);
+  if (target->fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                   "Could not create a file in '%s': %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  target->temp_filename = g_steal_pointer (&template);
+  if (created_hook != NULL)
+    created_hook (target->temp_filename, created_hook_data);
+
+  target->fapl = _gdci_h5_file_access_plist (target->fd);
+  if (target->fapl >= 0)
+    target->file = H5Fcreate (target->temp_filename, H5F_ACC_TRUNC, H5P_DEFAULT,
+                              target->fapl);
+  if (target->file < 0)
+    {
+      /* HDF5 checks that the name is the file it has */
+      if (!temp_name_is_ours (target))
+        {
+          H5Eclear2 (H5E_DEFAULT);
+          set_replaced_error (target, error);
+        }
+      else
+        _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not create '%s'", target->filename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_gdci_h5_target_open (GdciH5Target       *target,
+                      GdciChunkIterator  *source,
+                      GError            **error)
+{
+  struct stat st;
+
+  if (stat (target->filename, &st) == 0)
+    {
+      if (!check_existing_file (target, &st, source, error))
+        return FALSE;
+      target->fapl = _gdci_h5_file_access_plist (-1);
+      if (target->fapl < 0)
+        {
+          _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not set up HDF5 to write '%s'",
+                              target->filename);
+          return FALSE;
+        }
+      return open_existing_file (target, error);
+    }
+  if (errno != ENOENT)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not check '%s': %s",
+                   target->filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return create_new_file (target, error);
+}
+
+gboolean
+_gdci_h5_target_create_dataset (GdciH5Target             *target,
+                                guint                     n_dims,
+                                const guint64            *shape,
+                                const guint64            *chunk,
+                                GdciDtype                 dtype,
+                                const GdciCodecSettings  *codec,
+                                GError                  **error)
+{
+  hsize_t h5_dims[GDCI_MAX_DIMS];
+  hsize_t h5_chunk[GDCI_MAX_DIMS];
+  hid_t space, dcpl, lcpl, type;
+  const char *name = target->temp_dataset != NULL ? target->temp_dataset
+                                                  : target->dataset_path;
+
+  for (guint i = 0; i < n_dims; i++)
+    {
+      h5_dims[i] = shape[i];
+      h5_chunk[i] = chunk[i];
+    }
+
+  space = H5Screate_simple ((int) n_dims, h5_dims, NULL);
+  dcpl = H5Pcreate (H5P_DATASET_CREATE);
+  lcpl = link_create_plist ();
+  type = H5Tcopy (_gdci_h5_native_type (dtype));
+  if (space < 0 || dcpl < 0 || lcpl < 0 || type < 0 ||
+      H5Pset_chunk (dcpl, (int) n_dims, h5_chunk) < 0 ||
+      (codec->shuffle && H5Pset_shuffle (dcpl) < 0) ||
+      (codec->gzip_level > 0 && H5Pset_deflate (dcpl, (unsigned) codec->gzip_level) < 0) ||
+      (codec->fletcher32 && H5Pset_fletcher32 (dcpl) < 0))
+    target->dataset = H5I_INVALID_HID;
+  else
+    target->dataset = H5Dcreate2 (target->file, name, type, space, lcpl, dcpl, H5P_DEFAULT);
+
+  if (target->dataset < 0)
+    _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not create the dataset '%s' in '%s'",
+                        target->dataset_path, target->filename);
+  _gdci_h5_close (type);
+  _gdci_h5_close (lcpl);
+  _gdci_h5_close (dcpl);
+  _gdci_h5_close (space);
+  return target->dataset >= 0;
+}
+
+/* ---- the commit ---------------------------------------------------------- */
+
+gboolean
+_gdci_h5_target_finish_dataset (GdciH5Target  *target,
+                                GError       **error)
+{
+  herr_t status;
+
+  /* everything written and flushed first: what can still fail below is
+   * the little the link moves write */
+  status = H5Dclose (target->dataset);
+  target->dataset = H5I_INVALID_HID;
+  if (status < 0 || H5Fflush (target->file, H5F_SCOPE_LOCAL) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
+                          target->filename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_gdci_h5_target_set_aside_old (GdciH5Target  *target,
+                               GError       **error)
+{
+  g_autofree char *backup = NULL;
+
+  if (target->temp_dataset == NULL || !target->overwrite ||
+      H5Lexists (target->file, target->dataset_path, H5P_DEFAULT) <= 0)
+    return TRUE;
+  backup = g_strdup_printf ("/.gdci-replaced-%08x%08x", g_random_int (), g_random_int ());
+  if (H5Lmove (target->file, target->dataset_path, target->file, backup,
+               H5P_DEFAULT, H5P_DEFAULT) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not replace '%s' in '%s'",
+                          target->dataset_path, target->filename);
+      return FALSE;
+    }
+  target->backup = g_steal_pointer (&backup);
+  return TRUE;
+}
+
+gboolean
+_gdci_h5_target_restore_old (GdciH5Target  *target,
+                             GError       **error)
+{
+  if (target->backup == NULL)
+    return TRUE;
+  if (move_link (target->file, target->backup, target->dataset_path, H5P_DEFAULT,
+                 GDCI_H5_TARGET_FAULT_RESTORE_OLD) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not put '%s' back in '%s' "
+                          "from '%s'", target->dataset_path, target->filename,
+                          target->backup);
+      target->backup_stuck = TRUE;
+      return FALSE;
+    }
+  target->backup_stuck = FALSE;
+  g_clear_pointer (&target->backup, g_free);
+  return TRUE;
+}
+
+gboolean
+_gdci_h5_target_link_new (GdciH5Target  *target,
+                          GError       **error)
+{
+  hid_t lcpl;
+  herr_t status;
+
+  if (target->temp_dataset == NULL)
+    return TRUE;
+  lcpl = link_create_plist ();
+  status = move_link (target->file, target->temp_dataset, target->dataset_path, lcpl,
+                      GDCI_H5_TARGET_FAULT_LINK_NEW);
+  /* HDF5's error before any other HDF5 call, which clears it */
+  if (status < 0)
+    _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not create '%s' in '%s'",
+                        target->dataset_path, target->filename);
+  _gdci_h5_close (lcpl);
+  if (status < 0)
+    {
+      /* if this fails, the roll-back says where the old dataset is */
+      _gdci_h5_target_restore_old (target, NULL);
+      return FALSE;
+    }
+  g_clear_pointer (&target->temp_dataset, g_free);
+  return TRUE;
+}
+
+void
+_gdci_h5_target_drop_old (GdciH5Target *target)
+{
+  if (target->backup != NULL && H5Ldelete (target->file, target->backup, H5P_DEFAULT) < 0)
+    H5Eclear2 (H5E_DEFAULT);
+  g_clear_pointer (&target->backup, g_free);
+}
+
+gboolean
+_gdci_h5_target_close_file (GdciH5Target  *target,
+                            GError       **error)
+{
+  if (H5Fclose (target->file) < 0)
+    {
+      /* the file stays open for the roll-back */
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
+                          target->filename);
+      return FALSE;
+    }
+  target->file = H5I_INVALID_HID;
+  return TRUE;
+}
+
+gboolean
+_gdci_h5_target_sync (GdciH5Target  *target,
+                      GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (target->filename);
+  int fd = target->fd;
+  int dir_fd;
+
+  if (fd < 0)
+    fd = open (target->filename, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+      if (fd >= 0 && fd != target->fd)
+        close (fd);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not save '%s': %s",
+                   target->filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (fd != target->fd)
+    close (fd);
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);   /* best effort: some file systems refuse it */
+      close (dir_fd);
+    }
+  return TRUE;
+}
+
+gboolean
+_gdci_h5_target_publish_file (GdciH5Target  *target,
+                              GError       **error)
+{
+  if (target->temp_filename == NULL)
+    return TRUE;
+  if (!temp_name_is_ours (target))
+    {
+      set_replaced_error (target, error);
+      return FALSE;
+    }
+  if (rename (target->temp_filename, target->filename) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': %s",
+                   target->filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_clear_pointer (&target->temp_filename, g_free);
+  return TRUE;
+}
+
+gboolean
+_gdci_h5_target_commit (GdciH5Target  *target,
+                        GError       **error)
+{
+  if (!_gdci_h5_target_finish_dataset (target, error) ||
+      !_gdci_h5_target_set_aside_old (target, error) ||
+      !_gdci_h5_target_link_new (target, error))
+    return FALSE;
+  _gdci_h5_target_drop_old (target);
+  /* on the disk before the write says it is done */
+  return _gdci_h5_target_close_file (target, error) &&
+         _gdci_h5_target_sync (target, error) &&
+         _gdci_h5_target_publish_file (target, error);
+}
+
+/* ---- the roll-back ------------------------------------------------------- */
+
+void
+_gdci_h5_target_discard_dataset (GdciH5Target *target)
+{
+  _gdci_h5_close (target->dataset);
+  target->dataset = H5I_INVALID_HID;
+  if (target->file >= 0 && target->temp_dataset != NULL)
+    H5Ldelete (target->file, target->temp_dataset, H5P_DEFAULT);
+  g_clear_pointer (&target->temp_dataset, g_free);
+}
+
+void
+_gdci_h5_target_close_after_error (GdciH5Target *target)
+{
+  if (target->file >= 0)
+    {
+      /* a new file is thrown away whole: nothing of it needs writing; an
+       * existing file that cannot be written any more (a full disk) keeps
+       * what it had on disk before, and is closed all the same */
+      if (target->temp_filename != NULL || H5Fflush (target->file, H5F_SCOPE_LOCAL) < 0)
+        _gdci_h5_file_abandon (target->file);
+      if (H5Fclose (target->file) < 0)
+        g_warning ("HDF5 could not close a file after an error");
+    }
+  target->file = H5I_INVALID_HID;
+  H5Eclear2 (H5E_DEFAULT);
+}
+
+void
+_gdci_h5_target_remove_file (GdciH5Target *target)
+{
+  if (target->temp_filename != NULL && target->fd >= 0 && temp_name_is_ours (target))
+    g_unlink (target->temp_filename);
+  g_clear_pointer (&target->temp_filename, g_free);
+}
+
+/* Tells the caller, after @error, where the dataset replaced now is */
+static void
+add_stuck_backup (GdciH5Target  *target,
+                  GError       **error)
+{
+  g_autofree char *where =
+    g_strdup_printf ("the dataset it replaces could not be put back: it is now at "
+                     "'%s' in '%s'", target->backup, target->filename);
+
+  if (error == NULL)
+    g_warning ("gdci: %s", where);
+  else if (*error == NULL)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_HDF5, "Writing '%s' in '%s' failed, and %s",
+                 target->dataset_path, target->filename, where);
+  else
+    {
+      char *message = g_strdup_printf ("%s; %s", (*error)->message, where);
+
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+}
+
+void
+_gdci_h5_target_roll_back (GdciH5Target  *target,
+                           GError       **error)
+{
+  /* an existing file whose old part the driver can put back is simply
+   * reverted: nothing more is written to it, it is as it was */
+  if (target->file >= 0 && target->temp_filename == NULL &&
+      !(faults & GDCI_H5_TARGET_FAULT_REVERT) && _gdci_h5_file_revert (target->file))
+    g_clear_pointer (&target->backup, g_free);
+  /* else a dataset set aside goes back first, while its name is free */
+  if (target->file >= 0 && target->temp_dataset != NULL && !target->backup_stuck)
+    _gdci_h5_target_restore_old (target, NULL);
+  if (target->backup != NULL)
+    add_stuck_backup (target, error);
+  _gdci_h5_target_discard_dataset (target);
+  _gdci_h5_target_close_after_error (target);
+  _gdci_h5_target_remove_file (target);
+  g_clear_pointer (&target->backup, g_free);
+  if (target->fd >= 0)
+    close (target->fd);
+  target->fd = -1;
+  _gdci_h5_close (target->fapl);
+  target->fapl = H5I_INVALID_HID;
+}

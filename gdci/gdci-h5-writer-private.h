@@ -1,0 +1,20 @@
+/* gdci-h5-writer-private.h: what a write job uses of its writer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "gdci-h5-writer.h"
+
+G_BEGIN_DECLS
+
+/* Emits GdciH5Writer::progress in the calling thread */
+void    _gdci_h5_writer_emit_progress      (GdciH5Writer *self,
+                                            guint64       bytes_done,
+                                            guint64       bytes_total);
+/* Sets GdciH5Writer:n-threads-used, and notifies it if it changed */
+void    _gdci_h5_writer_set_n_threads_used (GdciH5Writer *self,
+                                            guint         n_threads);
+
+G_END_DECLS

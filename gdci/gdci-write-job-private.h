@@ -1,0 +1,38 @@
+/* gdci-write-job-private.h: one write, set up and run
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gdci-h5-writer.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GdciWriteJob GdciWriteJob;
+
+/* Checks @self's settings and @iter's shapes, and claims @iter (in use
+ * until the job has run or is freed). With @context, the progress of the
+ * writer and of the iterator is emitted there; without, in the thread
+ * that runs the job. Sets the writer's n-threads-used. */
+GdciWriteJob *_gdci_write_job_new      (GdciH5Writer       *self,
+                                        GdciChunkIterator  *iter,
+                                        const char         *filename,
+                                        const char         *dataset_path,
+                                        GCancellable       *cancellable,
+                                        GMainContext       *context,
+                                        GError            **error);
+/* The task of an async write, which owns the job, for its deliveries */
+void          _gdci_write_job_set_task (GdciWriteJob       *job,
+                                        GTask              *task);
+/* Writes, then commits or rolls back; the iterator is let go of before
+ * this returns */
+gboolean      _gdci_write_job_run      (GdciWriteJob       *job,
+                                        GError            **error);
+void          _gdci_write_job_free     (GdciWriteJob       *job);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciWriteJob, _gdci_write_job_free)
+
+G_END_DECLS
