@@ -11,25 +11,7 @@ import sys
 import numpy as np
 import pytest
 from gi.repository import Gdci, GLib, GObject
-
-
-class ArraySource(Gdci.ChunkIterator):
-    """A data source as a Python user writes it with the overrides."""
-
-    def __init__(self, array, **kwargs):
-        self.array = array
-        self.reads = 0
-        super().__init__(**kwargs)
-
-    def do_get_data(self, selection):
-        self.reads += 1
-        return self.array[selection.to_slices()]  # a numpy array
-
-    def do_get_maxshape(self):
-        return self.array.shape  # a tuple
-
-    def do_get_dtype(self):
-        return self.array.dtype  # a numpy dtype
+from overrides_helpers import ArraySource
 
 
 class RampSource(Gdci.ChunkIterator):
