@@ -83,6 +83,21 @@ def test_memoryview_of_bytes_is_read_only_and_keeps_them():
 
 
 @needs_zero_copy
+def test_memoryview_of_bytes_lets_them_go():
+    """The memoryview holds a reference to the GLib.Bytes until it is
+    released: then the array behind them is freed."""
+    array = np.arange(10, dtype="int64")
+    alive = weakref.ref(array)
+    view = BUFFER.memoryview_of_bytes(BUFFER.bytes_from_buffer(array))
+    del array
+    gc.collect()
+    assert alive() is not None and np.frombuffer(view, dtype="int64")[9] == 9
+    del view
+    gc.collect()
+    assert alive() is None
+
+
+@needs_zero_copy
 def test_from_numpy_and_to_numpy_copy_nothing():
     """A buffer of whole rows of a C-contiguous array is that array's
     memory, from from_numpy() to to_numpy()."""

@@ -37,7 +37,7 @@ Gdci = get_introspection_module("Gdci")
 # required, as the program would have: the one-line import
 # `from gi.repository.Gdci import GenericDataChunkIterator` then loads
 # without PyGIWarning.
-if Gdci._version == "1.0" and gi.get_required_version("Gdci") is None:
+if gi.Repository.get_default().get_version("Gdci") == "1.0" and gi.get_required_version("Gdci") is None:
     gi.require_version("Gdci", "1.0")
 
 __all__ = []
