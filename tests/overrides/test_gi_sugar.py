@@ -264,6 +264,17 @@ def test_raw_sources_take_python_values(tmp_path, source, dtype):
     np.testing.assert_array_equal(read_all(it), RECORDING)
 
 
+def test_raw_sources_share_one_python_helper():
+    """Both raw-file sources get their Python conveniences from one helper,
+    with or without a common C parent class."""
+    helper = sys.modules["gi.overrides.Gdci"]._RawFileSource
+    for cls in (Gdci.MemmapIterator, Gdci.FileIterator):
+        assert issubclass(cls, helper) and issubclass(cls, Gdci.ChunkIterator)
+        assert cls.new.__func__ is helper.new.__func__
+        if hasattr(Gdci, "RawFileIterator"):
+            assert issubclass(cls, Gdci.RawFileIterator)
+
+
 @pytest.mark.parametrize("order", ["F", "f", Gdci.Order.F])
 def test_raw_sources_in_fortran_order(tmp_path, order):
     path = raw_file(tmp_path, order="F", header=b"HEADER")
