@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The tutorial in Python (hdmf's code on gdci), JavaScript and Vala: each
-runs, prints what it should, nothing on stderr, and leaves no file behind."""
+"""The tutorial in C, Python (hdmf's code on gdci), JavaScript and Vala:
+each runs, prints what it should, nothing on stderr, and leaves no file
+behind; the C one's file is checked with h5py."""
 
 import os
 import re
@@ -8,6 +9,8 @@ import shutil
 import subprocess
 import sys
 
+import h5py
+import numpy as np
 import pytest
 
 EXAMPLES_SRC = os.path.join(os.path.dirname(os.environ["G_TEST_SRCDIR"]), "examples")
@@ -20,11 +23,14 @@ HDMF_SELECTIONS = [
     "Buffer number 4 returns data from selection: (slice(12640, 20000, None), slice(3160, 5000, None))",
 ]
 
-GDCI_OUTPUT = [
+GDCI_SELECTIONS = [
     "Buffer number 1 returns data from selection: [0:12640, 0:3160]",
     "Buffer number 2 returns data from selection: [0:12640, 3160:5000]",
     "Buffer number 3 returns data from selection: [12640:20000, 0:3160]",
     "Buffer number 4 returns data from selection: [12640:20000, 3160:5000]",
+]
+
+GDCI_OUTPUT = GDCI_SELECTIONS + [
     "Dataset of shape (20000, 5000), int16, chunks (1000, 250)",
     "Buffer number 1 fills 100 whole chunks: [0:10000, 0:2500]",
     "Buffer number 2 fills 100 whole chunks: [0:10000, 2500:5000]",
@@ -40,6 +46,40 @@ def check_array_lines(lines):
     for line in lines[1:11]:
         assert re.fullmatch(r" \[\d( \d){5}\]", line), line
     assert re.fullmatch(r" \[\d( \d){5}\]\]", lines[11]), lines[11]
+
+
+def test_c_tutorial(tmp_path):
+    out = tmp_path / "tutorial.hdf5"
+    result = subprocess.run([os.path.join(EXAMPLES_BUILD, "tutorial"), str(out)],
+                            capture_output=True, text=True, check=True)
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    check_array_lines(lines)
+    assert lines[12:16] == GDCI_SELECTIONS
+    assert lines[16] == (f"Wrote {out}:/test, shape (20000, 5000), int16, "
+                         "chunks (1000, 250), in 4 buffers")
+    assert len(lines) == 17
+    with h5py.File(out, "r") as f:
+        dset = f["test"]
+        assert dset.shape == (20000, 5000)
+        assert dset.dtype == np.dtype("int16")
+        assert dset.chunks == (1000, 250)
+        data = dset[...]
+    assert data.min() == 0 and data.max() == 9
+    # every part of the dataset was written: digits are uniform, so each
+    # 1000 x 250 chunk has a mean near 4.5, never the fill value 0
+    means = data.reshape(20, 1000, 20, 250).mean(axis=(1, 3))
+    assert (np.abs(means - 4.5) < 0.1).all()
+
+
+def test_c_tutorial_without_output_cleans_up(tmp_path):
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    result = subprocess.run([os.path.join(EXAMPLES_BUILD, "tutorial")],
+                            capture_output=True, text=True, check=True, env=env)
+    lines = result.stdout.splitlines()
+    check_array_lines(lines)
+    assert lines[12:16] == GDCI_SELECTIONS
+    assert list(tmp_path.iterdir()) == []
 
 
 def run(args, cwd):

@@ -1,7 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""PyGObject overrides for Gdci.
-
-Two things live here:
+"""PyGObject overrides for Gdci: a thin layer of Python conveniences.
 
 - Python sugar on the introspected classes: a ``Gdci.ChunkIterator`` is a
   Python iterator, initializes itself when constructed from Python, takes
@@ -10,31 +8,27 @@ Two things live here:
 - Python values for the settings of the data sources gdci provides
   (``path`` as ``pathlib.Path``, ``dtype`` as a numpy dtype, ``order`` as
   "C" or "F"), ``Gdci.ArrayIterator.from_numpy()``, and ``Gdci.H5Writer``
-  with Python keywords and a ``write()`` that returns nothing or raises.
-- ``Gdci.GenericDataChunkIterator``, a drop-in for hdmf's class of the same
-  name: the same subclass API, attributes and messages, with the shapes
-  computed and checked by the C library.
+  with Python keywords and a ``write()`` that returns nothing or raises,
+  and that Ctrl-C cancels.
 
-numpy is imported only when it is needed, so that ``from gi.repository
-import Gdci`` stays cheap for programs that do not use it.
+Beside it: ``Gdci.GenericDataChunkIterator``, the hdmf drop-in, lives in
+_gdci_hdmf.py, and the numpy glue in _gdci_numpy.py, which imports numpy
+only when it is needed, so that ``from gi.repository import Gdci`` stays
+cheap for programs that do not use it.
 """
 
-import abc
 import functools
-import itertools
 import operator
 import os
-import re
 import signal
 import threading
-import warnings
-import weakref
 
 import gi
 from gi.repository import Gio, GLib, GObject
 
 from ..module import get_introspection_module
 from ..overrides import override
+from . import _gdci_numpy
 
 Gdci = get_introspection_module("Gdci")
 
@@ -43,7 +37,7 @@ Gdci = get_introspection_module("Gdci")
 # required, as the program would have: the one-line import
 # `from gi.repository.Gdci import GenericDataChunkIterator` then loads
 # without PyGIWarning.
-if Gdci._version == "1.0" and gi.get_required_version("Gdci") is None:
+if gi.Repository.get_default().get_version("Gdci") == "1.0" and gi.get_required_version("Gdci") is None:
     gi.require_version("Gdci", "1.0")
 
 __all__ = []
@@ -54,39 +48,6 @@ _UINT64_END = 1 << 64
 # Attribute of a Python-implemented iterator holding an exception raised in
 # one of its virtual methods, with the message of the GError it became.
 _PENDING_ERROR = "_gdci_pending_error"
-
-
-def _numpy():
-    import numpy
-
-    return numpy
-
-
-def _numpy_dtype(dtype):
-    """The numpy dtype of a Gdci.Dtype, in this machine's byte order."""
-    return _numpy().dtype(Gdci.dtype_to_string(dtype))
-
-
-def _gdci_dtype(dtype):
-    """The Gdci.Dtype of anything numpy reads as a dtype. A byte order other
-    than this machine's maps to the same type: data is converted on the way."""
-    numpy_dtype = _numpy().dtype(dtype)
-    try:
-        return Gdci.dtype_from_string(numpy_dtype.newbyteorder("=").str)
-    except GLib.Error as error:
-        raise TypeError(f"{numpy_dtype}: {error.message}") from None
-
-
-def _as_array(data, dtype, shape, what):
-    """data as a numpy array of the given dtype and shape: a same-kind cast
-    is allowed (int64 to int16), a lossy one (float to int) is refused."""
-    np = _numpy()
-    array = np.asarray(data)
-    if array.shape != shape:
-        raise ValueError(f"{what} returned an array of shape {array.shape}; expected {shape}")
-    if array.dtype != dtype:
-        array = array.astype(dtype, casting="same_kind")
-    return array
 
 
 def _shape_variant(name, shape):
@@ -123,7 +84,7 @@ def _dtype_setting(name, value):
         try:
             if value is None or isinstance(value, (bool, int)):
                 raise TypeError  # numpy reads None as float64
-            numpy_dtype = _numpy().dtype(value)
+            numpy_dtype = _gdci_numpy.numpy().dtype(value)
             # the name reads best in messages; another byte order needs the code
             text = numpy_dtype.name if numpy_dtype.isnative else numpy_dtype.str
         except (TypeError, ValueError):
@@ -188,96 +149,6 @@ def _property_value(cls, key, value):
     return value
 
 
-# ---- GLib.Bytes of numpy memory -------------------------------------------
-#
-# PyGObject's GLib.Bytes.new() takes a bytes object (any other buffer is read
-# element by element), so handing numpy data to gdci through it costs two
-# copies: array.tobytes() and GLib's. Through GLib's C API (with ctypes), a
-# GLib.Bytes can instead copy the array's memory once (g_bytes_new), or not
-# at all (g_bytes_new_with_free_func, keeping the array alive until GLib
-# frees the bytes). When that API cannot be reached, the two copies it is.
-
-_kept_arrays = {}
-_kept_tokens = itertools.count(1)
-_glib_c = None  # the C functions, loaded on first use; False when unavailable
-
-_GLIB_LIBRARIES = [
-    ("libglib-2.0.so.0", "libgobject-2.0.so.0"),
-    ("libglib-2.0.0.dylib", "libgobject-2.0.0.dylib"),
-    ("libglib-2.0-0.dll", "libgobject-2.0-0.dll"),
-]
-
-
-def _release_array(token, kept=_kept_arrays):
-    """The free function of a GLib.Bytes over an array: called by GLib, in
-    whatever thread drops the last reference, with the GIL (ctypes takes
-    it)."""
-    kept.pop(token, None)
-
-
-def _load_glib_c():
-    try:
-        import ctypes
-    except ImportError:
-        return False
-    # A boxed value's hash is its C pointer in PyGObject; check it on a
-    # GLib.Bytes, whose repr shows the pointer, before relying on it.
-    probe = GLib.Bytes.new(b"gdci")
-    match = re.search(r"\(GBytes at (0x[0-9a-fA-F]+)\)", repr(probe))
-    if (match is None or int(match.group(1), 16) != hash(probe)
-            or GObject.Value.__hash__ is not GLib.Bytes.__hash__):
-        return False
-    for glib_name, gobject_name in _GLIB_LIBRARIES:
-        try:
-            glib = ctypes.CDLL(glib_name)
-            gobject = ctypes.CDLL(gobject_name)
-            break
-        except OSError:
-            continue
-    else:
-        return False
-    destroy_notify = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
-    api = type("GLibC", (), {})()
-    api.new = glib.g_bytes_new
-    api.new.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-    api.new.restype = ctypes.c_void_p
-    api.new_with_free_func = glib.g_bytes_new_with_free_func
-    api.new_with_free_func.argtypes = [ctypes.c_void_p, ctypes.c_size_t, destroy_notify, ctypes.c_void_p]
-    api.new_with_free_func.restype = ctypes.c_void_p
-    api.take_boxed = gobject.g_value_take_boxed
-    api.take_boxed.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-    api.take_boxed.restype = None
-    api.release = destroy_notify(_release_array)
-    # GLib may free a GLib.Bytes late in the interpreter's shutdown: the
-    # function it calls then must still exist, so it is never freed
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(api.release))
-    api.pointer_mask = (1 << (8 * ctypes.sizeof(ctypes.c_void_p))) - 1
-    return api
-
-
-def _bytes_of(array, copy):
-    """A GLib.Bytes of the memory of a C-contiguous numpy array: a copy when
-    copy is true, else the array's own memory, which the GLib.Bytes keeps
-    alive (and which must not change while it exists)."""
-    global _glib_c
-    if _glib_c is None:
-        _glib_c = _load_glib_c()
-    api = _glib_c
-    if not api or array.nbytes == 0:
-        return GLib.Bytes.new(array.tobytes())
-    address = array.__array_interface__["data"][0]
-    if copy:
-        pointer = api.new(address, array.nbytes)
-    else:
-        token = next(_kept_tokens)
-        _kept_arrays[token] = array
-        pointer = api.new_with_free_func(address, array.nbytes, api.release, token)
-    # a GValue owns the new reference; get_value() gives PyGObject's own
-    value = GObject.Value(GLib.Bytes)
-    api.take_boxed(hash(value) & api.pointer_mask, pointer)
-    return value.get_value()
-
-
 def _error_from_vfunc(obj, error):
     """Keeps a Python exception raised in a virtual method of obj, to raise it
     again where the call from Python returns; gives the GError to report to
@@ -290,13 +161,34 @@ def _error_from_vfunc(obj, error):
 def _pending_error(obj, glib_error=None):
     """The Python exception behind a GError from obj's virtual methods, if
     any (and if glib_error is given, only when it is the one it became)."""
-    pending = obj.__dict__.pop(_PENDING_ERROR, None)
+    pending = obj.__dict__.pop(_PENDING_ERROR, None) if obj is not None else None
     if pending is None:
         return None
     error, message = pending
     if glib_error is not None and not glib_error.message.endswith(message):
         return None
     return error
+
+
+class _PythonExceptionsOf:
+    """Around a call that reads obj, a Python-implemented iterator: a GError
+    that one of its virtual methods' exceptions became is raised as that
+    exception (any pending one when match is false), other errors as they
+    are."""
+
+    def __init__(self, obj, match=True):
+        self.obj = obj
+        self.match = match
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if kind is not None and issubclass(kind, GLib.Error):
+            error = _pending_error(self.obj, value if self.match else None)
+            if error is not None:
+                raise error from None
+        return False
 
 
 def _wrap_get_data(func):
@@ -306,16 +198,7 @@ def _wrap_get_data(func):
             data = func(self, selection)
             if data is None or isinstance(data, GLib.Bytes):
                 return data
-            if hasattr(data, "__array_interface__"):
-                np = _numpy()
-                array = np.ascontiguousarray(_as_array(data, _numpy_dtype(self.get_dtype()),
-                                                       tuple(selection.get_shape()), "get_data()"))
-                # the source may reuse what it returned for the next buffer:
-                # only an array made here is handed over without a copy
-                made_here = (isinstance(data, np.ndarray) and array is not data
-                             and not np.may_share_memory(array, data))
-                return _bytes_of(array, copy=not made_here)
-            return GLib.Bytes.new(memoryview(data).tobytes())
+            return _gdci_numpy.bytes_of_data(data, self.get_dtype(), tuple(selection.get_shape()))
         except GLib.Error:
             raise  # reaches the caller, prefixed with the buffer
         except BaseException as error:  # noqa: B036: raised again from Python
@@ -355,7 +238,7 @@ def _wrap_get_dtype(func):
                 return dtype
             if isinstance(dtype, int) and Gdci.dtype_is_valid(dtype):
                 return Gdci.Dtype(dtype)
-            return _gdci_dtype(dtype)
+            return _gdci_numpy.gdci_dtype(dtype)
         except BaseException as error:  # noqa: B036: raised again from Python
             _error_from_vfunc(self, error)
             return Gdci.Dtype.INT8  # any valid value: get_maxshape() stops
@@ -437,22 +320,12 @@ class ChunkIterator(Gdci.ChunkIterator, metaclass=_ChunkIteratorMeta):
             constructed_here = False
         super().__init__(**kwargs)
         if constructed_here:
-            try:
+            with _PythonExceptionsOf(self, match=False):
                 self.init(None)
-            except GLib.Error:
-                error = _pending_error(self)
-                if error is not None:
-                    raise error from None
-                raise
 
     def next(self):
-        try:
+        with _PythonExceptionsOf(self):
             return Gdci.ChunkIterator.next(self)
-        except GLib.Error as glib_error:
-            error = _pending_error(self, glib_error)
-            if error is not None:
-                raise error from None
-            raise
 
     def __iter__(self):
         return self
@@ -479,9 +352,8 @@ class DataChunk(Gdci.DataChunk):
     def to_numpy(self):
         """The data as a read-only numpy array of the chunk's shape and
         dtype."""
-        np = _numpy()
-        data = np.frombuffer(self.get_data().get_data(), dtype=_numpy_dtype(self.get_dtype()))
-        return data.reshape(tuple(self.get_shape()))
+        return _gdci_numpy.array_of(self.get_data(), _gdci_numpy.numpy_dtype(self.get_dtype()),
+                                    tuple(self.get_shape()))
 
 
 DataChunk = override(DataChunk)
@@ -529,11 +401,10 @@ class ArrayIterator(Gdci.ArrayIterator, ChunkIterator):
         for key in ("data", "dtype", "shape"):
             if key in settings:
                 raise TypeError(f"from_numpy() takes the {key} from the array: do not give {key}=")
-        np = _numpy()
-        array = np.asarray(array)
-        dtype = _gdci_dtype(array.dtype)
-        array = np.require(array, dtype=array.dtype.newbyteorder("="), requirements="C")
-        return cls(data=_bytes_of(array, copy=False), dtype=dtype, shape=array.shape, **settings)
+        array = _gdci_numpy.numpy().asarray(array)
+        dtype = _gdci_numpy.gdci_dtype(array.dtype)
+        array = _gdci_numpy.native_c_order(array)
+        return cls(data=_gdci_numpy.bytes_of(array, copy=False), dtype=dtype, shape=array.shape, **settings)
 
     @classmethod
     def new(cls, data, dtype, shape):
@@ -541,7 +412,7 @@ class ArrayIterator(Gdci.ArrayIterator, ChunkIterator):
         (a Gdci.Dtype, a numpy dtype or a name) and shape (a sequence of
         integers), with the default settings."""
         if isinstance(data, (bytes, bytearray, memoryview)):
-            data = GLib.Bytes.new(bytes(data))
+            data = _gdci_numpy.bytes_of(data, copy=True)
         return cls(data=data, dtype=dtype, shape=shape)
 
 
@@ -549,36 +420,45 @@ ArrayIterator = override(ArrayIterator)
 __all__.append("ArrayIterator")
 
 
-def _raw_file_new(cls, path, dtype, shape, offset=0, order="C"):
-    """An iterator over a raw array file: path (a str or os.PathLike), dtype
-    (a Gdci.Dtype, a numpy dtype or a name), shape (a sequence of integers,
-    one of which may be 0 to be inferred from the file size), offset (bytes
-    to skip) and order ("C" or "F"), with the default settings."""
-    return cls(path=path, dtype=dtype, shape=shape, offset=offset, order=order)
+class _RawFileSource:
+    """What the raw-file sources, MemmapIterator and FileIterator, share in
+    Python: their properties take Python values (path an os.PathLike, dtype
+    a numpy dtype or a name, shape a sequence, order "C" or "F"), as every
+    ChunkIterator's, and new() takes them with offset and order defaults.
+
+    Written against their properties only, so that it works whether or not
+    they have a common C parent class (Gdci.RawFileIterator); where they
+    have, this becomes that class's override, and the two below its
+    subclasses."""
+
+    @classmethod
+    def new(cls, path, dtype, shape, offset=0, order="C"):
+        """An iterator over a raw array file: path (a str or os.PathLike),
+        dtype (a Gdci.Dtype, a numpy dtype or a name), shape (a sequence of
+        integers, one of which may be 0 to be inferred from the file size),
+        offset (bytes to skip) and order ("C" or "F"), with the default
+        settings."""
+        return cls(path=path, dtype=dtype, shape=shape, offset=offset, order=order)
 
 
-class MemmapIterator(Gdci.MemmapIterator, ChunkIterator):
+class MemmapIterator(_RawFileSource, Gdci.MemmapIterator, ChunkIterator):
     """Gdci.MemmapIterator: a raw array file, mapped into memory.
 
     ``Gdci.MemmapIterator(path=pathlib.Path("rec.bin"), dtype="int16",
     shape=(0, 384), order="C", buffer_gb=0.5)``
     """
 
-    new = classmethod(_raw_file_new)
-
 
 MemmapIterator = override(MemmapIterator)
 __all__.append("MemmapIterator")
 
 
-class FileIterator(Gdci.FileIterator, ChunkIterator):
+class FileIterator(_RawFileSource, Gdci.FileIterator, ChunkIterator):
     """Gdci.FileIterator: a raw array file, read with pread().
 
     ``Gdci.FileIterator(path=pathlib.Path("rec.bin"), dtype="int16",
     shape=(0, 384), order="C", buffer_gb=0.5)``
     """
-
-    new = classmethod(_raw_file_new)
 
 
 FileIterator = override(FileIterator)
@@ -655,47 +535,15 @@ _WRITER_SETTINGS = {
 def _writable(iterator):
     """The Gdci.ChunkIterator to write for iterator: itself, or the C
     iterator behind a Gdci.GenericDataChunkIterator."""
-    if isinstance(iterator, GenericDataChunkIterator):
-        return iterator._core
     if isinstance(iterator, Gdci.ChunkIterator):
         return iterator
+    source = _gdci_hdmf.write_source(iterator)
+    if source is not None:
+        return source
     hint = (" (Gdci.ArrayIterator.from_numpy() makes one of an array)"
             if hasattr(iterator, "__array_interface__") else "")
     raise TypeError("the writer writes a Gdci.ChunkIterator or a Gdci.GenericDataChunkIterator, "
                     f"not {type(iterator).__name__}{hint}")
-
-
-class _DropInProgress:
-    """Moves the progress bar of a Gdci.GenericDataChunkIterator as the
-    writer reads the C iterator behind it (in the writer's reading thread),
-    and closes it once every buffer has been read, as iterating does."""
-
-    def __init__(self, iterator, source):
-        self.bar = getattr(iterator, "progress_bar", None) if isinstance(iterator, GenericDataChunkIterator) else None
-        self.iterator = iterator
-        self.source = source
-        # a bar that iterating moved already moves on from there
-        shown = getattr(self.bar, "n", 0)
-        self.shown = shown if isinstance(shown, int) else 0
-        self.complete = False
-        self.handler = source.connect("progress", self._on_progress) if self.bar is not None else None
-
-    def _on_progress(self, _source, done, total):
-        if done > self.shown:
-            self.bar.update(n=done - self.shown)
-            self.shown = done
-        self.complete = done == total
-
-    def finish(self):
-        if self.handler is None:
-            return
-        self.source.disconnect(self.handler)
-        self.handler = None
-        if self.complete:
-            close = getattr(self.bar, "close", None)
-            if close is not None:
-                close()
-            self.iterator.progress_bar = None
 
 
 class _CancelOnInterrupt:
@@ -706,60 +554,90 @@ class _CancelOnInterrupt:
     reading that fd cancels the write, which rolls back and returns; then
     KeyboardInterrupt is raised, here rather than by Python's handler,
     which would raise it wherever Python code runs next (in PyGObject's
-    conversion of the GError, for one). Only while Python's own SIGINT
-    handler is installed (a program that handles SIGINT itself keeps doing
-    so); what is read is passed on to a wakeup fd set before (asyncio's)."""
+    conversion of the GError, for one). What is read is passed on to a
+    wakeup fd set before (asyncio's).
+
+    Only in the main thread (the only one where Python sets signal
+    handlers) and while Python's own SIGINT handler is installed: a program
+    that handles SIGINT itself keeps doing so, and a write started while
+    another one is handling Ctrl-C leaves it to that one. It leaves the
+    process as it found it, on every way out (the write's end, an
+    exception, a failure to set up): the previous SIGINT handler and wakeup
+    fd are back (Python cannot tell whether a previous wakeup fd warned on
+    a full buffer: it is set back with the default, warning), its pipe is
+    closed and its thread has ended. If it cannot be set up, the write goes
+    on without it."""
 
     def __init__(self, cancellable):
         self.cancellable = cancellable
-        self.thread = None
         self.interrupted = False
+        self.pipe = None
+        self.previous_fd = None
+        self.previous_handler = None
+        self.thread = None
 
     def __enter__(self):
         if (threading.current_thread() is not threading.main_thread()
                 or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
             return self
-        self.read_fd, self.write_fd = os.pipe()
-        os.set_blocking(self.write_fd, False)
         try:
-            self.previous_fd = signal.set_wakeup_fd(self.write_fd, warn_on_full_buffer=False)
-        except ValueError:
-            os.close(self.read_fd)
-            os.close(self.write_fd)
-            return self
-        signal.signal(signal.SIGINT, self._on_sigint)
-        self.thread = threading.Thread(target=self._watch, name="gdci-interrupt", daemon=True)
-        self.thread.start()
+            self._arm()
+        except Exception:  # noqa: BLE001: the write goes on without Ctrl-C handling
+            self._disarm()
+        except BaseException:
+            self._disarm()
+            raise
         return self
+
+    def _arm(self):
+        self.pipe = os.pipe()
+        os.set_blocking(self.pipe[1], False)
+        self.previous_fd = signal.set_wakeup_fd(self.pipe[1], warn_on_full_buffer=False)
+        self.previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
+        thread = threading.Thread(target=self._watch, args=(self.pipe[0], self.previous_fd),
+                                  name="gdci-interrupt", daemon=True)
+        thread.start()
+        self.thread = thread
+
+    def _disarm(self):
+        """Undoes what _arm() did: the wakeup fd first, so that no signal
+        reaches the pipe any more; then the thread and the pipe; the SIGINT
+        handler last, so that a Ctrl-C until then is seen here."""
+        if self.previous_fd is not None:
+            signal.set_wakeup_fd(self.previous_fd)
+            self.previous_fd = None
+        if self.pipe is not None:
+            os.close(self.pipe[1])  # the thread reads the end of the pipe
+            if self.thread is not None:
+                self.thread.join()
+                self.thread = None
+            os.close(self.pipe[0])
+            self.pipe = None
+        if self.previous_handler is not None:
+            signal.signal(signal.SIGINT, self.previous_handler)
+            self.previous_handler = None
 
     def _on_sigint(self, signum, frame):
         self.interrupted = True
 
-    def _watch(self):
+    def _watch(self, read_fd, previous_fd):
         while True:
             try:
-                data = os.read(self.read_fd, 64)
+                data = os.read(read_fd, 64)
             except OSError:
                 return
-            if not data:  # __exit__() closed the other end
+            if not data:  # _disarm() closed the other end
                 return
-            if self.previous_fd >= 0:
+            if previous_fd >= 0:
                 try:
-                    os.write(self.previous_fd, data)
+                    os.write(previous_fd, data)
                 except OSError:
                     pass
             if signal.SIGINT in data:
                 self.cancellable.cancel()
 
     def __exit__(self, *exc_info):
-        if self.thread is None:
-            return False
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.set_wakeup_fd(self.previous_fd)
-        os.close(self.write_fd)
-        self.thread.join()
-        os.close(self.read_fd)
-        self.thread = None
+        self._disarm()
         if self.interrupted:
             raise KeyboardInterrupt
         return False
@@ -814,15 +692,10 @@ class H5Writer(Gdci.H5Writer):
         filename = _path_setting("filename", filename)
         if cancellable is None:
             cancellable = Gio.Cancellable()
-        progress = _DropInProgress(iterator, source)
+        progress = _gdci_hdmf.WriteProgress(self, iterator, source)
         try:
-            with _CancelOnInterrupt(cancellable):
+            with _PythonExceptionsOf(source), _CancelOnInterrupt(cancellable):
                 Gdci.H5Writer.write(self, source, filename, dataset_path, cancellable)
-        except GLib.Error as glib_error:
-            error = _pending_error(source, glib_error)
-            if error is not None:
-                raise error from None
-            raise
         finally:
             progress.finish()
 
@@ -835,7 +708,7 @@ class H5Writer(Gdci.H5Writer):
         until then."""
         source = _writable(iterator)
         filename = _path_setting("filename", filename)
-        progress = _DropInProgress(iterator, source)
+        progress = _gdci_hdmf.WriteProgress(self, iterator, source)
 
         def done(writer, result):
             progress.finish()
@@ -850,14 +723,9 @@ class H5Writer(Gdci.H5Writer):
     def write_finish(self, result):
         """Finishes write_async(): returns None, or raises GLib.Error or the
         exception a Python data source raised."""
-        try:
+        written = getattr(result, "_gdci_written", None)
+        with _PythonExceptionsOf(written[0] if written is not None else None):
             Gdci.H5Writer.write_finish(self, result)
-        except GLib.Error as glib_error:
-            written = getattr(result, "_gdci_written", None)
-            error = _pending_error(written[0], glib_error) if written is not None else None
-            if error is not None:
-                raise error from None
-            raise
 
 
 H5Writer = override(H5Writer)
@@ -865,328 +733,10 @@ __all__.append("H5Writer")
 
 
 # ---- hdmf's GenericDataChunkIterator ------------------------------------
+#
+# Last: the drop-in builds on the ChunkIterator override above.
 
+from . import _gdci_hdmf  # noqa: E402
 
-class _SimpleDataChunk:
-    """What iteration yields when hdmf is not installed: hdmf's DataChunk,
-    without hdmf."""
-
-    def __init__(self, data=None, selection=None):
-        self.data = data
-        self.selection = selection
-
-    def __len__(self):
-        return 0 if self.data is None else len(self.data)
-
-    def __getattr__(self, attr):
-        if attr == "data":  # not set yet (while unpickling)
-            raise AttributeError(attr)
-        return getattr(self.data, attr)
-
-    def astype(self, dtype):
-        return _SimpleDataChunk(data=self.data.astype(dtype), selection=self.selection)
-
-    @property
-    def dtype(self):
-        return self.data.dtype
-
-    def get_min_bounds(self):
-        return tuple(axis.stop for axis in self.selection)
-
-    def __repr__(self):
-        return f"DataChunk(selection={self.selection!r})"
-
-
-_hdmf_checked = False
-_DataChunkClass = _SimpleDataChunk
-
-
-def _use_hdmf():
-    """When hdmf is installed: GenericDataChunkIterator is registered as an
-    hdmf AbstractDataChunkIterator, so that hdmf's writers take it, and
-    iteration yields hdmf DataChunk objects. Done on the first iterator, not
-    at import: hdmf takes a while to import."""
-    global _hdmf_checked, _DataChunkClass
-    if _hdmf_checked:
-        return
-    _hdmf_checked = True
-    try:
-        from hdmf.data_utils import AbstractDataChunkIterator
-        from hdmf.data_utils import DataChunk as HdmfDataChunk
-    except ImportError:
-        return
-    AbstractDataChunkIterator.register(GenericDataChunkIterator)
-    _DataChunkClass = HdmfDataChunk
-
-
-class _GenericSource(ChunkIterator):
-    """The C iterator behind a GenericDataChunkIterator: its virtual methods
-    hand the C library what the Python object read."""
-
-    # not under gi.overrides: PyGObject registers no GType for classes there
-    __module__ = "gi.repository.Gdci.GenericDataChunkIterator"
-    __gtype_name__ = "GdciPythonGenericSource"
-
-    def __init__(self, owner, **kwargs):
-        # weak: the owner holds this iterator, and a cycle would keep the
-        # data source (often large) alive until the garbage collector runs
-        self._owner = weakref.ref(owner)
-        super().__init__(**kwargs)
-
-    def _source(self):
-        owner = self._owner()
-        if owner is None:
-            raise ReferenceError("the GenericDataChunkIterator of this iterator no longer exists")
-        return owner
-
-    def do_get_dtype(self):
-        return self._source()._gdci_dtype
-
-    def do_get_maxshape(self):
-        return self._source().maxshape
-
-    def do_get_data(self, selection):
-        return self._source()._read(selection.to_slices())
-
-
-_HDMF_ASSERTION = re.compile(r"Only one of '|Some dimensions of |\w+ \(.*\) must be greater than zero!$")
-
-
-def _python_error(error):
-    """A refusal from the C library as the exception hdmf raises: its
-    assertions as AssertionError with the same text."""
-    if error.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT):
-        if _HDMF_ASSERTION.match(error.message):
-            return AssertionError(error.message)
-        return ValueError(error.message)
-    if error.matches(Gdci.error_quark(), Gdci.Error.OVERFLOW):
-        return OverflowError(error.message)
-    return error
-
-
-def _setting(name, value, types, expected):
-    """A setting of the types hdmf accepts (numpy scalars as Python's), or
-    hdmf's TypeError."""
-    if value is None:
-        return None
-    if isinstance(value, _numpy().generic):
-        value = value.item()
-    if not isinstance(value, types):
-        raise TypeError(f"GenericDataChunkIterator.__init__: incorrect type for '{name}' "
-                        f"(got '{type(value).__name__}', expected '{expected}')")
-    return value
-
-
-def _require(condition, message):
-    """hdmf's `assert condition, message`, also under python -O."""
-    if not condition:
-        raise AssertionError(message)
-
-
-def _overridden(obj, name):
-    return getattr(type(obj), name) is not getattr(GenericDataChunkIterator, name)
-
-
-def _int_shape(shape):
-    """A shape as a tuple of Python ints, or None when not given (hdmf:
-    `tuple(int(x) for x in shape) if shape else shape`, for tuples only)."""
-    return None if shape is None else tuple(int(axis) for axis in shape) or None
-
-
-class GenericDataChunkIterator(metaclass=abc.ABCMeta):
-    """hdmf's GenericDataChunkIterator, on gdci.
-
-    A subclass implements ``_get_data(selection)`` (a tuple of slices in, a
-    numpy array out), ``_get_maxshape()`` and ``_get_dtype()``, sets its own
-    attributes and calls ``super().__init__(**kwargs)``. Iterating yields
-    one DataChunk per buffer, with ``.data`` and ``.selection``.
-
-    Settings: ``buffer_gb`` (default 1.0) or ``buffer_shape``, ``chunk_mb``
-    (default 10.0, as current hdmf) or ``chunk_shape``, ``display_progress``,
-    ``progress_bar_class`` (default tqdm) and ``progress_bar_options``.
-    Settings hdmf refuses raise hdmf's exceptions with hdmf's messages.
-    """
-
-    __module__ = "gi.repository.Gdci"
-
-    def __init__(self, buffer_gb=None, buffer_shape=None, chunk_mb=None, chunk_shape=None,
-                 display_progress=False, progress_bar_class=None, progress_bar_options=None):
-        _use_hdmf()
-        buffer_gb = _setting("buffer_gb", buffer_gb, (float, int), "float or int")
-        chunk_mb = _setting("chunk_mb", chunk_mb, (float, int), "float or int")
-        self.display_progress = _setting("display_progress", display_progress, (bool,), "bool")
-        self.progress_bar_class = progress_bar_class
-        self.progress_bar_options = dict(progress_bar_options or {})
-        self.progress_bar = None
-
-        # hdmf's checks, in its order, with its messages
-        if buffer_gb is None and buffer_shape is None:
-            buffer_gb = Gdci.DEFAULT_BUFFER_GB
-        if chunk_mb is None and chunk_shape is None:
-            chunk_mb = Gdci.DEFAULT_CHUNK_MB
-        _require((buffer_gb is not None) != (buffer_shape is not None),
-                 "Only one of 'buffer_gb' or 'buffer_shape' can be specified!")
-        _require((chunk_mb is not None) != (chunk_shape is not None),
-                 "Only one of 'chunk_mb' or 'chunk_shape' can be specified!")
-
-        self._dtype = _numpy().dtype(self._get_dtype())
-        self._gdci_dtype = _gdci_dtype(self._dtype)
-        self._maxshape = tuple(int(axis) for axis in self._get_maxshape())
-        if any(axis < 0 or axis >= _UINT64_END for axis in self._maxshape):
-            raise ValueError(f"The data shape {self._maxshape} has an axis that is negative "
-                             "or does not fit in 64 bits")
-
-        # gdci computes the default shapes, unless a subclass has its own
-        chunk_shape = _int_shape(chunk_shape)
-        buffer_shape = _int_shape(buffer_shape)
-        own_buffer_default = not buffer_shape and _overridden(self, "_get_default_buffer_shape")
-        if not chunk_shape:
-            if own_buffer_default or _overridden(self, "_get_default_chunk_shape"):
-                chunk_shape = _int_shape(self._get_default_chunk_shape(chunk_mb=chunk_mb))
-                chunk_mb = None
-            else:
-                _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
-        if own_buffer_default:
-            self.chunk_shape = chunk_shape
-            buffer_shape = _int_shape(self._get_default_buffer_shape(buffer_gb=buffer_gb))
-            buffer_gb = None
-        elif not buffer_shape:
-            _require(buffer_gb > 0, f"buffer_gb ({buffer_gb}) must be greater than zero!")
-
-        settings = {}
-        if buffer_gb is not None:
-            settings["buffer_gb"] = float(buffer_gb)
-        if chunk_mb is not None:
-            settings["chunk_mb"] = float(chunk_mb)
-        if buffer_shape:
-            settings["buffer_shape"] = _shape_variant("buffer_shape", buffer_shape)
-        if chunk_shape:
-            settings["chunk_shape"] = _shape_variant("chunk_shape", chunk_shape)
-        try:
-            self._core = _GenericSource(self, **settings)
-        except GLib.Error as error:
-            raise _python_error(error) from None
-
-        self.chunk_shape = tuple(self._core.get_chunk_shape())
-        self.buffer_shape = tuple(self._core.get_buffer_shape())
-        self.num_buffers = self._core.get_n_buffers()
-        self.buffer_selection_generator = self._buffer_selections()
-
-        if self.display_progress:
-            self._start_progress_bar()
-
-    def _buffer_selections(self):
-        for index in range(self.num_buffers):
-            yield self._core.get_buffer_selection(index).to_slices()
-
-    def _start_progress_bar(self):
-        progress_bar_class = self.progress_bar_class
-        if progress_bar_class is None:
-            try:
-                from tqdm import tqdm as progress_bar_class
-            except ImportError:
-                warnings.warn("You must install tqdm to use the progress bar feature (pip install tqdm)! "
-                              "Progress bar is disabled.", stacklevel=3)
-                self.display_progress = False
-                return
-        if "total" in self.progress_bar_options:
-            warnings.warn("Option 'total' in 'progress_bar_options' is not allowed to be over-written! "
-                          "Ignoring.", stacklevel=3)
-            self.progress_bar_options.pop("total")
-        self.progress_bar = progress_bar_class(total=self.num_buffers, **self.progress_bar_options)
-
-    def _read(self, selection):
-        """_get_data() of a buffer, checked: an array of the buffer's shape
-        and the iterator's dtype."""
-        data = self._get_data(selection=selection)
-        shape = tuple(axis.stop - axis.start for axis in selection)
-        return _as_array(data, self._dtype, shape, f"_get_data() for selection {selection}")
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        try:
-            selection = next(self.buffer_selection_generator)
-        except StopIteration:
-            if self.progress_bar is not None:
-                # ends the bar's line, so that text written later starts on its own
-                close = getattr(self.progress_bar, "close", None)
-                if close is not None:
-                    close()
-                self.progress_bar = None
-            raise
-        chunk = _DataChunkClass(data=self._read(selection), selection=selection)
-        if self.progress_bar is not None:
-            self.progress_bar.update(n=1)
-        return chunk
-
-    def recommended_chunk_shape(self):
-        return self.chunk_shape
-
-    def recommended_data_shape(self):
-        return self.maxshape
-
-    @property
-    def maxshape(self):
-        return self._maxshape
-
-    @property
-    def dtype(self):
-        return self._dtype
-
-    def _get_default_chunk_shape(self, chunk_mb=None):
-        """hdmf's default chunk shape for this data and chunk_mb."""
-        _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
-        try:
-            return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype, float(chunk_mb)))
-        except GLib.Error as error:
-            raise _python_error(error) from None
-
-    def _get_default_buffer_shape(self, buffer_gb=None):
-        """hdmf's default buffer shape for this data, self.chunk_shape and
-        buffer_gb."""
-        _require(buffer_gb > 0, f"buffer_gb ({buffer_gb}) must be greater than zero!")
-        _require(all(axis > 0 for axis in self.chunk_shape),
-                 f"Some dimensions of chunk_shape ({self.chunk_shape}) are less than zero!")
-        try:
-            return tuple(Gdci.default_buffer_shape(list(self.maxshape), list(self.chunk_shape),
-                                                   self._gdci_dtype, float(buffer_gb)))
-        except GLib.Error as error:
-            raise _python_error(error) from None
-
-    @abc.abstractmethod
-    def _get_data(self, selection):
-        """Reads the data of a selection (a tuple of slices) into memory, as
-        a numpy array."""
-        raise NotImplementedError("The data fetching method has not been built for this DataChunkIterator!")
-
-    @abc.abstractmethod
-    def _get_maxshape(self):
-        """The shape of the full data."""
-        raise NotImplementedError("The setter for the maxshape property has not been built for this "
-                                  "DataChunkIterator!")
-
-    @abc.abstractmethod
-    def _get_dtype(self):
-        """The numpy dtype of the data."""
-        raise NotImplementedError("The setter for the internal dtype has not been built for this "
-                                  "DataChunkIterator!")
-
-    def _to_dict(self):
-        """What _from_dict() needs to build an equal iterator: define both to
-        make a subclass picklable (for multiprocessing, for example)."""
-        raise NotImplementedError("The `._to_dict()` method for pickling has not been defined for this "
-                                  "DataChunkIterator!")
-
-    @staticmethod
-    def _from_dict(dictionary):
-        """Builds an iterator from the output of _to_dict()."""
-        raise NotImplementedError("The `._from_dict()` method for pickling has not been defined for this "
-                                  "DataChunkIterator!")
-
-    def __reduce__(self):
-        return (self._from_dict, (self._to_dict(),))
-
-
+GenericDataChunkIterator = _gdci_hdmf.GenericDataChunkIterator
 __all__.append("GenericDataChunkIterator")

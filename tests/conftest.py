@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Shared set-up for the Python tests: the typelib and library come from the
-build tree through GI_TYPELIB_PATH and LD_LIBRARY_PATH (set by meson test)."""
+"""Shared set-up for every Python test folder (gi/, overrides/, cli/,
+bindings/): the typelib and library come from the build tree through
+GI_TYPELIB_PATH and LD_LIBRARY_PATH (set by meson test), Gdci is version
+1.0, and temporary directories are removed after use. Each folder's own
+conftest.py says which Python layer its tests see."""
 
 import pathlib
 import tempfile

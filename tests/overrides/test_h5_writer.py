@@ -8,88 +8,23 @@ checked with h5py and against hdmf's own writer."""
 import io
 import os
 import pathlib
-import signal
-import subprocess
-import sys
 import threading
 
 import h5py
 import numpy as np
 import pytest
 from gi.repository import Gdci, Gio, GLib, GObject
-from gi.repository.Gdci import GenericDataChunkIterator
+from overrides_helpers import (ArraySource, NumpyIterator, RecordingBar, cancelling_source, read_dataset,
+                               run_async)
 
 # a random walk: compressible, as recordings are
 ARRAY = np.cumsum(np.random.default_rng(7).integers(-3, 4, size=(3000, 48)), axis=0).astype("int16")
-
-
-class NumpyIterator(GenericDataChunkIterator):
-    def __init__(self, array, **kwargs):
-        self.array = array
-        super().__init__(**kwargs)
-
-    def _get_data(self, selection):
-        return self.array[selection]
-
-    def _get_maxshape(self):
-        return self.array.shape
-
-    def _get_dtype(self):
-        return self.array.dtype
-
-
-class Source(Gdci.ChunkIterator):
-    """A Python data source; fail_at makes reading that buffer raise."""
-
-    def __init__(self, array, fail_at=None, error=None, **kwargs):
-        self.array = array
-        self.fail_at = fail_at
-        self.error = error
-        self.threads = set()
-        super().__init__(**kwargs)
-
-    def do_get_data(self, selection):
-        self.threads.add(threading.get_ident())
-        if selection.get_start(0) == self.fail_at:
-            raise self.error
-        return self.array[selection.to_slices()]
-
-    def do_get_maxshape(self):
-        return self.array.shape
-
-    def do_get_dtype(self):
-        return self.array.dtype
 
 
 def small_source(**settings):
     settings.setdefault("buffer_shape", (1000, 48))
     settings.setdefault("chunk_shape", (250, 24))
     return Gdci.ArrayIterator.from_numpy(ARRAY, **settings)
-
-
-def read_dataset(path, name="/data"):
-    with h5py.File(path, "r") as f:
-        dset = f[name]
-        return dset[...], dset.chunks, dset.compression, dset.compression_opts, dset.shuffle, dset.fletcher32
-
-
-def run_async(writer, *args, **kwargs):
-    """write_async() in a main loop: the callback's arguments, and what
-    write_finish() raised (or None)."""
-    loop = GLib.MainLoop()
-    outcome = {}
-
-    def done(source_object, result, *user_data):
-        outcome["call"] = (source_object, user_data, threading.get_ident())
-        try:
-            outcome["returned"] = source_object.write_finish(result)
-        except BaseException as error:  # noqa: B036: handed to the test
-            outcome["error"] = error
-        loop.quit()
-
-    writer.write_async(*args, callback=done, **kwargs)
-    loop.run()
-    return outcome
 
 
 # ---- settings --------------------------------------------------------------
@@ -208,7 +143,7 @@ def test_progress_in_the_calling_thread(tmp_path):
 
 def test_python_source(tmp_path):
     """A Python data source is read in the writer's thread."""
-    source = Source(ARRAY, buffer_shape=(1000, 48), chunk_shape=(500, 48))
+    source = ArraySource(ARRAY, buffer_shape=(1000, 48), chunk_shape=(500, 48))
     Gdci.H5Writer(compression="gzip", shuffle=True).write(source, tmp_path / "out.h5")
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
     assert threading.get_ident() not in source.threads
@@ -218,7 +153,7 @@ def test_python_source_reusing_its_buffer(tmp_path):
     """A source that returns the same array refilled for every buffer is
     written right, although the writer reads a buffer ahead."""
 
-    class Reusing(Source):
+    class Reusing(ArraySource):
         def do_get_data(self, selection):
             rows = slice(0, selection.get_stop(0) - selection.get_start(0))
             self.out[rows] = self.array[selection.to_slices()]
@@ -231,7 +166,7 @@ def test_python_source_reusing_its_buffer(tmp_path):
 
 
 def test_python_exception_of_a_source(tmp_path):
-    source = Source(ARRAY, fail_at=2000, error=KeyError("no such channel"), buffer_shape=(1000, 48),
+    source = ArraySource(ARRAY, fail_at=2000, error=KeyError("no such channel"), buffer_shape=(1000, 48),
                     chunk_shape=(500, 48))
     with pytest.raises(KeyError, match="no such channel"):
         Gdci.H5Writer().write(source, tmp_path / "out.h5")
@@ -240,7 +175,7 @@ def test_python_exception_of_a_source(tmp_path):
 
 def test_glib_error_of_a_source(tmp_path):
     error = GLib.Error.new_literal(GLib.file_error_quark(), "disk on fire", GLib.FileError.IO)
-    source = Source(ARRAY, fail_at=1000, error=error, buffer_shape=(1000, 48), chunk_shape=(500, 48))
+    source = ArraySource(ARRAY, fail_at=1000, error=error, buffer_shape=(1000, 48), chunk_shape=(500, 48))
     with pytest.raises(GLib.Error) as info:
         Gdci.H5Writer().write(source, tmp_path / "out.h5")
     assert info.value.matches(GLib.file_error_quark(), GLib.FileError.IO)
@@ -252,14 +187,7 @@ def test_cancelled(tmp_path):
     """Cancelled while the source reads its second buffer: an error, and no
     file."""
     cancellable = Gio.Cancellable()
-
-    class Cancelling(Source):
-        def do_get_data(self, selection):
-            if selection.get_start(0) == 1000:
-                cancellable.cancel()
-            return super().do_get_data(selection)
-
-    source = Cancelling(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
+    source = cancelling_source(cancellable, 1000, ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
     with pytest.raises(GLib.Error) as info:
         Gdci.H5Writer().write(source, tmp_path / "out.h5", cancellable=cancellable)
     assert info.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
@@ -283,7 +211,7 @@ def test_write_async(tmp_path):
     progress = []
     writer.connect("progress", lambda _w, done, total: progress.append((threading.get_ident(), done, total)))
     path = tmp_path / "out.h5"
-    source = Source(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
+    source = ArraySource(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
     outcome = run_async(writer, source, path, "/async/data")
     assert "error" not in outcome and outcome["returned"] is None
     assert outcome["call"] == (writer, (), threading.get_ident())
@@ -313,7 +241,7 @@ def test_write_async_user_data_and_positional_arguments(tmp_path):
 
 
 def test_write_async_python_exception(tmp_path):
-    source = Source(ARRAY, fail_at=1000, error=ZeroDivisionError("bad sample"), buffer_shape=(1000, 48),
+    source = ArraySource(ARRAY, fail_at=1000, error=ZeroDivisionError("bad sample"), buffer_shape=(1000, 48),
                     chunk_shape=(500, 48))
     outcome = run_async(Gdci.H5Writer(), source, tmp_path / "out.h5")
     assert isinstance(outcome["error"], ZeroDivisionError) and str(outcome["error"]) == "bad sample"
@@ -331,36 +259,13 @@ def test_write_async_glib_error(tmp_path):
 
 def test_write_async_cancelled(tmp_path):
     cancellable = Gio.Cancellable()
-
-    class Cancelling(Source):
-        def do_get_data(self, selection):
-            if selection.get_start(0) == 1000:
-                cancellable.cancel()
-            return super().do_get_data(selection)
-
-    source = Cancelling(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
+    source = cancelling_source(cancellable, 1000, ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
     outcome = run_async(Gdci.H5Writer(), source, tmp_path / "out.h5", cancellable=cancellable)
     assert outcome["error"].matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
     assert os.listdir(tmp_path) == []
 
 
 # ---- the hdmf drop-in --------------------------------------------------------
-
-
-class Bar:
-    """A progress bar class for progress_bar_class: records its calls."""
-
-    def __init__(self, total, **options):
-        self.total = total
-        self.options = options
-        self.updates = []
-        self.closed = False
-
-    def update(self, n=1):
-        self.updates.append(n)
-
-    def close(self):
-        self.closed = True
 
 
 def test_drop_in_written_by_the_writer(tmp_path):
@@ -406,7 +311,7 @@ def test_drop_in_like_hdmf_h5dataio(tmp_path):
 
 def test_drop_in_progress_bar(tmp_path):
     it = NumpyIterator(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True,
-                       progress_bar_class=Bar, progress_bar_options={"desc": "writing"})
+                       progress_bar_class=RecordingBar, progress_bar_options={"desc": "writing"})
     bar = it.progress_bar
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
     assert (bar.total, bar.options, sum(bar.updates), bar.closed) == (6, {"desc": "writing"}, 6, True)
@@ -415,12 +320,51 @@ def test_drop_in_progress_bar(tmp_path):
 
 def test_drop_in_progress_bar_async(tmp_path):
     it = NumpyIterator(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True,
-                       progress_bar_class=Bar)
+                       progress_bar_class=RecordingBar)
     bar = it.progress_bar
     outcome = run_async(Gdci.H5Writer(), it, tmp_path / "out.h5")
     assert "error" not in outcome
     assert (sum(bar.updates), bar.closed, it.progress_bar) == (6, True, None)
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
+
+
+def drop_in_with_bar(**settings):
+    return NumpyIterator(ARRAY, buffer_shape=(200, 48), chunk_shape=(100, 48), display_progress=True,
+                         progress_bar_class=RecordingBar, **settings)
+
+
+def test_drop_in_bar_moves_in_the_calling_thread_only(tmp_path):
+    """The bar is never updated from the writer's threads, whichever thread
+    the C iterator's progress is emitted in: in the thread of write(), in
+    the main loop's thread for write_async(), and in the thread of a
+    write() from another thread."""
+    it = drop_in_with_bar()
+    bar = it.progress_bar
+    Gdci.H5Writer(n_threads=2).write(it, tmp_path / "sync.h5")
+    assert (sum(bar.updates), bar.closed) == (15, True)
+    assert set(bar.threads) == {threading.get_ident()}
+
+    it = drop_in_with_bar()
+    bar = it.progress_bar
+    assert "error" not in run_async(Gdci.H5Writer(n_threads=2), it, tmp_path / "async.h5")
+    assert (sum(bar.updates), bar.closed) == (15, True)
+    assert set(bar.threads) == {threading.get_ident()}
+
+    it = drop_in_with_bar()
+    bar = it.progress_bar
+    writers = []
+
+    def write():
+        writers.append(threading.get_ident())
+        Gdci.H5Writer(n_threads=2).write(it, tmp_path / "thread.h5")
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join()
+    assert (sum(bar.updates), bar.closed) == (15, True)
+    assert set(bar.threads) == set(writers)
+    for name in ("sync.h5", "async.h5", "thread.h5"):
+        np.testing.assert_array_equal(read_dataset(tmp_path / name)[0], ARRAY)
 
 
 def test_drop_in_bar_stays_open_after_a_failure(tmp_path):
@@ -430,7 +374,8 @@ def test_drop_in_bar_stays_open_after_a_failure(tmp_path):
                 raise OSError("unplugged")
             return super()._get_data(selection)
 
-    it = Failing(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True, progress_bar_class=Bar)
+    it = Failing(ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48), display_progress=True,
+                 progress_bar_class=RecordingBar)
     with pytest.raises(OSError, match="unplugged"):
         Gdci.H5Writer().write(it, tmp_path / "out.h5")
     assert not it.progress_bar.closed and sum(it.progress_bar.updates) <= 3
@@ -470,79 +415,3 @@ def test_drop_in_written_after_python_iteration(tmp_path):
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
     assert len(list(it)) == 2
-
-
-# ---- Ctrl-C ------------------------------------------------------------------
-
-INTERRUPTED_WRITE = """
-import os, signal, threading
-import numpy as np
-from gi.repository import Gdci, Gio
-
-cancelled = threading.Event()
-cancellable = Gio.Cancellable()
-cancellable.connect(lambda *args: cancelled.set())
-
-
-class Source(Gdci.ChunkIterator):
-    def do_get_data(self, selection):
-        if selection.get_start(0) == 100:
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while writing
-            if not cancelled.wait(120):
-                raise RuntimeError("the write was not cancelled")
-        return np.zeros(tuple(selection.get_shape()), "int16")
-
-    def do_get_maxshape(self):
-        return (1000, 10)
-
-    def do_get_dtype(self):
-        return "int16"
-
-
-threads = threading.active_count()
-try:
-    Gdci.H5Writer().write(Source(buffer_shape=(100, 10), chunk_shape=(50, 10)), "out.h5", cancellable=cancellable)
-except KeyboardInterrupt as error:
-    print(f"KeyboardInterrupt after {type(error.__context__).__name__}: {error.__context__.message}")
-print(os.listdir("."))
-print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, signal.set_wakeup_fd(-1),
-      threading.active_count() == threads)
-"""
-
-
-def test_ctrl_c_cancels_a_blocking_write(tmp_path):
-    """Ctrl-C during write() cancels it: the file is rolled back, then
-    KeyboardInterrupt is raised, and the signal handling is as before."""
-    result = subprocess.run([sys.executable, "-c", INTERRUPTED_WRITE], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=300)
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.splitlines() == ["KeyboardInterrupt after Error: Operation was cancelled", "[]",
-                                          "True -1 True"]
-
-
-def test_own_sigint_handler_is_kept(tmp_path):
-    def handler(signum, frame):
-        pass
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        Gdci.H5Writer().write(small_source(), tmp_path / "out.h5")
-        assert signal.getsignal(signal.SIGINT) is handler
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def test_write_from_another_thread(tmp_path):
-    errors = []
-
-    def write():
-        try:
-            Gdci.H5Writer(compression="gzip").write(small_source(), tmp_path / "out.h5")
-        except BaseException as error:  # noqa: B036: handed to the test
-            errors.append(error)
-
-    thread = threading.Thread(target=write)
-    thread.start()
-    thread.join()
-    assert errors == []
-    np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)

@@ -17,23 +17,9 @@ import numpy as np
 import pytest
 from gi.repository import Gdci
 from gi.repository.Gdci import GenericDataChunkIterator
+from overrides_helpers import NumpyIterator, RecordingBar
 
 TEST_ARRAY = np.random.default_rng(5).integers(-(2**15), 2**15, size=(2000, 384), dtype="int16")
-
-
-class NumpyIterator(GenericDataChunkIterator):
-    def __init__(self, array, **kwargs):
-        self.array = array
-        super().__init__(**kwargs)
-
-    def _get_data(self, selection):
-        return self.array[selection]
-
-    def _get_maxshape(self):
-        return self.array.shape
-
-    def _get_dtype(self):
-        return self.array.dtype
 
 
 class NumpyShapeIterator(NumpyIterator):
@@ -413,7 +399,8 @@ def test_without_hdmf(tmp_path):
 import sys
 sys.modules["hdmf"] = None  # as if not installed
 sys.path.insert(0, {os.path.dirname(__file__)!r})
-from test_generic_data_chunk_iterator import NumpyIterator, TEST_ARRAY, write_with_h5py
+from overrides_helpers import NumpyIterator
+from test_generic_data_chunk_iterator import TEST_ARRAY, write_with_h5py
 it = NumpyIterator(TEST_ARRAY, buffer_shape=(500, 384), chunk_shape=(100, 384))
 chunk = next(it)
 assert type(chunk).__name__ == "_SimpleDataChunk", type(chunk)
@@ -463,23 +450,6 @@ def test_progress_bar_total_is_not_overwritten():
         "Option 'total' in 'progress_bar_options' is not allowed to be over-written! Ignoring."]
     assert it.progress_bar.total == 1
     assert "total" in options  # the caller's options are left alone
-
-
-class RecordingBar:
-    instances = []
-
-    def __init__(self, total, **options):
-        self.total = total
-        self.options = options
-        self.updates = []
-        self.closed = False
-        RecordingBar.instances.append(self)
-
-    def update(self, n=1):
-        self.updates.append(n)
-
-    def close(self):
-        self.closed = True
 
 
 def test_custom_progress_bar_class():

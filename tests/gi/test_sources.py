@@ -5,42 +5,7 @@ import h5py
 import numpy as np
 import pytest
 from gi.repository import Gdci, GLib
-
-DTYPES = {
-    "int8": Gdci.Dtype.INT8, "uint8": Gdci.Dtype.UINT8,
-    "int16": Gdci.Dtype.INT16, "uint16": Gdci.Dtype.UINT16,
-    "int32": Gdci.Dtype.INT32, "uint32": Gdci.Dtype.UINT32,
-    "int64": Gdci.Dtype.INT64, "uint64": Gdci.Dtype.UINT64,
-    "float32": Gdci.Dtype.FLOAT32, "float64": Gdci.Dtype.FLOAT64,
-}
-
-
-def random_array(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return rng.standard_normal(shape).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
-
-
-def reassemble(it, dtype):
-    """Every buffer put back at its selection; each element exactly once."""
-    shape = tuple(it.get_full_shape())
-    out = np.zeros(shape, dtype=dtype)
-    seen = np.zeros(shape, dtype=np.int8)
-    n = 0
-    while (chunk := it.next()) is not None:
-        sel = chunk.get_selection()
-        sl = tuple(slice(sel.get_start(i), sel.get_stop(i)) for i in range(sel.get_n_dims()))
-        data = np.frombuffer(chunk.get_data().get_data(), dtype=dtype)
-        out[sl] = data.reshape(tuple(chunk.get_shape()))
-        seen[sl] += 1
-        n += 1
-    assert n == it.get_n_buffers()
-    assert (seen == 1).all()
-    return out
-
+from gi_helpers import DTYPES, random_array, reassemble
 
 def settings(shape, dtype):
     """About four buffers, with small chunks."""

@@ -3,31 +3,11 @@
 Gdci.ChunkIterator iterated to the end, its data checked against numpy."""
 
 import math
-import re
 
 import numpy as np
 import pytest
 from gi.repository import Gdci, GLib, GObject
-
-DTYPES = {
-    np.dtype("int8"): Gdci.Dtype.INT8,
-    np.dtype("uint8"): Gdci.Dtype.UINT8,
-    np.dtype("int16"): Gdci.Dtype.INT16,
-    np.dtype("uint16"): Gdci.Dtype.UINT16,
-    np.dtype("int32"): Gdci.Dtype.INT32,
-    np.dtype("uint32"): Gdci.Dtype.UINT32,
-    np.dtype("int64"): Gdci.Dtype.INT64,
-    np.dtype("uint64"): Gdci.Dtype.UINT64,
-    np.dtype("float32"): Gdci.Dtype.FLOAT32,
-    np.dtype("float64"): Gdci.Dtype.FLOAT64,
-}
-
-
-def to_slices(selection):
-    return tuple(
-        slice(selection.get_start(i), selection.get_stop(i))
-        for i in range(selection.get_n_dims())
-    )
+from gi_helpers import DTYPES, as_array, collect, random_array, raises_message, to_slices
 
 
 class NumpyIterator(Gdci.ChunkIterator):
@@ -47,44 +27,13 @@ class NumpyIterator(Gdci.ChunkIterator):
         return list(self.array.shape)  # a tuple would read as several return values
 
     def do_get_dtype(self):
-        return DTYPES[self.array.dtype]
-
-
-class raises_message:
-    """pytest.raises for a GLib.Error whose message (without the domain and
-    code str() adds) matches a regular expression."""
-
-    def __init__(self, pattern):
-        self.pattern = pattern
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        assert kind is not None, f"no GLib.Error matching {self.pattern!r} was raised"
-        assert issubclass(kind, GLib.Error), value
-        assert re.search(self.pattern, value.message), value.message
-        return True
+        return DTYPES[self.array.dtype.name]
 
 
 def make(array, **kwargs):
     it = NumpyIterator(array, **kwargs)
     it.init(None)
     return it
-
-
-def collect(it):
-    chunks = []
-    while True:
-        chunk = it.next()
-        if chunk is None:
-            return chunks
-        chunks.append(chunk)
-
-
-def as_array(chunk, dtype):
-    shape = tuple(chunk.get_shape())
-    return np.frombuffer(chunk.get_data().get_data(), dtype=dtype).reshape(shape)
 
 
 def test_tutorial_selections():
@@ -101,14 +50,9 @@ def test_tutorial_selections():
     ]
 
 
-@pytest.mark.parametrize("dtype", sorted(DTYPES, key=str))
+@pytest.mark.parametrize("dtype", sorted(DTYPES))
 def test_iterated_to_the_end(dtype):
-    rng = np.random.default_rng(7)
-    if dtype.kind == "f":
-        array = rng.standard_normal((37, 11, 5)).astype(dtype)
-    else:
-        info = np.iinfo(dtype)
-        array = rng.integers(info.min, info.max, size=(37, 11, 5), dtype=dtype, endpoint=True)
+    array = random_array((37, 11, 5), dtype, seed=7)
     it = make(array, buffer_shape=GLib.Variant("at", [8, 11, 2]),
               chunk_shape=GLib.Variant("at", [4, 11, 1]))
     out = np.zeros_like(array)

@@ -11,25 +11,7 @@ import sys
 import numpy as np
 import pytest
 from gi.repository import Gdci, GLib, GObject
-
-
-class ArraySource(Gdci.ChunkIterator):
-    """A data source as a Python user writes it with the overrides."""
-
-    def __init__(self, array, **kwargs):
-        self.array = array
-        self.reads = 0
-        super().__init__(**kwargs)
-
-    def do_get_data(self, selection):
-        self.reads += 1
-        return self.array[selection.to_slices()]  # a numpy array
-
-    def do_get_maxshape(self):
-        return self.array.shape  # a tuple
-
-    def do_get_dtype(self):
-        return self.array.dtype  # a numpy dtype
+from overrides_helpers import ArraySource
 
 
 class RampSource(Gdci.ChunkIterator):
@@ -280,6 +262,17 @@ def test_raw_sources_take_python_values(tmp_path, source, dtype):
     assert it.props.dtype == Gdci.Dtype.INT16 and it.props.order == Gdci.Order.C
     assert it.get_full_shape() == [301, 7]
     np.testing.assert_array_equal(read_all(it), RECORDING)
+
+
+def test_raw_sources_share_one_python_helper():
+    """Both raw-file sources get their Python conveniences from one helper,
+    with or without a common C parent class."""
+    helper = sys.modules["gi.overrides.Gdci"]._RawFileSource
+    for cls in (Gdci.MemmapIterator, Gdci.FileIterator):
+        assert issubclass(cls, helper) and issubclass(cls, Gdci.ChunkIterator)
+        assert cls.new.__func__ is helper.new.__func__
+        if hasattr(Gdci, "RawFileIterator"):
+            assert issubclass(cls, Gdci.RawFileIterator)
 
 
 @pytest.mark.parametrize("order", ["F", "f", Gdci.Order.F])

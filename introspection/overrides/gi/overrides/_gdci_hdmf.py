@@ -1,0 +1,427 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Gdci.GenericDataChunkIterator: a drop-in for hdmf's class of the same
+name, on gdci. The same subclass API, attributes and messages, with the
+shapes computed and checked by the C library; hdmf's DataChunk (when hdmf is
+installed), progress bars and pickling; and what Gdci.H5Writer needs to
+write one (the C iterator behind it, and its progress bar moved in the
+caller's thread).
+
+Part of gdci's PyGObject overrides: Gdci.py imports this module once its
+ChunkIterator override exists, and exports GenericDataChunkIterator.
+"""
+
+import abc
+import re
+import threading
+import warnings
+import weakref
+
+from gi.repository import GLib
+
+from ..module import get_introspection_module
+from . import _gdci_numpy
+# this module is imported at the end of Gdci.py: what it uses from there
+# is defined by then
+from .Gdci import ChunkIterator, _shape_variant
+
+Gdci = get_introspection_module("Gdci")
+
+_UINT64_END = 1 << 64
+
+
+class _SimpleDataChunk:
+    """What iteration yields when hdmf is not installed: hdmf's DataChunk,
+    without hdmf."""
+
+    def __init__(self, data=None, selection=None):
+        self.data = data
+        self.selection = selection
+
+    def __len__(self):
+        return 0 if self.data is None else len(self.data)
+
+    def __getattr__(self, attr):
+        if attr == "data":  # not set yet (while unpickling)
+            raise AttributeError(attr)
+        return getattr(self.data, attr)
+
+    def astype(self, dtype):
+        return _SimpleDataChunk(data=self.data.astype(dtype), selection=self.selection)
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    def get_min_bounds(self):
+        return tuple(axis.stop for axis in self.selection)
+
+    def __repr__(self):
+        return f"DataChunk(selection={self.selection!r})"
+
+
+_hdmf_checked = False
+_DataChunkClass = _SimpleDataChunk
+
+
+def _use_hdmf():
+    """When hdmf is installed: GenericDataChunkIterator is registered as an
+    hdmf AbstractDataChunkIterator, so that hdmf's writers take it, and
+    iteration yields hdmf DataChunk objects. Done on the first iterator, not
+    at import: hdmf takes a while to import."""
+    global _hdmf_checked, _DataChunkClass
+    if _hdmf_checked:
+        return
+    _hdmf_checked = True
+    try:
+        from hdmf.data_utils import AbstractDataChunkIterator
+        from hdmf.data_utils import DataChunk as HdmfDataChunk
+    except ImportError:
+        return
+    AbstractDataChunkIterator.register(GenericDataChunkIterator)
+    _DataChunkClass = HdmfDataChunk
+
+
+class _GenericSource(ChunkIterator):
+    """The C iterator behind a GenericDataChunkIterator: its virtual methods
+    hand the C library what the Python object read."""
+
+    # not under gi.overrides: PyGObject registers no GType for classes there
+    __module__ = "gi.repository.Gdci.GenericDataChunkIterator"
+    __gtype_name__ = "GdciPythonGenericSource"
+
+    def __init__(self, owner, **kwargs):
+        # weak: the owner holds this iterator, and a cycle would keep the
+        # data source (often large) alive until the garbage collector runs
+        self._owner = weakref.ref(owner)
+        super().__init__(**kwargs)
+
+    def _source(self):
+        owner = self._owner()
+        if owner is None:
+            raise ReferenceError("the GenericDataChunkIterator of this iterator no longer exists")
+        return owner
+
+    def do_get_dtype(self):
+        return self._source()._gdci_dtype
+
+    def do_get_maxshape(self):
+        return self._source().maxshape
+
+    def do_get_data(self, selection):
+        return self._source()._read(selection.to_slices())
+
+
+_HDMF_ASSERTION = re.compile(r"Only one of '|Some dimensions of |\w+ \(.*\) must be greater than zero!$")
+
+
+def _python_error(error):
+    """A refusal from the C library as the exception hdmf raises: its
+    assertions as AssertionError with the same text."""
+    if error.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT):
+        if _HDMF_ASSERTION.match(error.message):
+            return AssertionError(error.message)
+        return ValueError(error.message)
+    if error.matches(Gdci.error_quark(), Gdci.Error.OVERFLOW):
+        return OverflowError(error.message)
+    return error
+
+
+def _setting(name, value, types, expected):
+    """A setting of the types hdmf accepts (numpy scalars as Python's), or
+    hdmf's TypeError."""
+    if value is None:
+        return None
+    if isinstance(value, _gdci_numpy.numpy().generic):
+        value = value.item()
+    if not isinstance(value, types):
+        raise TypeError(f"GenericDataChunkIterator.__init__: incorrect type for '{name}' "
+                        f"(got '{type(value).__name__}', expected '{expected}')")
+    return value
+
+
+def _require(condition, message):
+    """hdmf's `assert condition, message`, also under python -O."""
+    if not condition:
+        raise AssertionError(message)
+
+
+def _overridden(obj, name):
+    return getattr(type(obj), name) is not getattr(GenericDataChunkIterator, name)
+
+
+def _int_shape(shape):
+    """A shape as a tuple of Python ints, or None when not given (hdmf:
+    `tuple(int(x) for x in shape) if shape else shape`, for tuples only)."""
+    return None if shape is None else tuple(int(axis) for axis in shape) or None
+
+
+class GenericDataChunkIterator(metaclass=abc.ABCMeta):
+    """hdmf's GenericDataChunkIterator, on gdci.
+
+    A subclass implements ``_get_data(selection)`` (a tuple of slices in, a
+    numpy array out), ``_get_maxshape()`` and ``_get_dtype()``, sets its own
+    attributes and calls ``super().__init__(**kwargs)``. Iterating yields
+    one DataChunk per buffer, with ``.data`` and ``.selection``.
+
+    Settings: ``buffer_gb`` (default 1.0) or ``buffer_shape``, ``chunk_mb``
+    (default 10.0, as current hdmf) or ``chunk_shape``, ``display_progress``,
+    ``progress_bar_class`` (default tqdm) and ``progress_bar_options``.
+    Settings hdmf refuses raise hdmf's exceptions with hdmf's messages.
+    """
+
+    __module__ = "gi.repository.Gdci"
+
+    def __init__(self, buffer_gb=None, buffer_shape=None, chunk_mb=None, chunk_shape=None,
+                 display_progress=False, progress_bar_class=None, progress_bar_options=None):
+        _use_hdmf()
+        buffer_gb = _setting("buffer_gb", buffer_gb, (float, int), "float or int")
+        chunk_mb = _setting("chunk_mb", chunk_mb, (float, int), "float or int")
+        self.display_progress = _setting("display_progress", display_progress, (bool,), "bool")
+        self.progress_bar_class = progress_bar_class
+        self.progress_bar_options = dict(progress_bar_options or {})
+        self.progress_bar = None
+
+        # hdmf's checks, in its order, with its messages
+        if buffer_gb is None and buffer_shape is None:
+            buffer_gb = Gdci.DEFAULT_BUFFER_GB
+        if chunk_mb is None and chunk_shape is None:
+            chunk_mb = Gdci.DEFAULT_CHUNK_MB
+        _require((buffer_gb is not None) != (buffer_shape is not None),
+                 "Only one of 'buffer_gb' or 'buffer_shape' can be specified!")
+        _require((chunk_mb is not None) != (chunk_shape is not None),
+                 "Only one of 'chunk_mb' or 'chunk_shape' can be specified!")
+
+        self._dtype = _gdci_numpy.numpy().dtype(self._get_dtype())
+        self._gdci_dtype = _gdci_numpy.gdci_dtype(self._dtype)
+        self._maxshape = tuple(int(axis) for axis in self._get_maxshape())
+        if any(axis < 0 or axis >= _UINT64_END for axis in self._maxshape):
+            raise ValueError(f"The data shape {self._maxshape} has an axis that is negative "
+                             "or does not fit in 64 bits")
+
+        # gdci computes the default shapes, unless a subclass has its own
+        chunk_shape = _int_shape(chunk_shape)
+        buffer_shape = _int_shape(buffer_shape)
+        own_buffer_default = not buffer_shape and _overridden(self, "_get_default_buffer_shape")
+        if not chunk_shape:
+            if own_buffer_default or _overridden(self, "_get_default_chunk_shape"):
+                chunk_shape = _int_shape(self._get_default_chunk_shape(chunk_mb=chunk_mb))
+                chunk_mb = None
+            else:
+                _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
+        if own_buffer_default:
+            self.chunk_shape = chunk_shape
+            buffer_shape = _int_shape(self._get_default_buffer_shape(buffer_gb=buffer_gb))
+            buffer_gb = None
+        elif not buffer_shape:
+            _require(buffer_gb > 0, f"buffer_gb ({buffer_gb}) must be greater than zero!")
+
+        settings = {}
+        if buffer_gb is not None:
+            settings["buffer_gb"] = float(buffer_gb)
+        if chunk_mb is not None:
+            settings["chunk_mb"] = float(chunk_mb)
+        if buffer_shape:
+            settings["buffer_shape"] = _shape_variant("buffer_shape", buffer_shape)
+        if chunk_shape:
+            settings["chunk_shape"] = _shape_variant("chunk_shape", chunk_shape)
+        try:
+            self._core = _GenericSource(self, **settings)
+        except GLib.Error as error:
+            raise _python_error(error) from None
+
+        self.chunk_shape = tuple(self._core.get_chunk_shape())
+        self.buffer_shape = tuple(self._core.get_buffer_shape())
+        self.num_buffers = self._core.get_n_buffers()
+        self.buffer_selection_generator = self._buffer_selections()
+
+        if self.display_progress:
+            self._start_progress_bar()
+
+    def _buffer_selections(self):
+        for index in range(self.num_buffers):
+            yield self._core.get_buffer_selection(index).to_slices()
+
+    def _start_progress_bar(self):
+        progress_bar_class = self.progress_bar_class
+        if progress_bar_class is None:
+            try:
+                from tqdm import tqdm as progress_bar_class
+            except ImportError:
+                warnings.warn("You must install tqdm to use the progress bar feature (pip install tqdm)! "
+                              "Progress bar is disabled.", stacklevel=3)
+                self.display_progress = False
+                return
+        if "total" in self.progress_bar_options:
+            warnings.warn("Option 'total' in 'progress_bar_options' is not allowed to be over-written! "
+                          "Ignoring.", stacklevel=3)
+            self.progress_bar_options.pop("total")
+        self.progress_bar = progress_bar_class(total=self.num_buffers, **self.progress_bar_options)
+
+    def _read(self, selection):
+        """_get_data() of a buffer, checked: an array of the buffer's shape
+        and the iterator's dtype."""
+        data = self._get_data(selection=selection)
+        shape = tuple(axis.stop - axis.start for axis in selection)
+        return _gdci_numpy.as_array(data, self._dtype, shape, f"_get_data() for selection {selection}")
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            selection = next(self.buffer_selection_generator)
+        except StopIteration:
+            if self.progress_bar is not None:
+                # ends the bar's line, so that text written later starts on its own
+                close = getattr(self.progress_bar, "close", None)
+                if close is not None:
+                    close()
+                self.progress_bar = None
+            raise
+        chunk = _DataChunkClass(data=self._read(selection), selection=selection)
+        if self.progress_bar is not None:
+            self.progress_bar.update(n=1)
+        return chunk
+
+    def recommended_chunk_shape(self):
+        return self.chunk_shape
+
+    def recommended_data_shape(self):
+        return self.maxshape
+
+    @property
+    def maxshape(self):
+        return self._maxshape
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def _get_default_chunk_shape(self, chunk_mb=None):
+        """hdmf's default chunk shape for this data and chunk_mb."""
+        _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
+        try:
+            return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype, float(chunk_mb)))
+        except GLib.Error as error:
+            raise _python_error(error) from None
+
+    def _get_default_buffer_shape(self, buffer_gb=None):
+        """hdmf's default buffer shape for this data, self.chunk_shape and
+        buffer_gb."""
+        _require(buffer_gb > 0, f"buffer_gb ({buffer_gb}) must be greater than zero!")
+        _require(all(axis > 0 for axis in self.chunk_shape),
+                 f"Some dimensions of chunk_shape ({self.chunk_shape}) are less than zero!")
+        try:
+            return tuple(Gdci.default_buffer_shape(list(self.maxshape), list(self.chunk_shape),
+                                                   self._gdci_dtype, float(buffer_gb)))
+        except GLib.Error as error:
+            raise _python_error(error) from None
+
+    @abc.abstractmethod
+    def _get_data(self, selection):
+        """Reads the data of a selection (a tuple of slices) into memory, as
+        a numpy array."""
+        raise NotImplementedError("The data fetching method has not been built for this DataChunkIterator!")
+
+    @abc.abstractmethod
+    def _get_maxshape(self):
+        """The shape of the full data."""
+        raise NotImplementedError("The setter for the maxshape property has not been built for this "
+                                  "DataChunkIterator!")
+
+    @abc.abstractmethod
+    def _get_dtype(self):
+        """The numpy dtype of the data."""
+        raise NotImplementedError("The setter for the internal dtype has not been built for this "
+                                  "DataChunkIterator!")
+
+    def _to_dict(self):
+        """What _from_dict() needs to build an equal iterator: define both to
+        make a subclass picklable (for multiprocessing, for example)."""
+        raise NotImplementedError("The `._to_dict()` method for pickling has not been defined for this "
+                                  "DataChunkIterator!")
+
+    @staticmethod
+    def _from_dict(dictionary):
+        """Builds an iterator from the output of _to_dict()."""
+        raise NotImplementedError("The `._from_dict()` method for pickling has not been defined for this "
+                                  "DataChunkIterator!")
+
+    def __reduce__(self):
+        return (self._from_dict, (self._to_dict(),))
+
+
+
+
+# ---- written by Gdci.H5Writer -----------------------------------------------
+
+
+def write_source(iterator):
+    """The Gdci.ChunkIterator that Gdci.H5Writer writes for a
+    GenericDataChunkIterator, or None for anything else."""
+    if isinstance(iterator, GenericDataChunkIterator):
+        return iterator._core
+    return None
+
+
+class WriteProgress:
+    """Moves the progress bar of a GenericDataChunkIterator as a
+    Gdci.H5Writer reads the C iterator behind it, and closes it once every
+    buffer has been read, as iterating does.
+
+    The bar is updated only in the thread that started the write (tqdm is
+    not thread-safe, and a GUI's bar belongs to its thread). The C iterator
+    emits "progress" in that thread (the writer marshals it there), or, with
+    a writer that does not, in its reading thread: then the count is kept
+    and shown on the next "progress" of the writer, which is emitted in the
+    caller's thread (or its main context), and at the end of the write."""
+
+    def __init__(self, writer, iterator, source):
+        self.bar = iterator.progress_bar if isinstance(iterator, GenericDataChunkIterator) else None
+        self.iterator = iterator
+        self.handlers = []
+        if self.bar is None:
+            return
+        self.thread = threading.get_ident()
+        self.lock = threading.Lock()
+        # a bar that iterating moved already moves on from there
+        shown = getattr(self.bar, "n", 0)
+        self.shown = shown if isinstance(shown, int) else 0
+        self.read = self.shown
+        self.complete = False
+        self.handlers = [(source, source.connect("progress", self._on_read)),
+                         (writer, writer.connect("progress", self._on_written))]
+
+    def _on_read(self, _source, done, total):
+        with self.lock:
+            self.read = max(self.read, done)
+            self.complete = done == total
+        if threading.get_ident() == self.thread:
+            self._show()
+
+    def _on_written(self, _writer, _done, _total):
+        if threading.get_ident() == self.thread:
+            self._show()
+
+    def _show(self):
+        with self.lock:
+            read = self.read
+        if read > self.shown:
+            self.bar.update(n=read - self.shown)
+            self.shown = read
+
+    def finish(self):
+        """In the caller's thread, once the write is over: shows the rest of
+        the progress, and closes the bar of a complete read."""
+        for obj, handler in self.handlers:
+            obj.disconnect(handler)
+        self.handlers = []
+        if self.bar is None:
+            return
+        self._show()
+        if self.complete:
+            close = getattr(self.bar, "close", None)
+            if close is not None:
+                close()
+            self.iterator.progress_bar = None
+            self.bar = None
