@@ -13,19 +13,16 @@
 
 #include "gdci-error.h"
 #include "gdci-memmap-iterator.h"
-#include "gdci-raw-file-private.h"
+#include "gdci-raw-file-iterator-private.h"
+#include "gdci-test-hooks-private.h"
 
 /**
  * GdciMemmapIterator:
  *
- * A raw binary array file (a recording from SpikeGLX, Open Ephys, Intan and
- * most acquisition systems, or any `numpy.memmap`-style file), mapped
- * read-only into memory. Each buffer is a real copy of the mapped data,
- * always in C order, also when the file is in Fortran order.
- *
- * One axis of [property@Gdci.MemmapIterator:shape] may be 0: its length is
- * inferred from the size of the file, as numpy users do for recordings
- * whose number of samples they do not know.
+ * A raw binary array file, mapped read-only into memory. Each buffer is a
+ * real copy of the mapped data, always in C order, also when the file is
+ * in Fortran order. Its properties, and the files it accepts, are those of
+ * [class@Gdci.RawFileIterator].
  *
  * A file that shrinks while it is read gives an error from
  * [method@Gdci.ChunkIterator.next], never a crash: the size is checked
@@ -34,19 +31,23 @@
  *
  * [class@Gdci.FileIterator] reads the same files with `pread()` instead,
  * which suits network file systems and files larger than the address space.
+ *
+ * Since: 1.0
  */
 struct _GdciMemmapIterator
 {
-  GdciChunkIterator parent_instance;
+  GdciRawFileIterator parent_instance;
 
-  GdciRawFile raw;
   guint8 *map;
   gsize map_length;
+
+  GFunc copy_hook;             /* tests: runs inside each guarded copy */
+  gpointer copy_hook_data;
 };
 
-G_DEFINE_FINAL_TYPE (GdciMemmapIterator, gdci_memmap_iterator, GDCI_TYPE_CHUNK_ITERATOR)
+G_DEFINE_FINAL_TYPE (GdciMemmapIterator, gdci_memmap_iterator, GDCI_TYPE_RAW_FILE_ITERATOR)
 
-/* ---- turning a SIGBUS in a guarded copy into an error ------------------- */
+/* ---- turning a SIGBUS in a guarded copy into an error -------------------- */
 
 static _Thread_local sigjmp_buf *guard_jump;
 static struct sigaction previous_sigbus;
@@ -96,11 +97,7 @@ install_sigbus_handler (void)
 
 static gboolean
 guarded_copy (GdciMemmapIterator  *self,
-              guint                n_dims,
-              const guint64       *extent,
-              const guint8        *src,
-              guint8              *dst,
-              const gint64        *dst_strides,
+              const GdciRawStrip  *strip,
               GError             **error)
 {
   sigjmp_buf jump;
@@ -109,23 +106,20 @@ guarded_copy (GdciMemmapIterator  *self,
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
                    "'%s' was truncated while being read: a page of the "
-                   "mapped file is gone", self->raw.path);
+                   "mapped file is gone",
+                   gdci_raw_file_iterator_get_path (GDCI_RAW_FILE_ITERATOR (self)));
       return FALSE;
     }
   guard_jump = &jump;
-  _gdci_copy_box (n_dims, extent, gdci_dtype_get_itemsize (self->raw.dtype),
-                  src, self->raw.strides, dst, dst_strides);
+  if (self->copy_hook != NULL)
+    self->copy_hook (self, self->copy_hook_data);
+  _gdci_raw_file_iterator_copy_strip (GDCI_RAW_FILE_ITERATOR (self), strip,
+                                      self->map + strip->position);
   guard_jump = NULL;
   return TRUE;
 }
 
-/* ---- the source ---------------------------------------------------------- */
-
-enum {
-  PROP_0,
-  PROP_FIRST_RAW,
-  N_PROPS = PROP_FIRST_RAW + GDCI_RAW_FILE_N_PROPS
-};
+/* ---- the source ----------------------------------------------------------- */
 
 static void
 gdci_memmap_iterator_finalize (GObject *object)
@@ -134,33 +128,8 @@ gdci_memmap_iterator_finalize (GObject *object)
 
   if (self->map != NULL)
     munmap (self->map, self->map_length);
-  _gdci_raw_file_clear (&self->raw);
 
   G_OBJECT_CLASS (gdci_memmap_iterator_parent_class)->finalize (object);
-}
-
-static void
-gdci_memmap_iterator_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (object);
-
-  if (!_gdci_raw_file_get_property (&self->raw, prop_id - PROP_FIRST_RAW, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-gdci_memmap_iterator_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (object);
-
-  if (!_gdci_raw_file_set_property (&self->raw, prop_id - PROP_FIRST_RAW, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static gboolean
@@ -169,28 +138,31 @@ gdci_memmap_iterator_prepare (GdciChunkIterator  *iter,
                               GError            **error)
 {
   GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (iter);
+  GdciRawFileIterator *raw = GDCI_RAW_FILE_ITERATOR (iter);
+  const GdciRawLayout *layout;
   void *map;
 
-  if (!_gdci_raw_file_open (&self->raw, error))
+  if (!GDCI_CHUNK_ITERATOR_CLASS (gdci_memmap_iterator_parent_class)->prepare (iter, cancellable,
+                                                                               error))
     return FALSE;
-  if (self->raw.data_bytes == 0)
-    return TRUE;   /* nothing to map; the empty shape is refused next */
+  layout = _gdci_raw_file_iterator_get_layout (raw);
 
-  if (self->raw.offset + self->raw.data_bytes > G_MAXSIZE)
+  if (layout->end > G_MAXSIZE)
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
                    "'%s' is larger than this machine's address space: read it "
-                   "with GdciFileIterator", self->raw.path);
+                   "with GdciFileIterator", gdci_raw_file_iterator_get_path (raw));
       return FALSE;
     }
-  self->map_length = (gsize) (self->raw.offset + self->raw.data_bytes);
-  map = mmap (NULL, self->map_length, PROT_READ, MAP_SHARED, self->raw.fd, 0);
+  self->map_length = (gsize) layout->end;
+  map = mmap (NULL, self->map_length, PROT_READ, MAP_SHARED,
+              _gdci_raw_file_iterator_get_fd (raw), 0);
   if (map == MAP_FAILED)
     {
       int saved_errno = errno;
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                   "Could not map '%s' into memory: %s", self->raw.path,
-                   g_strerror (saved_errno));
+                   "Could not map '%s' into memory: %s",
+                   gdci_raw_file_iterator_get_path (raw), g_strerror (saved_errno));
       return FALSE;
     }
   self->map = map;
@@ -198,59 +170,24 @@ gdci_memmap_iterator_prepare (GdciChunkIterator  *iter,
   return TRUE;
 }
 
-typedef struct
-{
-  GdciMemmapIterator *self;
-  guint8 *buffer;
-  gint64 dst_strides[GDCI_MAX_DIMS];
-} CopyState;
-
 static gboolean
-copy_strip (GdciRawFile    *raw,
-            guint64         position,
-            gsize           length,
-            const guint64  *extent,
-            guint64         dst_offset,
-            gpointer        user_data,
-            GError        **error)
+copy_strip (GdciRawFileIterator  *raw,
+            const GdciRawStrip   *strip,
+            gpointer              user_data,
+            GError              **error)
 {
-  CopyState *state = user_data;
+  GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (raw);
   guint64 page = (guint64) sysconf (_SC_PAGESIZE);
-  guint64 page_start = position - position % page;
+  guint64 page_start = strip->position - strip->position % page;
 
-  if (!guarded_copy (state->self, raw->n_dims, extent, state->self->map + position,
-                     state->buffer + dst_offset, state->dst_strides, error))
+  if (!guarded_copy (self, strip, error))
     return FALSE;
 
   /* the pages stay in the page cache, but leave this process's memory, so
    * that it holds no more of the file than one strip at a time */
-  madvise (state->self->map + page_start, position + length - page_start,
+  madvise (self->map + page_start, strip->position + strip->length - page_start,
            MADV_DONTNEED);
   return TRUE;
-}
-
-GBytes *
-_gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
-                                      GdciSelection       *selection,
-                                      GError             **error)
-{
-  gsize itemsize = gdci_dtype_get_itemsize (self->raw.dtype);
-  gsize n_bytes = gdci_selection_get_n_elements (selection) * itemsize;
-  g_autofree guint64 *extent = gdci_selection_get_shape (selection, NULL);
-  g_autoptr(GdciBufferLease) buffer = NULL;
-  CopyState state;
-
-  buffer = _gdci_chunk_iterator_alloc_buffer (GDCI_CHUNK_ITERATOR (self), n_bytes, error);
-  if (buffer == NULL)
-    return NULL;
-
-  state.self = self;
-  state.buffer = buffer->data;
-  _gdci_c_strides (extent, self->raw.n_dims, itemsize, state.dst_strides);
-  if (!_gdci_raw_file_foreach_strip (&self->raw, selection, GDCI_RAW_FILE_STRIP_BYTES,
-                                     copy_strip, &state, error))
-    return NULL;
-  return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
 }
 
 static GBytes *
@@ -259,34 +196,24 @@ gdci_memmap_iterator_get_data (GdciChunkIterator  *iter,
                                GError            **error)
 {
   GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (iter);
+  GdciRawFileIterator *raw = GDCI_RAW_FILE_ITERATOR (iter);
+  g_autoptr(GdciBufferLease) buffer = NULL;
   guint64 first, end;
+  gsize n_bytes;
 
   /* a file truncated since the last buffer: say so before touching a page
    * past its new end */
-  _gdci_raw_file_selection_span (&self->raw, selection, &first, &end);
-  if (!_gdci_raw_file_check_size (&self->raw, end, error))
+  _gdci_raw_file_iterator_selection_span (raw, selection, &first, &end);
+  if (!_gdci_raw_file_iterator_check_size (raw, end, error))
     return NULL;
 
-  return _gdci_memmap_iterator_copy_unchecked (self, selection, error);
-}
-
-static GArray *
-gdci_memmap_iterator_get_maxshape (GdciChunkIterator *iter)
-{
-  return _gdci_raw_file_get_maxshape (&GDCI_MEMMAP_ITERATOR (iter)->raw);
-}
-
-static GdciDtype
-gdci_memmap_iterator_get_dtype (GdciChunkIterator *iter)
-{
-  return GDCI_MEMMAP_ITERATOR (iter)->raw.dtype;
-}
-
-static GVariant *
-gdci_memmap_iterator_serialize (GdciChunkIterator  *iter,
-                                GError            **error)
-{
-  return _gdci_raw_file_serialize (&GDCI_MEMMAP_ITERATOR (iter)->raw);
+  buffer = _gdci_raw_file_iterator_alloc_buffer (raw, selection, &n_bytes, error);
+  if (buffer == NULL)
+    return NULL;
+  if (!_gdci_raw_file_iterator_foreach_strip (raw, selection, GDCI_RAW_FILE_STRIP_BYTES,
+                                              buffer->data, copy_strip, self, error))
+    return NULL;
+  return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
 }
 
 static void
@@ -296,49 +223,23 @@ gdci_memmap_iterator_class_init (GdciMemmapIteratorClass *klass)
   GdciChunkIteratorClass *iter_class = GDCI_CHUNK_ITERATOR_CLASS (klass);
 
   object_class->finalize = gdci_memmap_iterator_finalize;
-  object_class->get_property = gdci_memmap_iterator_get_property;
-  object_class->set_property = gdci_memmap_iterator_set_property;
 
   iter_class->prepare = gdci_memmap_iterator_prepare;
   iter_class->get_data = gdci_memmap_iterator_get_data;
-  iter_class->get_maxshape = gdci_memmap_iterator_get_maxshape;
-  iter_class->get_dtype = gdci_memmap_iterator_get_dtype;
-  iter_class->serialize = gdci_memmap_iterator_serialize;
-
-  /**
-   * GdciMemmapIterator:path:
-   *
-   * The raw array file to read.
-   */
-  /**
-   * GdciMemmapIterator:dtype:
-   *
-   * The element type of the file, in this machine's byte order.
-   */
-  /**
-   * GdciMemmapIterator:shape:
-   *
-   * The shape of the array in the file, a variant of type `at`. One axis
-   * may be 0, to be inferred from the size of the file.
-   */
-  /**
-   * GdciMemmapIterator:offset:
-   *
-   * The number of bytes to skip at the start of the file, such as a header.
-   */
-  /**
-   * GdciMemmapIterator:order:
-   *
-   * The layout of the file: [enum@Gdci.Order.C] (last axis fastest) or
-   * [enum@Gdci.Order.F] (first axis fastest).
-   */
-  _gdci_raw_file_install_properties (object_class, PROP_FIRST_RAW);
 }
 
 static void
 gdci_memmap_iterator_init (GdciMemmapIterator *self)
 {
-  _gdci_raw_file_init (&self->raw);
+}
+
+void
+_gdci_memmap_iterator_set_copy_hook (GdciMemmapIterator *self,
+                                     GFunc               hook,
+                                     gpointer            user_data)
+{
+  self->copy_hook = hook;
+  self->copy_hook_data = user_data;
 }
 
 /**
@@ -363,6 +264,8 @@ gdci_memmap_iterator_init (GdciMemmapIterator *self)
  *
  * Returns: (transfer full) (nullable): a new initialized iterator, or
  *   %NULL on error
+ *
+ * Since: 1.0
  */
 GdciChunkIterator *
 gdci_memmap_iterator_new (const char     *path,
@@ -377,6 +280,6 @@ gdci_memmap_iterator_new (const char     *path,
   g_return_val_if_fail (shape != NULL || n_dims == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _gdci_raw_file_new_iterator (GDCI_TYPE_MEMMAP_ITERATOR, path, dtype, shape, n_dims, offset,
-                                      order, error);
+  return _gdci_raw_file_iterator_new (GDCI_TYPE_MEMMAP_ITERATOR, path, dtype, shape, n_dims,
+                                      offset, order, error);
 }
