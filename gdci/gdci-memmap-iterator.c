@@ -27,7 +27,10 @@
  * A file that shrinks while it is read gives an error from
  * [method@Gdci.ChunkIterator.next], never a crash: the size is checked
  * before each buffer, and a fault on a page past the new end during a copy
- * becomes the same error.
+ * becomes the same error. The `SIGBUS` handler that catches such a fault is
+ * installed only while a copy runs, and hands every other `SIGBUS` to the
+ * handler it replaced, so that a program's own handler (Python's
+ * `faulthandler`, for example) sees them as before.
  *
  * [class@Gdci.FileIterator] reads the same files with `pread()` instead,
  * which suits network file systems and files larger than the address space.
@@ -49,50 +52,103 @@ G_DEFINE_FINAL_TYPE (GdciMemmapIterator, gdci_memmap_iterator, GDCI_TYPE_RAW_FIL
 
 /* ---- turning a SIGBUS in a guarded copy into an error -------------------- */
 
-static _Thread_local sigjmp_buf *guard_jump;
+/* A copy out of the mapping, in the thread that runs it */
+typedef struct
+{
+  sigjmp_buf jump;
+  const guint8 *start;         /* the mapping */
+  gsize length;
+} Guard;
+
+/* Read by the handler. Static TLS, so that a thread's first access, which
+ * may come from the handler, allocates nothing. */
+#if defined(__GNUC__)
+__attribute__ ((tls_model ("initial-exec")))
+#endif
+static _Thread_local Guard *volatile current_guard;
+
+/* The handler is installed while at least one thread copies */
+static GMutex guard_lock;
+static guint guard_users;
 static struct sigaction previous_sigbus;
 
+/* What would have happened without gdci */
 static void
-on_sigbus (int        signum,
-           siginfo_t *info,
-           void      *context)
+chain_sigbus (int        signum,
+              siginfo_t *info,
+              void      *context)
 {
-  sigjmp_buf *jump = guard_jump;
-
-  if (jump != NULL)
-    {
-      guard_jump = NULL;
-      siglongjmp (*jump, 1);
-    }
-
-  /* not in a guarded copy: what would have happened without gdci */
   if (previous_sigbus.sa_flags & SA_SIGINFO)
     previous_sigbus.sa_sigaction (signum, info, context);
+  else if (previous_sigbus.sa_handler == SIG_IGN && info->si_code <= 0)
+    return;   /* a sent signal, ignored; a fault is never ignored */
   else if (previous_sigbus.sa_handler != SIG_DFL &&
            previous_sigbus.sa_handler != SIG_IGN)
     previous_sigbus.sa_handler (signum);
   else
     {
+      /* the default action, once the handler returns and SIGBUS is
+       * unblocked again */
       signal (SIGBUS, SIG_DFL);
       raise (SIGBUS);
     }
 }
 
 static void
-install_sigbus_handler (void)
+on_sigbus (int        signum,
+           siginfo_t *info,
+           void      *context)
 {
-  static gsize installed = 0;
+  Guard *guard = current_guard;
 
-  if (g_once_init_enter (&installed))
+  /* ours: a fault (si_code > 0, from the kernel) on the mapping, in the
+   * thread that copies from it */
+  if (guard != NULL && info != NULL && info->si_code > 0 &&
+      (const guint8 *) info->si_addr >= guard->start &&
+      (const guint8 *) info->si_addr < guard->start + guard->length)
+    {
+      current_guard = NULL;
+      siglongjmp (guard->jump, 1);
+    }
+  chain_sigbus (signum, info, context);
+}
+
+static void
+guard_begin (void)
+{
+  g_mutex_lock (&guard_lock);
+  if (guard_users++ == 0)
     {
       struct sigaction sa = { 0 };
+      struct sigaction old;
 
       sa.sa_sigaction = on_sigbus;
       sa.sa_flags = SA_SIGINFO;
       sigemptyset (&sa.sa_mask);
-      sigaction (SIGBUS, &sa, &previous_sigbus);
-      g_once_init_leave (&installed, 1);
+      /* ours may be back already, put there by a handler that chains to
+       * what it replaced (faulthandler.disable ()): keep what we replaced */
+      if (sigaction (SIGBUS, &sa, &old) == 0 &&
+          !((old.sa_flags & SA_SIGINFO) && old.sa_sigaction == on_sigbus))
+        previous_sigbus = old;
     }
+  g_mutex_unlock (&guard_lock);
+}
+
+static void
+guard_end (void)
+{
+  g_mutex_lock (&guard_lock);
+  if (--guard_users == 0)
+    {
+      struct sigaction current;
+
+      /* give the previous handler back, unless the program installed one of
+       * its own meanwhile: that one stays */
+      if (sigaction (SIGBUS, NULL, &current) == 0 &&
+          (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_sigbus)
+        sigaction (SIGBUS, &previous_sigbus, NULL);
+    }
+  g_mutex_unlock (&guard_lock);
 }
 
 static gboolean
@@ -100,23 +156,32 @@ guarded_copy (GdciMemmapIterator  *self,
               const GdciRawStrip  *strip,
               GError             **error)
 {
-  sigjmp_buf jump;
+  Guard guard;
+  gboolean copied;
 
-  if (sigsetjmp (jump, 1) != 0)
+  guard.start = self->map;
+  guard.length = self->map_length;
+  guard_begin ();
+  if (sigsetjmp (guard.jump, 1) == 0)
     {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                   "'%s' was truncated while being read: a page of the "
-                   "mapped file is gone",
-                   gdci_raw_file_iterator_get_path (GDCI_RAW_FILE_ITERATOR (self)));
-      return FALSE;
+      current_guard = &guard;
+      if (self->copy_hook != NULL)
+        self->copy_hook (self, self->copy_hook_data);
+      _gdci_raw_file_iterator_copy_strip (GDCI_RAW_FILE_ITERATOR (self), strip,
+                                          self->map + strip->position);
+      current_guard = NULL;
+      copied = TRUE;
     }
-  guard_jump = &jump;
-  if (self->copy_hook != NULL)
-    self->copy_hook (self, self->copy_hook_data);
-  _gdci_raw_file_iterator_copy_strip (GDCI_RAW_FILE_ITERATOR (self), strip,
-                                      self->map + strip->position);
-  guard_jump = NULL;
-  return TRUE;
+  else
+    copied = FALSE;   /* the handler cleared current_guard */
+  guard_end ();
+
+  if (!copied)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                 "'%s' was truncated while being read: a page of the "
+                 "mapped file is gone",
+                 gdci_raw_file_iterator_get_path (GDCI_RAW_FILE_ITERATOR (self)));
+  return copied;
 }
 
 /* ---- the source ----------------------------------------------------------- */
@@ -166,7 +231,6 @@ gdci_memmap_iterator_prepare (GdciChunkIterator  *iter,
       return FALSE;
     }
   self->map = map;
-  install_sigbus_handler ();
   return TRUE;
 }
 
