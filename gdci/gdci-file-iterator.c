@@ -106,10 +106,15 @@ read_exactly (GdciFileIterator  *self,
         }
       if (n == 0)
         {
+          /* the end of the file is at or before @position: a file cut
+           * below the start of this read ends earlier, so the size comes
+           * from fstat(), unless the file has grown back since */
+          if (!_gdci_raw_file_iterator_check_size (raw, end, error))
+            return FALSE;
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                       "'%s' was truncated while being read: it ends at byte "
-                       "%" G_GUINT64_FORMAT ", and bytes up to %"
-                       G_GUINT64_FORMAT " are needed", gdci_raw_file_iterator_get_path (raw),
+                       "'%s' was truncated while being read: it ended at or "
+                       "before byte %" G_GUINT64_FORMAT ", and %" G_GUINT64_FORMAT
+                       " bytes are needed", gdci_raw_file_iterator_get_path (raw),
                        position, end);
           return FALSE;
         }

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gdci/gdci.h>
 
@@ -260,6 +262,56 @@ test_same_refusals (void)
   remove_dir (dir);
 }
 
+/* The file is cut to 50 rows after the first buffer of 100: the second
+ * buffer, rows 100 to 200, starts past the new end. Both subclasses say
+ * where the file ends now, which is not where the read started. */
+static void
+test_cut_before_a_buffer (void)
+{
+  const GType *types = raw_types ();
+  g_autofree char *dir = make_dir ();
+
+  for (guint i = 0; i < 2; i++)
+    for (GdciOrder order = GDCI_ORDER_C; order <= GDCI_ORDER_F; order++)
+      {
+        g_autoptr(GBytes) bytes = test_make_pattern (1000 * 16 * 2, 9);
+        g_autofree char *path = test_write_file (dir, "data.bin", 0, bytes);
+        g_autofree char *expected = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GdciChunkIterator) it = NULL;
+        g_autoptr(GdciDataChunk) first = NULL;
+        GdciDataChunk *chunk;
+        int fd;
+
+        /* in Fortran order, rows 100 to 200 of the first column end at
+         * byte 400, those of the last at 30400 */
+        expected = g_strdup_printf ("Reading buffer 2 of 10 [100:200, 0:16] failed: '%s' was "
+                                    "truncated while being read: it is now 1600 bytes, and "
+                                    "%s bytes are needed", path,
+                                    order == GDCI_ORDER_C ? "6400" : "30400");
+        it = g_initable_new (types[i], NULL, &error, "path", path, "dtype", GDCI_DTYPE_INT16,
+                             "shape", g_variant_new_parsed ("[uint64 0, 16]"), "order", order,
+                             "buffer-shape", g_variant_new_parsed ("[uint64 100, 16]"),
+                             "chunk-shape", g_variant_new_parsed ("[uint64 50, 16]"), NULL);
+        g_assert_no_error (error);
+        first = gdci_chunk_iterator_next (it, &error);
+        g_assert_no_error (error);
+
+        fd = open (path, O_WRONLY);
+        g_assert_cmpint (fd, >=, 0);
+        g_assert_cmpint (ftruncate (fd, 50 * 16 * 2), ==, 0);
+        close (fd);
+
+        g_test_message ("%s, order %d", g_type_name (types[i]), order);
+        chunk = gdci_chunk_iterator_next (it, &error);
+        g_assert_null (chunk);
+        g_assert_error (error, GDCI_ERROR, GDCI_ERROR_IO);
+        g_assert_cmpstr (error->message, ==, expected);
+        g_unlink (path);
+      }
+  remove_dir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -269,6 +321,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/raw-file-iterator/abstract", test_abstract);
   g_test_add_func ("/raw-file-iterator/getters", test_getters);
   g_test_add_func ("/raw-file-iterator/same-refusals", test_same_refusals);
+  g_test_add_func ("/raw-file-iterator/cut-before-a-buffer", test_cut_before_a_buffer);
 
   return g_test_run ();
 }
