@@ -620,8 +620,20 @@ _gdci_raw_file_iterator_alloc_buffer (GdciRawFileIterator  *self,
                                       gsize                *n_bytes,
                                       GError              **error)
 {
-  *n_bytes = gdci_selection_get_n_elements (selection) * PRIV (self)->layout.itemsize;
-  return _gdci_chunk_iterator_alloc_buffer (GDCI_CHUNK_ITERATOR (self), *n_bytes, error);
+  guint64 n_elements = gdci_selection_get_n_elements (selection);
+  gsize itemsize = PRIV (self)->layout.itemsize;
+  guint64 size;
+
+  if (!g_uint64_checked_mul (&size, n_elements, itemsize) || size > G_MAXSIZE)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                   "A buffer of %" G_GUINT64_FORMAT " elements of %" G_GSIZE_FORMAT
+                   " bytes is larger than this machine's address space",
+                   n_elements, itemsize);
+      return NULL;
+    }
+  *n_bytes = (gsize) size;
+  return _gdci_chunk_iterator_alloc_buffer (GDCI_CHUNK_ITERATOR (self), (gsize) size, error);
 }
 
 /* Axes from the slowest-varying in the file to the fastest. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gdci.h"
+#include "gdci-raw-file-iterator-private.h"
 #include "gdci-test-hooks-private.h"
 #include "test-util.h"
 
@@ -135,6 +136,42 @@ test_mapping_cut_under_a_copy (void)
   g_assert_true (g_str_has_suffix (error->message, expected));
 
   g_object_unref (it);
+  remove_file_and_dir (path, dir);
+}
+
+/* A buffer whose size does not fit in 64 bits, or in this machine's
+ * address space, is refused before any memory is asked for */
+static void
+test_buffer_size_overflow (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GBytes) bytes = test_make_pattern (4096, 11);
+  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
+  GType types[] = { GDCI_TYPE_MEMMAP_ITERATOR, GDCI_TYPE_FILE_ITERATOR };
+  /* 2^60 x 8 int16 elements: 2^64 bytes */
+  guint64 start[] = { 0, 0 }, stop[] = { G_GUINT64_CONSTANT (1) << 60, 8 };
+  g_autoptr(GdciSelection) huge = gdci_selection_new (start, stop, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GObject) it = g_initable_new (types[i], NULL, &error, "path", path,
+                                              "dtype", GDCI_DTYPE_INT16,
+                                              "shape", g_variant_new_parsed ("[uint64 0, 8]"),
+                                              NULL);
+      GdciBufferLease *lease;
+      gsize n_bytes = 0;
+
+      g_assert_no_error (error);
+      lease = _gdci_raw_file_iterator_alloc_buffer (GDCI_RAW_FILE_ITERATOR (it), huge,
+                                                    &n_bytes, &error);
+      g_assert_null (lease);
+      g_assert_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW);
+      g_assert_cmpstr (error->message, ==,
+                       "A buffer of 9223372036854775808 elements of 2 bytes is larger "
+                       "than this machine's address space");
+      g_assert_cmpuint (n_bytes, ==, 0);
+    }
   remove_file_and_dir (path, dir);
 }
 
@@ -347,6 +384,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/file-iterator/strided-buffers-in-strips", test_strided_buffers_read_in_strips);
   g_test_add_func ("/file-iterator/planes-larger-than-a-strip", test_planes_larger_than_a_strip);
+  g_test_add_func ("/raw-file-iterator/buffer-size-overflow", test_buffer_size_overflow);
   g_test_add_func ("/memmap-iterator/mapping-cut-under-a-copy", test_mapping_cut_under_a_copy);
   g_test_add_func ("/memmap-iterator/own-sigbus-handler-before", test_own_handler_before);
   g_test_add_func ("/memmap-iterator/own-sigbus-handler-after", test_own_handler_after);
