@@ -11,7 +11,10 @@
 
 #include "gdci-error.h"
 #include "gdci-file-iterator.h"
-#include "gdci-raw-file-private.h"
+#include "gdci-memory-private.h"
+#include "gdci-raw-file-iterator-private.h"
+#include "gdci-selection-private.h"
+#include "gdci-test-hooks-private.h"
 
 /* Linux reads at most this much in one call */
 #define MAX_READ_BYTES ((gsize) 0x7ffff000)
@@ -22,8 +25,8 @@
  * A raw binary array file, read with `pread()` into each buffer, so that the
  * data is really in memory when the buffer is handed out (what hdmf asks of
  * `_get_data()`), on any file system and for files larger than the address
- * space. Its properties and their meaning are those of
- * [class@Gdci.MemmapIterator].
+ * space. Its properties, and the files it accepts, are those of
+ * [class@Gdci.RawFileIterator].
  *
  * A buffer that is one contiguous run of the file is read straight into the
  * buffer. A buffer that is strided in the file, such as 189 of the 384
@@ -34,25 +37,20 @@
  *
  * A file that is truncated while it is read gives an error from
  * [method@Gdci.ChunkIterator.next].
+ *
+ * Since: 1.0
  */
 struct _GdciFileIterator
 {
-  GdciChunkIterator parent_instance;
+  GdciRawFileIterator parent_instance;
 
-  GdciRawFile raw;
   gsize strip_bytes;
   guint8 *strip;
   gsize strip_allocated;
   guint64 n_reads;
 };
 
-G_DEFINE_FINAL_TYPE (GdciFileIterator, gdci_file_iterator, GDCI_TYPE_CHUNK_ITERATOR)
-
-enum {
-  PROP_0,
-  PROP_FIRST_RAW,
-  N_PROPS = PROP_FIRST_RAW + GDCI_RAW_FILE_N_PROPS
-};
+G_DEFINE_FINAL_TYPE (GdciFileIterator, gdci_file_iterator, GDCI_TYPE_RAW_FILE_ITERATOR)
 
 static void
 gdci_file_iterator_finalize (GObject *object)
@@ -60,33 +58,8 @@ gdci_file_iterator_finalize (GObject *object)
   GdciFileIterator *self = GDCI_FILE_ITERATOR (object);
 
   g_clear_pointer (&self->strip, _gdci_free_large);
-  _gdci_raw_file_clear (&self->raw);
 
   G_OBJECT_CLASS (gdci_file_iterator_parent_class)->finalize (object);
-}
-
-static void
-gdci_file_iterator_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  GdciFileIterator *self = GDCI_FILE_ITERATOR (object);
-
-  if (!_gdci_raw_file_get_property (&self->raw, prop_id - PROP_FIRST_RAW, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-gdci_file_iterator_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  GdciFileIterator *self = GDCI_FILE_ITERATOR (object);
-
-  if (!_gdci_raw_file_set_property (&self->raw, prop_id - PROP_FIRST_RAW, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static gboolean
@@ -94,11 +67,11 @@ gdci_file_iterator_prepare (GdciChunkIterator  *iter,
                             GCancellable       *cancellable,
                             GError            **error)
 {
-  GdciFileIterator *self = GDCI_FILE_ITERATOR (iter);
-
-  if (!_gdci_raw_file_open (&self->raw, error))
+  if (!GDCI_CHUNK_ITERATOR_CLASS (gdci_file_iterator_parent_class)->prepare (iter, cancellable,
+                                                                             error))
     return FALSE;
-  posix_fadvise (self->raw.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  posix_fadvise (_gdci_raw_file_iterator_get_fd (GDCI_RAW_FILE_ITERATOR (iter)), 0, 0,
+                 POSIX_FADV_SEQUENTIAL);
   return TRUE;
 }
 
@@ -110,10 +83,13 @@ read_exactly (GdciFileIterator  *self,
               guint64            position,
               GError           **error)
 {
+  GdciRawFileIterator *raw = GDCI_RAW_FILE_ITERATOR (self);
+  int fd = _gdci_raw_file_iterator_get_fd (raw);
+  guint64 end = position + length;
+
   while (length > 0)
     {
-      ssize_t n = pread (self->raw.fd, dst, MIN (length, MAX_READ_BYTES),
-                         (off_t) position);
+      ssize_t n = pread (fd, dst, MIN (length, MAX_READ_BYTES), (off_t) position);
 
       self->n_reads++;
       if (n < 0)
@@ -124,16 +100,22 @@ read_exactly (GdciFileIterator  *self,
             continue;
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
                        "Could not read '%s' at byte %" G_GUINT64_FORMAT ": %s",
-                       self->raw.path, position, g_strerror (saved_errno));
+                       gdci_raw_file_iterator_get_path (raw), position,
+                       g_strerror (saved_errno));
           return FALSE;
         }
       if (n == 0)
         {
+          /* the end of the file is at or before @position: a file cut
+           * below the start of this read ends earlier, so the size comes
+           * from fstat(), unless the file has grown back since */
+          if (!_gdci_raw_file_iterator_check_size (raw, end, error))
+            return FALSE;
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                       "'%s' was truncated while being read: it ends at byte "
-                       "%" G_GUINT64_FORMAT ", and bytes up to %"
-                       G_GUINT64_FORMAT " are needed", self->raw.path,
-                       position, position + length);
+                       "'%s' was truncated while being read: it ended at or "
+                       "before byte %" G_GUINT64_FORMAT ", and %" G_GUINT64_FORMAT
+                       " bytes are needed", gdci_raw_file_iterator_get_path (raw),
+                       position, end);
           return FALSE;
         }
       dst += n;
@@ -143,44 +125,31 @@ read_exactly (GdciFileIterator  *self,
   return TRUE;
 }
 
-typedef struct
-{
-  GdciFileIterator *self;
-  guint8 *buffer;
-  gint64 dst_strides[GDCI_MAX_DIMS];
-} ReadState;
-
 static gboolean
-read_strip (GdciRawFile    *raw,
-            guint64         position,
-            gsize           length,
-            const guint64  *extent,
-            guint64         dst_offset,
-            gpointer        user_data,
-            GError        **error)
+read_strip (GdciRawFileIterator  *raw,
+            const GdciRawStrip   *strip,
+            gpointer              user_data,
+            GError              **error)
 {
-  ReadState *state = user_data;
-  GdciFileIterator *self = state->self;
+  GdciFileIterator *self = GDCI_FILE_ITERATOR (raw);
 
   /* the strip is kept between buffers, and grown only as far as needed */
-  if (self->strip_allocated < length)
+  if (self->strip_allocated < strip->length)
     {
       _gdci_free_large (self->strip);
-      self->strip = _gdci_try_alloc_large (length);
-      self->strip_allocated = self->strip == NULL ? 0 : length;
+      self->strip = _gdci_try_alloc_large (strip->length);
+      self->strip_allocated = self->strip == NULL ? 0 : strip->length;
       if (self->strip == NULL)
         {
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
                        "Out of memory for a read strip of %" G_GSIZE_FORMAT
-                       " bytes", length);
+                       " bytes", strip->length);
           return FALSE;
         }
     }
-  if (!read_exactly (self, self->strip, length, position, error))
+  if (!read_exactly (self, self->strip, strip->length, strip->position, error))
     return FALSE;
-  _gdci_copy_box (raw->n_dims, extent, gdci_dtype_get_itemsize (raw->dtype),
-                  self->strip, raw->strides, state->buffer + dst_offset,
-                  state->dst_strides);
+  _gdci_raw_file_iterator_copy_strip (raw, strip, self->strip);
   return TRUE;
 }
 
@@ -190,54 +159,32 @@ gdci_file_iterator_get_data (GdciChunkIterator  *iter,
                              GError            **error)
 {
   GdciFileIterator *self = GDCI_FILE_ITERATOR (iter);
-  GdciRawFile *raw = &self->raw;
-  gsize itemsize = gdci_dtype_get_itemsize (raw->dtype);
-  gsize n_bytes = gdci_selection_get_n_elements (selection) * itemsize;
-  g_autofree guint64 *extent = gdci_selection_get_shape (selection, NULL);
+  GdciRawFileIterator *raw = GDCI_RAW_FILE_ITERATOR (iter);
+  const GdciRawLayout *layout = _gdci_raw_file_iterator_get_layout (raw);
   g_autoptr(GdciBufferLease) buffer = NULL;
-  ReadState state;
-  guint64 first, end;
+  gsize n_bytes;
 
-  buffer = _gdci_chunk_iterator_alloc_buffer (iter, n_bytes, error);
+  buffer = _gdci_raw_file_iterator_alloc_buffer (raw, selection, &n_bytes, error);
   if (buffer == NULL)
     return NULL;
 
-  /* one run of the file in the buffer's own order: read it in place */
-  if (raw->order == GDCI_ORDER_C && _gdci_selection_is_c_run (selection, raw->shape))
+  if (layout->order == GDCI_ORDER_C && _gdci_selection_is_c_run (selection, layout->shape))
     {
-      _gdci_raw_file_selection_span (raw, selection, &first, &end);
+      /* one run of the file in the buffer's own order: read it in place */
+      guint64 first, end;
+
+      _gdci_raw_file_iterator_selection_span (raw, selection, &first, &end);
       if (!read_exactly (self, buffer->data, n_bytes, first, error))
         return NULL;
-      return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
     }
-
-  /* otherwise in strips of whole rows, gathered into the buffer */
-  state.self = self;
-  state.buffer = buffer->data;
-  _gdci_c_strides (extent, raw->n_dims, itemsize, state.dst_strides);
-  if (!_gdci_raw_file_foreach_strip (raw, selection, self->strip_bytes,
-                                     read_strip, &state, error))
-    return NULL;
+  else
+    {
+      /* otherwise in strips of whole rows, gathered into the buffer */
+      if (!_gdci_raw_file_iterator_foreach_strip (raw, selection, self->strip_bytes,
+                                                  buffer->data, read_strip, NULL, error))
+        return NULL;
+    }
   return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
-}
-
-static GArray *
-gdci_file_iterator_get_maxshape (GdciChunkIterator *iter)
-{
-  return _gdci_raw_file_get_maxshape (&GDCI_FILE_ITERATOR (iter)->raw);
-}
-
-static GdciDtype
-gdci_file_iterator_get_dtype (GdciChunkIterator *iter)
-{
-  return GDCI_FILE_ITERATOR (iter)->raw.dtype;
-}
-
-static GVariant *
-gdci_file_iterator_serialize (GdciChunkIterator  *iter,
-                              GError            **error)
-{
-  return _gdci_raw_file_serialize (&GDCI_FILE_ITERATOR (iter)->raw);
 }
 
 static void
@@ -247,47 +194,14 @@ gdci_file_iterator_class_init (GdciFileIteratorClass *klass)
   GdciChunkIteratorClass *iter_class = GDCI_CHUNK_ITERATOR_CLASS (klass);
 
   object_class->finalize = gdci_file_iterator_finalize;
-  object_class->get_property = gdci_file_iterator_get_property;
-  object_class->set_property = gdci_file_iterator_set_property;
 
   iter_class->prepare = gdci_file_iterator_prepare;
   iter_class->get_data = gdci_file_iterator_get_data;
-  iter_class->get_maxshape = gdci_file_iterator_get_maxshape;
-  iter_class->get_dtype = gdci_file_iterator_get_dtype;
-  iter_class->serialize = gdci_file_iterator_serialize;
-
-  /**
-   * GdciFileIterator:path:
-   *
-   * The raw array file to read, as [property@Gdci.MemmapIterator:path].
-   */
-  /**
-   * GdciFileIterator:dtype:
-   *
-   * The element type of the file, as [property@Gdci.MemmapIterator:dtype].
-   */
-  /**
-   * GdciFileIterator:shape:
-   *
-   * The shape of the array, as [property@Gdci.MemmapIterator:shape].
-   */
-  /**
-   * GdciFileIterator:offset:
-   *
-   * The bytes to skip, as [property@Gdci.MemmapIterator:offset].
-   */
-  /**
-   * GdciFileIterator:order:
-   *
-   * The layout of the file, as [property@Gdci.MemmapIterator:order].
-   */
-  _gdci_raw_file_install_properties (object_class, PROP_FIRST_RAW);
 }
 
 static void
 gdci_file_iterator_init (GdciFileIterator *self)
 {
-  _gdci_raw_file_init (&self->raw);
   self->strip_bytes = GDCI_RAW_FILE_STRIP_BYTES;
 }
 
@@ -323,6 +237,8 @@ _gdci_file_iterator_get_n_reads (GdciFileIterator *self)
  *
  * Returns: (transfer full) (nullable): a new initialized iterator, or
  *   %NULL on error
+ *
+ * Since: 1.0
  */
 GdciChunkIterator *
 gdci_file_iterator_new (const char     *path,
@@ -337,6 +253,6 @@ gdci_file_iterator_new (const char     *path,
   g_return_val_if_fail (shape != NULL || n_dims == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _gdci_raw_file_new_iterator (GDCI_TYPE_FILE_ITERATOR, path, dtype, shape, n_dims, offset,
-                                      order, error);
+  return _gdci_raw_file_iterator_new (GDCI_TYPE_FILE_ITERATOR, path, dtype, shape, n_dims,
+                                      offset, order, error);
 }

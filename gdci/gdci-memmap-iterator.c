@@ -13,119 +13,178 @@
 
 #include "gdci-error.h"
 #include "gdci-memmap-iterator.h"
-#include "gdci-raw-file-private.h"
+#include "gdci-raw-file-iterator-private.h"
+#include "gdci-test-hooks-private.h"
 
 /**
  * GdciMemmapIterator:
  *
- * A raw binary array file (a recording from SpikeGLX, Open Ephys, Intan and
- * most acquisition systems, or any `numpy.memmap`-style file), mapped
- * read-only into memory. Each buffer is a real copy of the mapped data,
- * always in C order, also when the file is in Fortran order.
- *
- * One axis of [property@Gdci.MemmapIterator:shape] may be 0: its length is
- * inferred from the size of the file, as numpy users do for recordings
- * whose number of samples they do not know.
+ * A raw binary array file, mapped read-only into memory. Each buffer is a
+ * real copy of the mapped data, always in C order, also when the file is
+ * in Fortran order. Its properties, and the files it accepts, are those of
+ * [class@Gdci.RawFileIterator].
  *
  * A file that shrinks while it is read gives an error from
  * [method@Gdci.ChunkIterator.next], never a crash: the size is checked
  * before each buffer, and a fault on a page past the new end during a copy
- * becomes the same error.
+ * becomes the same error. The `SIGBUS` handler that catches such a fault is
+ * installed only while a copy runs, and hands every other `SIGBUS` to the
+ * handler it replaced, so that a program's own handler (Python's
+ * `faulthandler`, for example) sees them as before.
  *
  * [class@Gdci.FileIterator] reads the same files with `pread()` instead,
  * which suits network file systems and files larger than the address space.
+ *
+ * Since: 1.0
  */
 struct _GdciMemmapIterator
 {
-  GdciChunkIterator parent_instance;
+  GdciRawFileIterator parent_instance;
 
-  GdciRawFile raw;
   guint8 *map;
   gsize map_length;
+
+  GFunc copy_hook;             /* tests: runs inside each guarded copy */
+  gpointer copy_hook_data;
 };
 
-G_DEFINE_FINAL_TYPE (GdciMemmapIterator, gdci_memmap_iterator, GDCI_TYPE_CHUNK_ITERATOR)
+G_DEFINE_FINAL_TYPE (GdciMemmapIterator, gdci_memmap_iterator, GDCI_TYPE_RAW_FILE_ITERATOR)
 
-/* ---- turning a SIGBUS in a guarded copy into an error ------------------- */
+/* ---- turning a SIGBUS in a guarded copy into an error -------------------- */
 
-static _Thread_local sigjmp_buf *guard_jump;
+/* A copy out of the mapping, in the thread that runs it */
+typedef struct
+{
+  sigjmp_buf jump;
+  const guint8 *start;         /* the mapping */
+  gsize length;
+} Guard;
+
+/* Read by the handler. Static TLS, so that a thread's first access, which
+ * may come from the handler, allocates nothing. */
+#if defined(__GNUC__)
+__attribute__ ((tls_model ("initial-exec")))
+#endif
+static _Thread_local Guard *volatile current_guard;
+
+/* The handler is installed while at least one thread copies */
+static GMutex guard_lock;
+static guint guard_users;
 static struct sigaction previous_sigbus;
 
+/* What would have happened without gdci */
 static void
-on_sigbus (int        signum,
-           siginfo_t *info,
-           void      *context)
+chain_sigbus (int        signum,
+              siginfo_t *info,
+              void      *context)
 {
-  sigjmp_buf *jump = guard_jump;
-
-  if (jump != NULL)
-    {
-      guard_jump = NULL;
-      siglongjmp (*jump, 1);
-    }
-
-  /* not in a guarded copy: what would have happened without gdci */
   if (previous_sigbus.sa_flags & SA_SIGINFO)
     previous_sigbus.sa_sigaction (signum, info, context);
+  else if (previous_sigbus.sa_handler == SIG_IGN && info->si_code <= 0)
+    return;   /* a sent signal, ignored; a fault is never ignored */
   else if (previous_sigbus.sa_handler != SIG_DFL &&
            previous_sigbus.sa_handler != SIG_IGN)
     previous_sigbus.sa_handler (signum);
   else
     {
+      /* the default action, once the handler returns and SIGBUS is
+       * unblocked again */
       signal (SIGBUS, SIG_DFL);
       raise (SIGBUS);
     }
 }
 
 static void
-install_sigbus_handler (void)
+on_sigbus (int        signum,
+           siginfo_t *info,
+           void      *context)
 {
-  static gsize installed = 0;
+  Guard *guard = current_guard;
 
-  if (g_once_init_enter (&installed))
+  /* ours: a fault (si_code > 0, from the kernel) on the mapping, in the
+   * thread that copies from it */
+  if (guard != NULL && info != NULL && info->si_code > 0 &&
+      (const guint8 *) info->si_addr >= guard->start &&
+      (const guint8 *) info->si_addr < guard->start + guard->length)
+    {
+      current_guard = NULL;
+      siglongjmp (guard->jump, 1);
+    }
+  chain_sigbus (signum, info, context);
+}
+
+static void
+guard_begin (void)
+{
+  g_mutex_lock (&guard_lock);
+  if (guard_users++ == 0)
     {
       struct sigaction sa = { 0 };
+      struct sigaction old;
 
       sa.sa_sigaction = on_sigbus;
       sa.sa_flags = SA_SIGINFO;
       sigemptyset (&sa.sa_mask);
-      sigaction (SIGBUS, &sa, &previous_sigbus);
-      g_once_init_leave (&installed, 1);
+      /* ours may be back already, put there by a handler that chains to
+       * what it replaced (faulthandler.disable ()): keep what we replaced */
+      if (sigaction (SIGBUS, &sa, &old) == 0 &&
+          !((old.sa_flags & SA_SIGINFO) && old.sa_sigaction == on_sigbus))
+        previous_sigbus = old;
     }
+  g_mutex_unlock (&guard_lock);
+}
+
+static void
+guard_end (void)
+{
+  g_mutex_lock (&guard_lock);
+  if (--guard_users == 0)
+    {
+      struct sigaction current;
+
+      /* give the previous handler back, unless the program installed one of
+       * its own meanwhile: that one stays */
+      if (sigaction (SIGBUS, NULL, &current) == 0 &&
+          (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_sigbus)
+        sigaction (SIGBUS, &previous_sigbus, NULL);
+    }
+  g_mutex_unlock (&guard_lock);
 }
 
 static gboolean
 guarded_copy (GdciMemmapIterator  *self,
-              guint                n_dims,
-              const guint64       *extent,
-              const guint8        *src,
-              guint8              *dst,
-              const gint64        *dst_strides,
+              const GdciRawStrip  *strip,
               GError             **error)
 {
-  sigjmp_buf jump;
+  Guard guard;
+  gboolean copied;
 
-  if (sigsetjmp (jump, 1) != 0)
+  guard.start = self->map;
+  guard.length = self->map_length;
+  guard_begin ();
+  if (sigsetjmp (guard.jump, 1) == 0)
     {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                   "'%s' was truncated while being read: a page of the "
-                   "mapped file is gone", self->raw.path);
-      return FALSE;
+      current_guard = &guard;
+      if (self->copy_hook != NULL)
+        self->copy_hook (self, self->copy_hook_data);
+      _gdci_raw_file_iterator_copy_strip (GDCI_RAW_FILE_ITERATOR (self), strip,
+                                          self->map + strip->position);
+      current_guard = NULL;
+      copied = TRUE;
     }
-  guard_jump = &jump;
-  _gdci_copy_box (n_dims, extent, gdci_dtype_get_itemsize (self->raw.dtype),
-                  src, self->raw.strides, dst, dst_strides);
-  guard_jump = NULL;
-  return TRUE;
+  else
+    copied = FALSE;   /* the handler cleared current_guard */
+  guard_end ();
+
+  if (!copied)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                 "'%s' was truncated while being read: a page of the "
+                 "mapped file is gone",
+                 gdci_raw_file_iterator_get_path (GDCI_RAW_FILE_ITERATOR (self)));
+  return copied;
 }
 
-/* ---- the source ---------------------------------------------------------- */
-
-enum {
-  PROP_0,
-  PROP_FIRST_RAW,
-  N_PROPS = PROP_FIRST_RAW + GDCI_RAW_FILE_N_PROPS
-};
+/* ---- the source ----------------------------------------------------------- */
 
 static void
 gdci_memmap_iterator_finalize (GObject *object)
@@ -134,33 +193,8 @@ gdci_memmap_iterator_finalize (GObject *object)
 
   if (self->map != NULL)
     munmap (self->map, self->map_length);
-  _gdci_raw_file_clear (&self->raw);
 
   G_OBJECT_CLASS (gdci_memmap_iterator_parent_class)->finalize (object);
-}
-
-static void
-gdci_memmap_iterator_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (object);
-
-  if (!_gdci_raw_file_get_property (&self->raw, prop_id - PROP_FIRST_RAW, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-gdci_memmap_iterator_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (object);
-
-  if (!_gdci_raw_file_set_property (&self->raw, prop_id - PROP_FIRST_RAW, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static gboolean
@@ -169,88 +203,55 @@ gdci_memmap_iterator_prepare (GdciChunkIterator  *iter,
                               GError            **error)
 {
   GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (iter);
+  GdciRawFileIterator *raw = GDCI_RAW_FILE_ITERATOR (iter);
+  const GdciRawLayout *layout;
   void *map;
 
-  if (!_gdci_raw_file_open (&self->raw, error))
+  if (!GDCI_CHUNK_ITERATOR_CLASS (gdci_memmap_iterator_parent_class)->prepare (iter, cancellable,
+                                                                               error))
     return FALSE;
-  if (self->raw.data_bytes == 0)
-    return TRUE;   /* nothing to map; the empty shape is refused next */
+  layout = _gdci_raw_file_iterator_get_layout (raw);
 
-  if (self->raw.offset + self->raw.data_bytes > G_MAXSIZE)
+  if (layout->end > G_MAXSIZE)
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
                    "'%s' is larger than this machine's address space: read it "
-                   "with GdciFileIterator", self->raw.path);
+                   "with GdciFileIterator", gdci_raw_file_iterator_get_path (raw));
       return FALSE;
     }
-  self->map_length = (gsize) (self->raw.offset + self->raw.data_bytes);
-  map = mmap (NULL, self->map_length, PROT_READ, MAP_SHARED, self->raw.fd, 0);
+  self->map_length = (gsize) layout->end;
+  map = mmap (NULL, self->map_length, PROT_READ, MAP_SHARED,
+              _gdci_raw_file_iterator_get_fd (raw), 0);
   if (map == MAP_FAILED)
     {
       int saved_errno = errno;
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                   "Could not map '%s' into memory: %s", self->raw.path,
-                   g_strerror (saved_errno));
+                   "Could not map '%s' into memory: %s",
+                   gdci_raw_file_iterator_get_path (raw), g_strerror (saved_errno));
       return FALSE;
     }
   self->map = map;
-  install_sigbus_handler ();
   return TRUE;
 }
 
-typedef struct
-{
-  GdciMemmapIterator *self;
-  guint8 *buffer;
-  gint64 dst_strides[GDCI_MAX_DIMS];
-} CopyState;
-
 static gboolean
-copy_strip (GdciRawFile    *raw,
-            guint64         position,
-            gsize           length,
-            const guint64  *extent,
-            guint64         dst_offset,
-            gpointer        user_data,
-            GError        **error)
+copy_strip (GdciRawFileIterator  *raw,
+            const GdciRawStrip   *strip,
+            gpointer              user_data,
+            GError              **error)
 {
-  CopyState *state = user_data;
+  GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (raw);
   guint64 page = (guint64) sysconf (_SC_PAGESIZE);
-  guint64 page_start = position - position % page;
+  guint64 page_start = strip->position - strip->position % page;
 
-  if (!guarded_copy (state->self, raw->n_dims, extent, state->self->map + position,
-                     state->buffer + dst_offset, state->dst_strides, error))
+  if (!guarded_copy (self, strip, error))
     return FALSE;
 
   /* the pages stay in the page cache, but leave this process's memory, so
    * that it holds no more of the file than one strip at a time */
-  madvise (state->self->map + page_start, position + length - page_start,
+  madvise (self->map + page_start, strip->position + strip->length - page_start,
            MADV_DONTNEED);
   return TRUE;
-}
-
-GBytes *
-_gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
-                                      GdciSelection       *selection,
-                                      GError             **error)
-{
-  gsize itemsize = gdci_dtype_get_itemsize (self->raw.dtype);
-  gsize n_bytes = gdci_selection_get_n_elements (selection) * itemsize;
-  g_autofree guint64 *extent = gdci_selection_get_shape (selection, NULL);
-  g_autoptr(GdciBufferLease) buffer = NULL;
-  CopyState state;
-
-  buffer = _gdci_chunk_iterator_alloc_buffer (GDCI_CHUNK_ITERATOR (self), n_bytes, error);
-  if (buffer == NULL)
-    return NULL;
-
-  state.self = self;
-  state.buffer = buffer->data;
-  _gdci_c_strides (extent, self->raw.n_dims, itemsize, state.dst_strides);
-  if (!_gdci_raw_file_foreach_strip (&self->raw, selection, GDCI_RAW_FILE_STRIP_BYTES,
-                                     copy_strip, &state, error))
-    return NULL;
-  return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
 }
 
 static GBytes *
@@ -259,34 +260,24 @@ gdci_memmap_iterator_get_data (GdciChunkIterator  *iter,
                                GError            **error)
 {
   GdciMemmapIterator *self = GDCI_MEMMAP_ITERATOR (iter);
+  GdciRawFileIterator *raw = GDCI_RAW_FILE_ITERATOR (iter);
+  g_autoptr(GdciBufferLease) buffer = NULL;
   guint64 first, end;
+  gsize n_bytes;
 
   /* a file truncated since the last buffer: say so before touching a page
    * past its new end */
-  _gdci_raw_file_selection_span (&self->raw, selection, &first, &end);
-  if (!_gdci_raw_file_check_size (&self->raw, end, error))
+  _gdci_raw_file_iterator_selection_span (raw, selection, &first, &end);
+  if (!_gdci_raw_file_iterator_check_size (raw, end, error))
     return NULL;
 
-  return _gdci_memmap_iterator_copy_unchecked (self, selection, error);
-}
-
-static GArray *
-gdci_memmap_iterator_get_maxshape (GdciChunkIterator *iter)
-{
-  return _gdci_raw_file_get_maxshape (&GDCI_MEMMAP_ITERATOR (iter)->raw);
-}
-
-static GdciDtype
-gdci_memmap_iterator_get_dtype (GdciChunkIterator *iter)
-{
-  return GDCI_MEMMAP_ITERATOR (iter)->raw.dtype;
-}
-
-static GVariant *
-gdci_memmap_iterator_serialize (GdciChunkIterator  *iter,
-                                GError            **error)
-{
-  return _gdci_raw_file_serialize (&GDCI_MEMMAP_ITERATOR (iter)->raw);
+  buffer = _gdci_raw_file_iterator_alloc_buffer (raw, selection, &n_bytes, error);
+  if (buffer == NULL)
+    return NULL;
+  if (!_gdci_raw_file_iterator_foreach_strip (raw, selection, GDCI_RAW_FILE_STRIP_BYTES,
+                                              buffer->data, copy_strip, self, error))
+    return NULL;
+  return _gdci_buffer_lease_to_bytes (g_steal_pointer (&buffer), n_bytes);
 }
 
 static void
@@ -296,49 +287,23 @@ gdci_memmap_iterator_class_init (GdciMemmapIteratorClass *klass)
   GdciChunkIteratorClass *iter_class = GDCI_CHUNK_ITERATOR_CLASS (klass);
 
   object_class->finalize = gdci_memmap_iterator_finalize;
-  object_class->get_property = gdci_memmap_iterator_get_property;
-  object_class->set_property = gdci_memmap_iterator_set_property;
 
   iter_class->prepare = gdci_memmap_iterator_prepare;
   iter_class->get_data = gdci_memmap_iterator_get_data;
-  iter_class->get_maxshape = gdci_memmap_iterator_get_maxshape;
-  iter_class->get_dtype = gdci_memmap_iterator_get_dtype;
-  iter_class->serialize = gdci_memmap_iterator_serialize;
-
-  /**
-   * GdciMemmapIterator:path:
-   *
-   * The raw array file to read.
-   */
-  /**
-   * GdciMemmapIterator:dtype:
-   *
-   * The element type of the file, in this machine's byte order.
-   */
-  /**
-   * GdciMemmapIterator:shape:
-   *
-   * The shape of the array in the file, a variant of type `at`. One axis
-   * may be 0, to be inferred from the size of the file.
-   */
-  /**
-   * GdciMemmapIterator:offset:
-   *
-   * The number of bytes to skip at the start of the file, such as a header.
-   */
-  /**
-   * GdciMemmapIterator:order:
-   *
-   * The layout of the file: [enum@Gdci.Order.C] (last axis fastest) or
-   * [enum@Gdci.Order.F] (first axis fastest).
-   */
-  _gdci_raw_file_install_properties (object_class, PROP_FIRST_RAW);
 }
 
 static void
 gdci_memmap_iterator_init (GdciMemmapIterator *self)
 {
-  _gdci_raw_file_init (&self->raw);
+}
+
+void
+_gdci_memmap_iterator_set_copy_hook (GdciMemmapIterator *self,
+                                     GFunc               hook,
+                                     gpointer            user_data)
+{
+  self->copy_hook = hook;
+  self->copy_hook_data = user_data;
 }
 
 /**
@@ -363,6 +328,8 @@ gdci_memmap_iterator_init (GdciMemmapIterator *self)
  *
  * Returns: (transfer full) (nullable): a new initialized iterator, or
  *   %NULL on error
+ *
+ * Since: 1.0
  */
 GdciChunkIterator *
 gdci_memmap_iterator_new (const char     *path,
@@ -377,6 +344,6 @@ gdci_memmap_iterator_new (const char     *path,
   g_return_val_if_fail (shape != NULL || n_dims == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _gdci_raw_file_new_iterator (GDCI_TYPE_MEMMAP_ITERATOR, path, dtype, shape, n_dims, offset,
-                                      order, error);
+  return _gdci_raw_file_iterator_new (GDCI_TYPE_MEMMAP_ITERATOR, path, dtype, shape, n_dims,
+                                      offset, order, error);
 }

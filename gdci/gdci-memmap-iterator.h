@@ -9,8 +9,7 @@
 #error "Only <gdci/gdci.h> can be included directly."
 #endif
 
-#include "gdci-chunk-iterator.h"
-#include "gdci-order.h"
+#include "gdci-raw-file-iterator.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +17,7 @@ G_BEGIN_DECLS
 
 GDCI_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (GdciMemmapIterator, gdci_memmap_iterator,
-                      GDCI, MEMMAP_ITERATOR, GdciChunkIterator)
+                      GDCI, MEMMAP_ITERATOR, GdciRawFileIterator)
 
 GDCI_AVAILABLE_IN_ALL
 GdciChunkIterator *gdci_memmap_iterator_new (const char     *path,

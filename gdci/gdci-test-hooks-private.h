@@ -12,9 +12,10 @@ G_BEGIN_DECLS
 
 /* Test hooks */
 
-GBytes     *_gdci_memmap_iterator_copy_unchecked (GdciMemmapIterator  *self,
-                                                  GdciSelection       *selection,
-                                                  GError             **error);
+/* @hook runs inside each guarded copy from the mapping, just before it */
+void        _gdci_memmap_iterator_set_copy_hook  (GdciMemmapIterator  *self,
+                                                  GFunc                hook,
+                                                  gpointer             user_data);
 void        _gdci_file_iterator_set_strip_bytes  (GdciFileIterator    *self,
                                                   gsize                strip_bytes);
 guint64     _gdci_file_iterator_get_n_reads      (GdciFileIterator    *self);

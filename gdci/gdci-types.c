@@ -13,6 +13,7 @@ _gdci_ensure_types (void)
 {
   g_type_ensure (GDCI_TYPE_CHUNK_ITERATOR);
   g_type_ensure (GDCI_TYPE_ARRAY_ITERATOR);
+  g_type_ensure (GDCI_TYPE_RAW_FILE_ITERATOR);
   g_type_ensure (GDCI_TYPE_MEMMAP_ITERATOR);
   g_type_ensure (GDCI_TYPE_FILE_ITERATOR);
   g_type_ensure (GDCI_TYPE_H5_ITERATOR);

@@ -18,6 +18,7 @@
 #include "gdci-compression.h"
 #include "gdci-chunk-iterator.h"
 #include "gdci-array-iterator.h"
+#include "gdci-raw-file-iterator.h"
 #include "gdci-memmap-iterator.h"
 #include "gdci-file-iterator.h"
 #include "gdci-h5-iterator.h"
