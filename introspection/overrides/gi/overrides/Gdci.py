@@ -420,16 +420,12 @@ ArrayIterator = override(ArrayIterator)
 __all__.append("ArrayIterator")
 
 
-class _RawFileSource:
-    """What the raw-file sources, MemmapIterator and FileIterator, share in
-    Python: their properties take Python values (path an os.PathLike, dtype
-    a numpy dtype or a name, shape a sequence, order "C" or "F"), as every
-    ChunkIterator's, and new() takes them with offset and order defaults.
-
-    Written against their properties only, so that it works whether or not
-    they have a common C parent class (Gdci.RawFileIterator); where they
-    have, this becomes that class's override, and the two below its
-    subclasses."""
+class RawFileIterator(Gdci.RawFileIterator, ChunkIterator):
+    """Gdci.RawFileIterator: what the raw-file sources, MemmapIterator and
+    FileIterator, share. Their properties take Python values (path an
+    os.PathLike, dtype a numpy dtype or a name, shape a sequence, order "C"
+    or "F"), as every ChunkIterator's, and new() takes them with offset and
+    order defaults."""
 
     @classmethod
     def new(cls, path, dtype, shape, offset=0, order="C"):
@@ -441,24 +437,33 @@ class _RawFileSource:
         return cls(path=path, dtype=dtype, shape=shape, offset=offset, order=order)
 
 
-class MemmapIterator(_RawFileSource, Gdci.MemmapIterator, ChunkIterator):
+RawFileIterator = override(RawFileIterator)
+__all__.append("RawFileIterator")
+
+
+class MemmapIterator(Gdci.MemmapIterator, RawFileIterator):
     """Gdci.MemmapIterator: a raw array file, mapped into memory.
 
     ``Gdci.MemmapIterator(path=pathlib.Path("rec.bin"), dtype="int16",
     shape=(0, 384), order="C", buffer_gb=0.5)``
     """
 
+    # before the C constructor of the same name, which takes every argument
+    new = RawFileIterator.__dict__["new"]
+
 
 MemmapIterator = override(MemmapIterator)
 __all__.append("MemmapIterator")
 
 
-class FileIterator(_RawFileSource, Gdci.FileIterator, ChunkIterator):
+class FileIterator(Gdci.FileIterator, RawFileIterator):
     """Gdci.FileIterator: a raw array file, read with pread().
 
     ``Gdci.FileIterator(path=pathlib.Path("rec.bin"), dtype="int16",
     shape=(0, 384), order="C", buffer_gb=0.5)``
     """
+
+    new = RawFileIterator.__dict__["new"]
 
 
 FileIterator = override(FileIterator)
