@@ -1,13 +1,20 @@
-/* gdci-serialize.c: GObject properties to and from GVariant, for
- * gdci_chunk_iterator_serialize() and _deserialize()
+/* gdci-serialize.c: serializing iterators, gdci_chunk_iterator_serialize()
+ * and _deserialize(), and the GObject properties to and from GVariant
+ * that they are made of
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
 
+#include "gdci-chunk-iterator.h"
 #include "gdci-error.h"
 #include "gdci-serialize-private.h"
+#include "gdci-shape-arg-private.h"
+#include "gdci-types-private.h"
+
+#define SERIALIZE_FORMAT "(sua{sv})"
+#define SERIALIZE_VERSION 1
 
 static GVariant *
 value_to_variant (const GValue *value)
@@ -206,4 +213,236 @@ _gdci_value_from_variant (GParamSpec  *pspec,
       return wrong_type (pspec, variant, error);
     }
   return TRUE;
+}
+
+/* ---- iterators ---------------------------------------------------------- */
+
+/* Whether @name is a property of GdciChunkIterator itself, which a
+ * source's own description may not override */
+static gboolean
+is_base_property (const char *name)
+{
+  GObjectClass *klass = g_type_class_ref (GDCI_TYPE_CHUNK_ITERATOR);
+  GParamSpec *pspec = g_object_class_find_property (klass, name);
+  gboolean base = pspec != NULL && pspec->owner_type == GDCI_TYPE_CHUNK_ITERATOR;
+
+  g_type_class_unref (klass);
+  return base;
+}
+
+/**
+ * gdci_chunk_iterator_serialize:
+ * @self: an iterator
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Describes @self as a [struct@GLib.Variant] from which
+ * [func@Gdci.ChunkIterator.deserialize] builds an equal iterator, in this
+ * or another process: hdmf's pickling through `_to_dict()`. The variant
+ * holds the type name, the buffer and chunk settings as they were given,
+ * and the description of the data source that the subclass's
+ * [vfunc@Gdci.ChunkIterator.serialize] returns. The iteration position is
+ * not included: the new iterator starts at the first buffer.
+ *
+ * Fails with %GDCI_ERROR_NOT_SUPPORTED when the class does not implement
+ * [vfunc@Gdci.ChunkIterator.serialize].
+ *
+ * Returns: (transfer full) (nullable): a variant of type `(sua{sv})`, or
+ *   %NULL on error
+ */
+GVariant *
+gdci_chunk_iterator_serialize (GdciChunkIterator  *self,
+                               GError            **error)
+{
+  static const char *const base_properties[] = {
+    "display-progress", "progress-description", "buffer-shape", "chunk-shape",
+    NULL
+  };
+  GdciChunkIteratorClass *klass;
+  double buffer_gb, chunk_mb;
+  g_autoptr(GVariant) source = NULL;
+  g_autoptr(GVariant) base = NULL;
+  g_auto(GVariantBuilder) builder =
+    G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
+  g_object_get (self, "buffer-gb", &buffer_gb, "chunk-mb", &chunk_mb, NULL);
+
+  if (klass->serialize == NULL)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                   "%s cannot be serialized: it does not implement the "
+                   "serialize() virtual method", G_OBJECT_TYPE_NAME (self));
+      return NULL;
+    }
+
+  source = klass->serialize (self, error);
+  if (source == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, GDCI_ERROR, GDCI_ERROR_FAILED,
+                     "serialize() of %s returned nothing",
+                     G_OBJECT_TYPE_NAME (self));
+      return NULL;
+    }
+  /* transfer full: a floating variant is sunk, a binding's non-floating
+   * one is taken as it is */
+  g_variant_take_ref (source);
+  if (!g_variant_is_of_type (source, G_VARIANT_TYPE_VARDICT))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
+                   "serialize() of %s must return a variant of type a{sv}, "
+                   "not '%s'", G_OBJECT_TYPE_NAME (self),
+                   g_variant_get_type_string (source));
+      return NULL;
+    }
+
+  /* the base settings: the sizes only when given, as their NaN marker does
+   * not survive every transport */
+  if (!_gdci_double_is_unset (buffer_gb))
+    g_variant_builder_add (&builder, "{sv}", "buffer-gb",
+                           g_variant_new_double (buffer_gb));
+  if (!_gdci_double_is_unset (chunk_mb))
+    g_variant_builder_add (&builder, "{sv}", "chunk-mb",
+                           g_variant_new_double (chunk_mb));
+  base = _gdci_properties_to_variant (G_OBJECT (self), base_properties, error);
+  g_variant_iter_init (&iter, base);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_variant_builder_add (&builder, "{sv}", key, value);
+      g_variant_unref (value);
+    }
+
+  /* then the source's own, which may not override the base settings */
+  g_variant_iter_init (&iter, source);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      if (!is_base_property (key))
+        g_variant_builder_add (&builder, "{sv}", key, value);
+      g_variant_unref (value);
+    }
+
+  return g_variant_ref_sink (g_variant_new (SERIALIZE_FORMAT,
+                                            G_OBJECT_TYPE_NAME (self),
+                                            SERIALIZE_VERSION, &builder));
+}
+
+/**
+ * gdci_chunk_iterator_deserialize:
+ * @variant: a variant from [method@Gdci.ChunkIterator.serialize]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Builds and initializes an iterator from the output of
+ * [method@Gdci.ChunkIterator.serialize]: hdmf's unpickling through
+ * `_from_dict()`. The type it names must be registered in this process
+ * (for a type defined in Python or JavaScript, define the class first).
+ *
+ * Fails with %GDCI_ERROR_INVALID_ARGUMENT when @variant is not a
+ * serialized iterator or names a property the type does not have,
+ * %GDCI_ERROR_NOT_FOUND when the type is not registered, and with whatever
+ * error initializing the iterator gives.
+ *
+ * Returns: (transfer full) (nullable): a new initialized iterator, or %NULL
+ *   on error
+ */
+GdciChunkIterator *
+gdci_chunk_iterator_deserialize (GVariant  *variant,
+                                 GError   **error)
+{
+  g_autoptr(GVariant) props = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GArray) values = NULL;
+  g_autoptr(GObject) object = NULL;
+  GObjectClass *klass;
+  const char *type_name;
+  guint32 version;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  gboolean ok = TRUE;
+  GType type;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (SERIALIZE_FORMAT)))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "Not a serialized gdci iterator: expected a variant of type "
+                   "'%s', got '%s'", SERIALIZE_FORMAT,
+                   g_variant_get_type_string (variant));
+      return NULL;
+    }
+
+  g_variant_get (variant, "(&su@a{sv})", &type_name, &version, &props);
+  if (version != SERIALIZE_VERSION)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                   "The serialized iterator has format version %u; this "
+                   "version of gdci reads version %d", version,
+                   SERIALIZE_VERSION);
+      return NULL;
+    }
+
+  _gdci_ensure_types ();
+  type = g_type_from_name (type_name);
+  if (type == 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND,
+                   "Unknown iterator type '%s': define or load it in this "
+                   "process before deserializing", type_name);
+      return NULL;
+    }
+  if (!g_type_is_a (type, GDCI_TYPE_CHUNK_ITERATOR) || G_TYPE_IS_ABSTRACT (type))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' is not an instantiable GdciChunkIterator type",
+                   type_name);
+      return NULL;
+    }
+
+  klass = g_type_class_ref (type);
+  names = g_ptr_array_new ();
+  values = g_array_new (FALSE, TRUE, sizeof (GValue));
+  g_array_set_clear_func (values, (GDestroyNotify) g_value_unset);
+
+  g_variant_iter_init (&iter, props);
+  while (ok && g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) owned = value;
+      GParamSpec *pspec = g_object_class_find_property (klass, key);
+      GValue gvalue = G_VALUE_INIT;
+
+      if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE))
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                       "%s has no writable property '%s'", type_name, key);
+          ok = FALSE;
+        }
+      else if (!_gdci_value_from_variant (pspec, value, &gvalue, error))
+        {
+          g_value_unset (&gvalue);
+          ok = FALSE;
+        }
+      else
+        {
+          g_ptr_array_add (names, (gpointer) pspec->name);
+          g_array_append_val (values, gvalue);
+        }
+    }
+
+  if (ok)
+    object = g_object_new_with_properties (type, names->len,
+                                           (const char **) names->pdata,
+                                           (const GValue *) (gpointer) values->data);
+  g_type_class_unref (klass);
+  if (object == NULL || !g_initable_init (G_INITABLE (object), NULL, error))
+    return NULL;
+
+  return GDCI_CHUNK_ITERATOR (g_steal_pointer (&object));
 }
