@@ -13,7 +13,7 @@
 #include "gdci-error.h"
 #include "gdci-buffer-pool-private.h"
 #include "gdci-chunk-iterator-private.h"
-#include "gdci-plan-private.h"
+#include "gdci-plan-settings-private.h"
 #include "gdci-serialize-private.h"
 #include "gdci-shape-arg-private.h"
 #include "gdci-shape-private.h"

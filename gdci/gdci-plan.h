@@ -12,39 +12,15 @@
 #include <glib-object.h>
 
 #include "gdci-dtype.h"
+#include "gdci-plan-settings.h"
 #include "gdci-selection.h"
 #include "gdci-version.h"
 
 G_BEGIN_DECLS
 
-#define GDCI_TYPE_PLAN_SETTINGS (gdci_plan_settings_get_type ())
 #define GDCI_TYPE_PLAN (gdci_plan_get_type ())
 
-typedef struct _GdciPlanSettings GdciPlanSettings;
 typedef struct _GdciPlan GdciPlan;
-
-GDCI_AVAILABLE_IN_ALL
-GType             gdci_plan_settings_get_type         (void) G_GNUC_CONST;
-GDCI_AVAILABLE_IN_ALL
-GdciPlanSettings *gdci_plan_settings_new              (void);
-GDCI_AVAILABLE_IN_ALL
-GdciPlanSettings *gdci_plan_settings_copy             (const GdciPlanSettings *self);
-GDCI_AVAILABLE_IN_ALL
-void              gdci_plan_settings_free             (GdciPlanSettings       *self);
-GDCI_AVAILABLE_IN_ALL
-void              gdci_plan_settings_set_buffer_gb    (GdciPlanSettings       *self,
-                                                       double                  buffer_gb);
-GDCI_AVAILABLE_IN_ALL
-void              gdci_plan_settings_set_buffer_shape (GdciPlanSettings       *self,
-                                                       const guint64          *shape,
-                                                       guint                   n_dims);
-GDCI_AVAILABLE_IN_ALL
-void              gdci_plan_settings_set_chunk_mb     (GdciPlanSettings       *self,
-                                                       double                  chunk_mb);
-GDCI_AVAILABLE_IN_ALL
-void              gdci_plan_settings_set_chunk_shape  (GdciPlanSettings       *self,
-                                                       const guint64          *shape,
-                                                       guint                   n_dims);
 
 GDCI_AVAILABLE_IN_ALL
 GType             gdci_plan_get_type                  (void) G_GNUC_CONST;
@@ -84,7 +60,6 @@ guint64           gdci_plan_get_buffer_bytes          (const GdciPlan         *s
 GDCI_AVAILABLE_IN_ALL
 guint64           gdci_plan_get_data_bytes            (const GdciPlan         *self);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciPlanSettings, gdci_plan_settings_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciPlan, gdci_plan_unref)
 
 G_END_DECLS

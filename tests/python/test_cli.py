@@ -3,6 +3,7 @@
 `meson install` into a scratch directory, and run from there."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -106,6 +107,33 @@ def test_plan_refusals_are_usage_errors():
                           2, "--buffer-gb 'lots' is not a number")
 
 
+@pytest.mark.parametrize("args, text", [
+    (["--buffer-gb", "1", "--buffer-shape", "10,10"], "Both buffer-gb and buffer-shape are set"),
+    (["--chunk-shape", "100"], "chunk-shape (100,) has 1 axis but the data shape (2000, 384) has 2"),
+    (["--buffer-shape", "2001,384"], "buffer-shape (2001, 384) exceeds the data shape (2000, 384) on axis 0"),
+    (["--chunk-shape", "100,384", "--buffer-shape", "1000,192"], "exceeds buffer-shape (1000, 192) on axis 1"),
+    (["--chunk-mb", "inf"], "chunk-mb inf is too large: give a finite size"),
+    (["--buffer-gb", "nan"], "buffer-gb must be greater than zero, not nan"),
+    (["--chunk-mb", "1e-9"], "the default chunk shape (0, 0) is not positive on axis 0"),
+])
+def test_every_plan_refusal_is_a_usage_error(args, text):
+    assert_one_line_error(run("plan", "--dtype", "int16", "--shape", "2000,384", *args), 2, text)
+
+
+def test_sizes_beyond_64_bits():
+    # a plan that does not fit is a failure, not a usage error
+    huge = str(2 ** 62)
+    result = run("plan", "--dtype", "int8", "--shape", f"{huge},{huge}", "--buffer-shape", "1,1",
+                 "--chunk-shape", "1,1")
+    assert_one_line_error(result, 1, "into more than 2^64 buffers")
+    # data of more than 2^64 bytes can be planned, its size is not counted
+    result = run("plan", "--dtype", "int8", "--shape", f"{huge},8", "--buffer-shape", f"{huge},1",
+                 "--chunk-shape", "1,1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"Data shape:   ({huge}, 8), more than 2^64 bytes of int8"
+    assert result.stdout.splitlines()[3] == "Buffers:      8"
+
+
 # ---- convert ----------------------------------------------------------------
 
 def test_convert_raw_gzip_shuffle(tmp_path):
@@ -165,6 +193,10 @@ def test_existing_dataset_needs_overwrite(tmp_path):
     result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args)
     assert_one_line_error(result, 1, "already exists")
     assert "--overwrite" in result.stderr
+    # a plan refusal is a usage error, and nothing is written
+    result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args, "--chunk-shape", "3,4",
+                 "--buffer-shape", "10,4", "--overwrite")
+    assert_one_line_error(result, 2, "chunk-shape (3, 4) does not divide buffer-shape (10, 4) on axis 0")
     result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args, "--overwrite")
     assert result.returncode == 0, result.stderr
     with h5py.File(tmp_path / "out.h5", "r") as f:
@@ -231,10 +263,14 @@ def test_progress_bar(tmp_path):
     recording(tmp_path / "rec.bin", rows=5000, channels=8)
     args = ["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "--dtype", "int16",
             "--shape", "-1,8", "--buffer-gb", "0.00002", "--chunk-mb", "0.01"]
-    shown = run(*args, "--progress")
+    shown = subprocess.run([GDCI, *map(str, args), "--progress"], capture_output=True)
+    shown.stderr = shown.stderr.decode()   # as it is: text mode would turn \r into \n
     assert shown.returncode == 0, shown.stderr
     assert "Converting:" in shown.stderr and "100%" in shown.stderr
-    assert shown.stderr.endswith("\n")
+    # redrawn in place on one line, which the last drawing ends
+    assert re.fullmatch(r"(\rConverting: +\d+%\|[^|]*\| [0-9.]+/0\.1 MB \[[0-9:]+<[0-9:?]+"
+                        r"(, [0-9.]+ MB/s)?\] *)+\n", shown.stderr), shown.stderr
+    assert re.search(r"\rConverting: 100%\|[^|]*\| 0\.1/0\.1 MB \[[0-9:]+<00:00", shown.stderr)
     hidden = run(*args, "--no-progress", "--overwrite")
     assert hidden.returncode == 0 and hidden.stderr == ""
 

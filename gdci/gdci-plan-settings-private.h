@@ -1,4 +1,4 @@
-/* gdci-plan-private.h: plan settings as the iterator's properties give them
+/* gdci-plan-settings-private.h: plan settings as the iterator's properties give them
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -7,7 +7,7 @@
 
 #include <glib-object.h>
 
-#include "gdci-plan.h"
+#include "gdci-plan-settings.h"
 #include "gdci-shape-arg-private.h"
 
 G_BEGIN_DECLS
