@@ -13,7 +13,8 @@
 #include "gdci-error.h"
 #include "gdci-buffer-pool-private.h"
 #include "gdci-chunk-iterator-private.h"
-#include "gdci-progress-bar-private.h"
+#include "gdci-plan-settings-private.h"
+#include "gdci-serialize-private.h"
 #include "gdci-shape-arg-private.h"
 #include "gdci-shape-private.h"
 #include "gdci-shape.h"
@@ -37,7 +38,9 @@
  * and every setting checked, by [method@Gio.Initable.init], which calls
  * [vfunc@Gdci.ChunkIterator.get_dtype] and
  * [vfunc@Gdci.ChunkIterator.get_maxshape] once each. Settings hdmf refuses
- * fail there with hdmf's message, in domain [error@Gdci.Error].
+ * fail there, in hdmf's order, with a [error@Gdci.PlanError] that names the
+ * values; [method@Gdci.ChunkIterator.get_plan] gives the result, the same
+ * [struct@Gdci.Plan] that [ctor@Gdci.Plan.new] makes without a data source.
  *
  * Buffers are visited in C order over the grid of buffers (last axis
  * fastest) and clipped to the data shape at the edges.
@@ -88,7 +91,7 @@ typedef struct
   /* iteration */
   guint64 position;
   guint64 bytes_done;
-  GdciProgressBar *progress_bar;
+  GdciPlan *plan;
 
   /* the memory of a buffer the consumer let go of, for the next one */
   GdciBufferPool *pool;
@@ -264,7 +267,7 @@ gdci_chunk_iterator_finalize (GObject *object)
   g_clear_pointer (&priv->chunk_shape, g_variant_unref);
   g_clear_pointer (&priv->progress_description, g_free);
   g_clear_error (&priv->init_error);
-  g_clear_pointer (&priv->progress_bar, _gdci_progress_bar_free);
+  g_clear_pointer (&priv->plan, gdci_plan_unref);
   g_clear_pointer (&priv->pool, _gdci_buffer_pool_unref);
 
   G_OBJECT_CLASS (gdci_chunk_iterator_parent_class)->finalize (object);
@@ -341,22 +344,6 @@ gdci_chunk_iterator_set_property (GObject      *object,
     }
 }
 
-static void
-gdci_chunk_iterator_real_progress (GdciChunkIterator *self,
-                                   guint64            buffers_done,
-                                   guint64            n_buffers)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  if (!priv->display_progress)
-    return;
-  if (priv->progress_bar == NULL)
-    priv->progress_bar = _gdci_progress_bar_new (priv->progress_description,
-                                                 "buffers");
-  _gdci_progress_bar_update (priv->progress_bar, buffers_done, n_buffers,
-                             priv->bytes_done);
-}
-
 /* A size property: any double is accepted (so that a negative value reaches
  * the iterator's own check and error instead of being dropped by GLib with a
  * warning), and the default is the "not given" marker. */
@@ -381,8 +368,6 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
   object_class->get_property = gdci_chunk_iterator_get_property;
   object_class->set_property = gdci_chunk_iterator_set_property;
 
-  klass->progress = gdci_chunk_iterator_real_progress;
-
   /**
    * GdciChunkIterator:buffer-gb:
    *
@@ -391,7 +376,7 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * [property@Gdci.ChunkIterator:buffer-shape] is set, 1.0.
    *
    * Unset reads as NaN. A value that is not greater than zero makes
-   * initialization fail with hdmf's message.
+   * initialization fail with %GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE.
    */
   properties[PROP_BUFFER_GB] = size_param_spec ("buffer-gb");
 
@@ -404,7 +389,7 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * hdmf.
    *
    * Unset reads as NaN. A value that is not greater than zero makes
-   * initialization fail with hdmf's message.
+   * initialization fail with %GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE.
    */
   properties[PROP_CHUNK_MB] = size_param_spec ("chunk-mb");
 
@@ -434,10 +419,12 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
   /**
    * GdciChunkIterator:display-progress:
    *
-   * Whether to draw a progress bar on standard error while iterating: the
-   * description, buffers done and total, percentage, throughput, elapsed
-   * time and estimated time left, redrawn in place on one line. Other
-   * displays connect to [signal@Gdci.ChunkIterator::progress] instead.
+   * Whether the user asked to see progress while iterating, hdmf's
+   * `display_progress`. The library draws nothing itself: a front end
+   * honours the setting, as the `gdci` command draws its bar on standard
+   * error and the Python drop-in for hdmf a `tqdm` bar, from
+   * [signal@Gdci.ChunkIterator::progress]. The setting is kept, and
+   * serialized, with the iterator's other settings.
    */
   properties[PROP_DISPLAY_PROGRESS] =
     g_param_spec_boolean ("display-progress", NULL, NULL, FALSE,
@@ -447,7 +434,9 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
   /**
    * GdciChunkIterator:progress-description:
    *
-   * The text in front of the progress bar.
+   * The text a front end shows in front of its progress display when
+   * [property@Gdci.ChunkIterator:display-progress] is set, such as
+   * "Converting".
    */
   properties[PROP_PROGRESS_DESCRIPTION] =
     g_param_spec_string ("progress-description", NULL, NULL, NULL,
@@ -495,30 +484,20 @@ compute_shapes (GdciChunkIterator  *self,
   GdciChunkIteratorClass *klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
   GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
   const char *type_name = G_OBJECT_TYPE_NAME (self);
-  GdciShapeArg buffer_shape;
-  GdciShapeArg chunk_shape;
-  GdciPlanSettings settings = {
-    .buffer_gb = priv->buffer_gb,
-    .chunk_mb = priv->chunk_mb,
-  };
+  GdciPlanSettings settings;
   g_autoptr(GArray) maxshape = NULL;
   int dtype;
 
-  if (priv->buffer_shape != NULL)
-    {
-      if (!_gdci_shape_arg_from_variant (priv->buffer_shape, "buffer_shape",
-                                         &buffer_shape, error))
-        return FALSE;
-      settings.buffer_shape = &buffer_shape;
-    }
-  if (priv->chunk_shape != NULL)
-    {
-      if (!_gdci_shape_arg_from_variant (priv->chunk_shape, "chunk_shape",
-                                         &chunk_shape, error))
-        return FALSE;
-      settings.chunk_shape = &chunk_shape;
-    }
-  if (!_gdci_plan_check_settings (&settings, error))
+  _gdci_plan_settings_init (&settings);
+  settings.buffer_gb = priv->buffer_gb;
+  settings.chunk_mb = priv->chunk_mb;
+  if ((priv->buffer_shape != NULL &&
+       !_gdci_plan_settings_set_shape_variant (&settings, TRUE,
+                                               priv->buffer_shape, error)) ||
+      (priv->chunk_shape != NULL &&
+       !_gdci_plan_settings_set_shape_variant (&settings, FALSE,
+                                               priv->chunk_shape, error)) ||
+      !_gdci_plan_check_settings (&settings, error))
     return FALSE;
 
   if (klass->prepare != NULL && !klass->prepare (self, cancellable, error))
@@ -569,14 +548,20 @@ compute_shapes (GdciChunkIterator  *self,
                              maxshape->len, error))
     return FALSE;
 
+  priv->plan = gdci_plan_new ((GdciDtype) dtype,
+                              (const guint64 *) (gpointer) maxshape->data,
+                              maxshape->len, &settings, error);
+  if (priv->plan == NULL)
+    return FALSE;
+
   priv->dtype = (GdciDtype) dtype;
   priv->n_dims = maxshape->len;
   memcpy (priv->maxshape, maxshape->data, priv->n_dims * sizeof (guint64));
-
-  if (!_gdci_plan (&settings, priv->maxshape, priv->n_dims, priv->dtype,
-                   priv->chunk, priv->buffer, &priv->n_buffers, error))
-    return FALSE;
-
+  memcpy (priv->chunk, gdci_plan_get_chunk_shape (priv->plan, NULL),
+          priv->n_dims * sizeof (guint64));
+  memcpy (priv->buffer, gdci_plan_get_buffer_shape (priv->plan, NULL),
+          priv->n_dims * sizeof (guint64));
+  priv->n_buffers = gdci_plan_get_n_buffers (priv->plan);
   for (guint i = 0; i < priv->n_dims; i++)
     priv->grid[i] = priv->maxshape[i] / priv->buffer[i] +
                     (priv->maxshape[i] % priv->buffer[i] != 0);
@@ -638,6 +623,29 @@ gdci_chunk_iterator_get_full_shape (GdciChunkIterator *self,
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
 
   return shape_array (self, G_STRFUNC, SHAPE_MAX, n_dims);
+}
+
+/**
+ * gdci_chunk_iterator_get_plan:
+ * @self: an initialized iterator
+ *
+ * How the iterator splits its data: its shapes, its number of buffers and
+ * their selections, and their sizes in bytes, as a [struct@Gdci.Plan]
+ * computed by [method@Gio.Initable.init] from the iterator's settings.
+ *
+ * Returns: (transfer none): the plan, owned by @self
+ *
+ * Since: 1.0
+ */
+GdciPlan *
+gdci_chunk_iterator_get_plan (GdciChunkIterator *self)
+{
+  GdciChunkIteratorPrivate *priv;
+
+  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
+
+  priv = initialized_priv (self, G_STRFUNC);
+  return priv != NULL ? priv->plan : NULL;
 }
 
 /**
@@ -1003,7 +1011,6 @@ _gdci_chunk_iterator_reset_owned (GdciChunkIterator *self)
 
   priv->position = 0;
   priv->bytes_done = 0;
-  g_clear_pointer (&priv->progress_bar, _gdci_progress_bar_free);
 }
 
 /**
@@ -1018,7 +1025,8 @@ _gdci_chunk_iterator_reset_owned (GdciChunkIterator *self)
  * and with %GDCI_ERROR_BUSY while a [class@Gdci.H5Writer] writes it.
  *
  * Returns: true if the iterator is back at its first buffer, false with
- *   @error set otherwise *
+ *   @error set otherwise
+ *
  * Since: 1.0
  */
 gboolean

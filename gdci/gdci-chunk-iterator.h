@@ -13,6 +13,7 @@
 
 #include "gdci-data-chunk.h"
 #include "gdci-dtype.h"
+#include "gdci-plan.h"
 #include "gdci-selection.h"
 #include "gdci-version.h"
 
@@ -75,6 +76,8 @@ struct _GdciChunkIteratorClass
 GDCI_AVAILABLE_IN_ALL
 const guint64     *gdci_chunk_iterator_get_full_shape            (GdciChunkIterator  *self,
                                                                 guint              *n_dims);
+GDCI_AVAILABLE_IN_ALL
+GdciPlan          *gdci_chunk_iterator_get_plan                (GdciChunkIterator  *self);
 GDCI_AVAILABLE_IN_ALL
 guint              gdci_chunk_iterator_get_n_dims              (GdciChunkIterator  *self);
 GDCI_AVAILABLE_IN_ALL

@@ -1,4 +1,4 @@
-/* gdci-error.h: the gdci error domain
+/* gdci-error.h: the gdci error domains
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -62,7 +62,76 @@ typedef enum {
   GDCI_ERROR_BUSY,
 } GdciError;
 
+/**
+ * GDCI_PLAN_ERROR:
+ *
+ * The error domain of the checks on buffer and chunk settings, given by
+ * [ctor@Gdci.Plan.new] and by initializing a [class@Gdci.ChunkIterator].
+ * Errors in this domain are from the [enum@Gdci.PlanError] enumeration.
+ *
+ * Since: 1.0
+ */
+#define GDCI_PLAN_ERROR (gdci_plan_error_quark ())
+
+/**
+ * GdciPlanError:
+ * @GDCI_PLAN_ERROR_BOTH_BUFFER_SETTINGS: both a buffer size and a buffer
+ *   shape are set
+ * @GDCI_PLAN_ERROR_BOTH_CHUNK_SETTINGS: both a chunk size and a chunk shape
+ *   are set
+ * @GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE: the buffer size is zero,
+ *   negative or NaN
+ * @GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE: the chunk size is zero,
+ *   negative or NaN
+ * @GDCI_PLAN_ERROR_SIZE_NOT_FINITE: the buffer or chunk size in use is
+ *   infinite, or infinite in bytes
+ * @GDCI_PLAN_ERROR_WRONG_RANK: the buffer or chunk shape has another number
+ *   of axes than the data
+ * @GDCI_PLAN_ERROR_BUFFER_SHAPE_NOT_POSITIVE: an axis of the buffer shape is
+ *   zero or negative
+ * @GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE: an axis of the chunk shape,
+ *   given or computed, is zero or negative (a chunk size smaller than one
+ *   element gives such a chunk shape)
+ * @GDCI_PLAN_ERROR_CHUNK_SHAPE_EXCEEDS_DATA: an axis of the chunk shape is
+ *   longer than the data's
+ * @GDCI_PLAN_ERROR_BUFFER_SHAPE_EXCEEDS_DATA: an axis of the buffer shape is
+ *   longer than the data's
+ * @GDCI_PLAN_ERROR_CHUNK_SHAPE_EXCEEDS_BUFFER: an axis of the chunk shape is
+ *   longer than the buffer's
+ * @GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_DIVIDING: an axis of the buffer shape is
+ *   not a multiple of the chunk's, and not the whole axis of the data
+ *
+ * Error codes of the `GDCI_PLAN_ERROR` domain: one for each refusal of the
+ * buffer and chunk settings, checked in hdmf's order (the order of the
+ * codes above, the two rank checks after the sizes). The messages name the
+ * values, as in `buffer-shape (5, 3) exceeds the data shape (4, 3) on axis
+ * 0`; a program that shows its own messages (such as the Python drop-in for
+ * hdmf, which gives hdmf's) switches on the code.
+ *
+ * Sizes that do not fit in 64 bits are %GDCI_ERROR_OVERFLOW errors, and a
+ * data shape or type that cannot be planned at all %GDCI_ERROR_INVALID_ARGUMENT.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  GDCI_PLAN_ERROR_BOTH_BUFFER_SETTINGS,
+  GDCI_PLAN_ERROR_BOTH_CHUNK_SETTINGS,
+  GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE,
+  GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE,
+  GDCI_PLAN_ERROR_SIZE_NOT_FINITE,
+  GDCI_PLAN_ERROR_WRONG_RANK,
+  GDCI_PLAN_ERROR_BUFFER_SHAPE_NOT_POSITIVE,
+  GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE,
+  GDCI_PLAN_ERROR_CHUNK_SHAPE_EXCEEDS_DATA,
+  GDCI_PLAN_ERROR_BUFFER_SHAPE_EXCEEDS_DATA,
+  GDCI_PLAN_ERROR_CHUNK_SHAPE_EXCEEDS_BUFFER,
+  GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_DIVIDING,
+} GdciPlanError;
+
 GDCI_AVAILABLE_IN_ALL
 GQuark gdci_error_quark (void);
+
+GDCI_AVAILABLE_IN_ALL
+GQuark gdci_plan_error_quark (void);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* gdci-shape-private.h: hdmf's shape planning, with its checks in its order
+/* gdci-shape-private.h: hdmf's default shapes, as steps of a plan
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,25 +12,31 @@
 
 G_BEGIN_DECLS
 
-/* The whole of hdmf's GenericDataChunkIterator.__init__ shape logic, with
- * its checks in its order, plus gdci's own refusals. */
-typedef struct
-{
-  double buffer_gb;              /* unset: _gdci_unset_double () */
-  const GdciShapeArg *buffer_shape;  /* NULL: unset */
-  double chunk_mb;
-  const GdciShapeArg *chunk_shape;
-} GdciPlanSettings;
+/* A buffer (@buffer, in gigabytes) or chunk (in megabytes) size: greater
+ * than zero and finite in bytes, or a GDCI_PLAN_ERROR */
+gboolean    _gdci_check_size_setting        (gboolean        buffer,
+                                             double          value,
+                                             GError        **error);
+gboolean    _gdci_check_dtype               (GdciDtype       dtype,
+                                             GError        **error);
 
-gboolean    _gdci_plan_check_settings       (const GdciPlanSettings *settings,
-                                             GError                **error);
-gboolean    _gdci_plan                      (const GdciPlanSettings *settings,
-                                             const guint64          *maxshape,
-                                             guint                   n_dims,
-                                             GdciDtype               dtype,
-                                             guint64                *chunk_shape,
-                                             guint64                *buffer_shape,
-                                             guint64                *n_buffers,
-                                             GError                **error);
+/* hdmf's _get_default_chunk_shape(), into @chunk (n_dims values); the shape
+ * and dtype must be checked already */
+gboolean    _gdci_default_chunk_shape       (const guint64  *maxshape,
+                                             guint           n_dims,
+                                             GdciDtype       dtype,
+                                             double          chunk_mb,
+                                             guint64        *chunk,
+                                             GError        **error);
+/* hdmf's _get_default_buffer_shape(), into @buffer; @chunk_name names
+ * @chunk in the message when an axis of it is not positive */
+gboolean    _gdci_default_buffer_shape      (const guint64       *maxshape,
+                                             guint                n_dims,
+                                             const GdciShapeArg  *chunk,
+                                             const char          *chunk_name,
+                                             GdciDtype            dtype,
+                                             double               buffer_gb,
+                                             guint64             *buffer,
+                                             GError             **error);
 
 G_END_DECLS

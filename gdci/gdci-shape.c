@@ -1,4 +1,4 @@
-/* gdci-shape.c: hdmf's shape algorithms, reproduced exactly
+/* gdci-shape.c: hdmf's default shape algorithms, reproduced exactly
  *
  * hdmf computes in Python: integers are unbounded, `a / b` on integers is
  * the correctly rounded double of the exact quotient, and integers compare
@@ -108,33 +108,36 @@ floor_to_u64 (double x)
   return (guint64) floor (x);
 }
 
-static gboolean
-check_size_setting (const char  *name,
-                    double       value,
-                    double       scale,
-                    GError     **error)
+gboolean
+_gdci_check_size_setting (gboolean     buffer,
+                          double       value,
+                          GError     **error)
 {
-  g_autofree char *repr = _gdci_format_py_float (value);
+  const char *name = buffer ? "buffer-gb" : "chunk-mb";
+  g_autofree char *repr = NULL;
 
   if (!(value > 0))
     {
-      /* hdmf: assert value > 0, f"{name} ({value}) must be greater than zero!" */
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "%s (%s) must be greater than zero!", name, repr);
+      repr = _gdci_format_py_float (value);
+      g_set_error (error, GDCI_PLAN_ERROR,
+                   buffer ? GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE
+                          : GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE,
+                   "%s must be greater than zero, not %s", name, repr);
       return FALSE;
     }
-  if (isinf (value) || isinf (value * scale))
+  if (isinf (value) || isinf (value * (buffer ? 1e9 : 1e6)))
     {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "%s (%s) is too large: give a finite size", name, repr);
+      repr = _gdci_format_py_float (value);
+      g_set_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_SIZE_NOT_FINITE,
+                   "%s %s is too large: give a finite size", name, repr);
       return FALSE;
     }
   return TRUE;
 }
 
-static gboolean
-check_dtype (GdciDtype   dtype,
-             GError    **error)
+gboolean
+_gdci_check_dtype (GdciDtype   dtype,
+                   GError    **error)
 {
   if (!gdci_dtype_is_valid (dtype))
     {
@@ -145,13 +148,13 @@ check_dtype (GdciDtype   dtype,
   return TRUE;
 }
 
-static gboolean
-default_chunk_shape (const guint64  *maxshape,
-                     guint           n_dims,
-                     GdciDtype       dtype,
-                     double          chunk_mb,
-                     guint64        *chunk,
-                     GError        **error)
+gboolean
+_gdci_default_chunk_shape (const guint64  *maxshape,
+                           guint           n_dims,
+                           GdciDtype       dtype,
+                           double          chunk_mb,
+                           guint64        *chunk,
+                           GError        **error)
 {
   gsize itemsize = gdci_dtype_get_itemsize (dtype);
   double chunk_bytes;
@@ -161,7 +164,7 @@ default_chunk_shape (const guint64  *maxshape,
   guint64 prod_bytes;
   guint64 k;
 
-  if (!check_size_setting ("chunk_mb", chunk_mb, 1e6, error))
+  if (!_gdci_check_size_setting (FALSE, chunk_mb, error))
     return FALSE;
   chunk_bytes = chunk_mb * 1e6;
 
@@ -190,8 +193,8 @@ default_chunk_shape (const guint64  *maxshape,
         {
           g_autofree char *repr = _gdci_format_py_float (chunk_mb);
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
-                       "chunk_mb (%s) is too large for a data shape this "
-                       "large: give a chunk_shape instead", repr);
+                       "chunk-mb %s is too large for a data shape this "
+                       "large: give a chunk shape instead", repr);
           return FALSE;
         }
 
@@ -215,19 +218,20 @@ default_chunk_shape (const guint64  *maxshape,
   return TRUE;
 }
 
-static gboolean
-default_buffer_shape (const guint64       *maxshape,
-                      guint                n_dims,
-                      const GdciShapeArg  *chunk,
-                      GdciDtype            dtype,
-                      double               buffer_gb,
-                      guint64             *buffer,
-                      GError             **error)
+gboolean
+_gdci_default_buffer_shape (const guint64       *maxshape,
+                            guint                n_dims,
+                            const GdciShapeArg  *chunk,
+                            const char          *chunk_name,
+                            GdciDtype            dtype,
+                            double               buffer_gb,
+                            guint64             *buffer,
+                            GError             **error)
 {
   guint64 chunk_bytes;
   guint64 k;
 
-  if (!check_size_setting ("buffer_gb", buffer_gb, 1e9, error))
+  if (!_gdci_check_size_setting (TRUE, buffer_gb, error))
     return FALSE;
 
   for (guint i = 0; i < n_dims; i++)
@@ -235,9 +239,9 @@ default_buffer_shape (const guint64       *maxshape,
       if (chunk->negative[i] || chunk->value[i] == 0)
         {
           g_autofree char *s = _gdci_shape_arg_to_string (chunk);
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                       "Some dimensions of chunk_shape (%s) are less than "
-                       "zero!", s);
+          g_set_error (error, GDCI_PLAN_ERROR,
+                       GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE,
+                       "%s %s is not positive on axis %u", chunk_name, s, i);
           return FALSE;
         }
     }
@@ -279,12 +283,17 @@ default_buffer_shape (const guint64       *maxshape,
  * element; [func@Gdci.default_buffer_shape] and [class@Gdci.ChunkIterator]
  * refuse such a chunk shape.
  *
- * Fails with %GDCI_ERROR_INVALID_ARGUMENT, with hdmf's message, when
- * @chunk_mb is not greater than zero, and when @maxshape is not a usable
- * shape (no axes, an axis of length 0).
+ * Fails with %GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE when @chunk_mb is not
+ * greater than zero, %GDCI_PLAN_ERROR_SIZE_NOT_FINITE when it is infinite,
+ * and with %GDCI_ERROR_INVALID_ARGUMENT when @maxshape is not a usable
+ * shape (no axes, an axis of length 0) or @dtype not a data type.
+ * [ctor@Gdci.Plan.new] gives the chunk shape together with the rest of a
+ * plan.
  *
  * Returns: (array length=n_result_dims) (transfer full) (nullable): the chunk
  *   shape, or %NULL on error
+ *
+ * Since: 1.0
  */
 guint64 *
 gdci_default_chunk_shape (const guint64  *maxshape,
@@ -300,8 +309,8 @@ gdci_default_chunk_shape (const guint64  *maxshape,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!_gdci_check_maxshape (maxshape, n_dims, error) ||
-      !check_dtype (dtype, error) ||
-      !default_chunk_shape (maxshape, n_dims, dtype, chunk_mb, chunk, error))
+      !_gdci_check_dtype (dtype, error) ||
+      !_gdci_default_chunk_shape (maxshape, n_dims, dtype, chunk_mb, chunk, error))
     return NULL;
 
   if (n_result_dims != NULL)
@@ -326,12 +335,17 @@ gdci_default_chunk_shape (const guint64  *maxshape,
  * @buffer_gb, clipped to @maxshape, computed exactly as hdmf's
  * `GenericDataChunkIterator._get_default_buffer_shape()`.
  *
- * Fails with %GDCI_ERROR_INVALID_ARGUMENT, with hdmf's messages, when
- * @buffer_gb is not greater than zero or an axis of @chunk_shape is 0, and
- * when the shapes are not usable.
+ * Fails with %GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE or
+ * %GDCI_PLAN_ERROR_SIZE_NOT_FINITE for such a @buffer_gb,
+ * %GDCI_PLAN_ERROR_WRONG_RANK when @chunk_shape has another number of axes
+ * than @maxshape, %GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE when an axis of
+ * @chunk_shape is 0, and %GDCI_ERROR_INVALID_ARGUMENT when @maxshape is not
+ * usable.
  *
  * Returns: (array length=n_result_dims) (transfer full) (nullable): the buffer
  *   shape, or %NULL on error
+ *
+ * Since: 1.0
  */
 guint64 *
 gdci_default_buffer_shape (const guint64  *maxshape,
@@ -351,242 +365,23 @@ gdci_default_buffer_shape (const guint64  *maxshape,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!_gdci_check_maxshape (maxshape, n_dims, error) ||
-      !check_dtype (dtype, error))
+      !_gdci_check_dtype (dtype, error))
     return NULL;
   if (n_chunk_dims != n_dims)
     {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "chunk_shape has %u dimensions but the data has %u",
-                   n_chunk_dims, n_dims);
+      g_autofree char *data = _gdci_format_tuple (maxshape, n_dims);
+      g_set_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_WRONG_RANK,
+                   "chunk-shape has %u ax%s but the data shape %s has %u",
+                   n_chunk_dims, n_chunk_dims == 1 ? "is" : "es", data, n_dims);
       return NULL;
     }
 
   _gdci_shape_arg_from_u64 (&chunk, chunk_shape, n_dims);
-  if (!default_buffer_shape (maxshape, n_dims, &chunk, dtype, buffer_gb,
-                             buffer, error))
+  if (!_gdci_default_buffer_shape (maxshape, n_dims, &chunk, "chunk-shape",
+                                   dtype, buffer_gb, buffer, error))
     return NULL;
 
   if (n_result_dims != NULL)
     *n_result_dims = n_dims;
   return g_memdup2 (buffer, n_dims * sizeof (guint64));
-}
-
-static gboolean
-check_rank (const GdciShapeArg  *arg,
-            const char          *name,
-            const guint64       *maxshape,
-            guint                n_dims,
-            GError             **error)
-{
-  g_autofree char *s = NULL;
-  g_autofree char *data = NULL;
-
-  if (arg == NULL || arg->n_dims == n_dims)
-    return TRUE;
-
-  s = _gdci_shape_arg_to_string (arg);
-  data = _gdci_format_tuple (maxshape, n_dims);
-  g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-               "%s %s has %u dimension%s but the data %s has %u",
-               name, s, arg->n_dims, arg->n_dims == 1 ? "" : "s", data, n_dims);
-  return FALSE;
-}
-
-/* a <= b for a signed shape value a and an unsigned b */
-static inline gboolean
-arg_le (const GdciShapeArg *a,
-        guint               i,
-        guint64             b)
-{
-  return a->negative[i] || a->value[i] <= b;
-}
-
-static gboolean
-all_positive (const GdciShapeArg *arg)
-{
-  for (guint i = 0; i < arg->n_dims; i++)
-    if (arg->negative[i] || arg->value[i] == 0)
-      return FALSE;
-  return TRUE;
-}
-
-/* hdmf checks these before it asks the data source anything: the buffer
- * settings first, then the chunk settings */
-gboolean
-_gdci_plan_check_settings (const GdciPlanSettings  *settings,
-                           GError                 **error)
-{
-  if (!_gdci_double_is_unset (settings->buffer_gb) &&
-      settings->buffer_shape != NULL)
-    {
-      g_set_error_literal (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                           "Only one of 'buffer_gb' or 'buffer_shape' can be "
-                           "specified!");
-      return FALSE;
-    }
-  if (!_gdci_double_is_unset (settings->chunk_mb) &&
-      settings->chunk_shape != NULL)
-    {
-      g_set_error_literal (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                           "Only one of 'chunk_mb' or 'chunk_shape' can be "
-                           "specified!");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-_gdci_plan (const GdciPlanSettings  *settings,
-            const guint64           *maxshape,
-            guint                    n_dims,
-            GdciDtype                dtype,
-            guint64                 *chunk_out,
-            guint64                 *buffer_out,
-            guint64                 *n_buffers_out,
-            GError                 **error)
-{
-  gboolean have_buffer_gb = !_gdci_double_is_unset (settings->buffer_gb);
-  gboolean have_chunk_mb = !_gdci_double_is_unset (settings->chunk_mb);
-  double buffer_gb = settings->buffer_gb;
-  double chunk_mb = settings->chunk_mb;
-  GdciShapeArg chunk;
-  GdciShapeArg buffer;
-  g_autofree char *chunk_s = NULL;
-  g_autofree char *buffer_s = NULL;
-  g_autofree char *data_s = NULL;
-  guint64 n_bytes;
-  guint64 n_buffers = 1;
-
-  if (!_gdci_plan_check_settings (settings, error))
-    return FALSE;
-  if (!have_buffer_gb && settings->buffer_shape == NULL)
-    buffer_gb = GDCI_DEFAULT_BUFFER_GB;
-  if (!have_chunk_mb && settings->chunk_shape == NULL)
-    chunk_mb = GDCI_DEFAULT_CHUNK_MB;
-
-  if (!check_dtype (dtype, error) ||
-      !_gdci_check_maxshape (maxshape, n_dims, error) ||
-      !check_rank (settings->chunk_shape, "chunk_shape", maxshape, n_dims, error) ||
-      !check_rank (settings->buffer_shape, "buffer_shape", maxshape, n_dims, error))
-    return FALSE;
-
-  /* chunk shape: given, or hdmf's default */
-  if (settings->chunk_shape != NULL)
-    chunk = *settings->chunk_shape;
-  else
-    {
-      guint64 c[GDCI_MAX_DIMS];
-      if (!default_chunk_shape (maxshape, n_dims, dtype, chunk_mb, c, error))
-        return FALSE;
-      _gdci_shape_arg_from_u64 (&chunk, c, n_dims);
-    }
-
-  /* buffer shape: given, or hdmf's default from the chunk shape */
-  if (settings->buffer_shape != NULL)
-    buffer = *settings->buffer_shape;
-  else
-    {
-      guint64 b[GDCI_MAX_DIMS];
-      if (!default_buffer_shape (maxshape, n_dims, &chunk, dtype, buffer_gb,
-                                 b, error))
-        return FALSE;
-      _gdci_shape_arg_from_u64 (&buffer, b, n_dims);
-    }
-
-  chunk_s = _gdci_shape_arg_to_string (&chunk);
-  buffer_s = _gdci_shape_arg_to_string (&buffer);
-  data_s = _gdci_format_tuple (maxshape, n_dims);
-
-  /* hdmf's shape assertions, in its order */
-  if (!all_positive (&buffer))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "Some dimensions of buffer_shape (%s) are less than zero!",
-                   buffer_s);
-      return FALSE;
-    }
-  for (guint i = 0; i < n_dims; i++)
-    {
-      if (!arg_le (&chunk, i, maxshape[i]))
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                       "Some dimensions of chunk_shape (%s) exceed the data "
-                       "dimensions (%s)!", chunk_s, data_s);
-          return FALSE;
-        }
-    }
-  for (guint i = 0; i < n_dims; i++)
-    {
-      if (!arg_le (&buffer, i, maxshape[i]))
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                       "Some dimensions of buffer_shape (%s) exceed the data "
-                       "dimensions (%s)!", buffer_s, data_s);
-          return FALSE;
-        }
-    }
-  for (guint i = 0; i < n_dims; i++)
-    {
-      /* the buffer is positive here, so only a positive chunk can exceed it */
-      if (!arg_le (&chunk, i, buffer.value[i]))
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                       "Some dimensions of chunk_shape (%s) exceed the buffer "
-                       "shape (%s)!", chunk_s, buffer_s);
-          return FALSE;
-        }
-    }
-  /* hdmf lets a zero or negative chunk through here (and then divides by
-   * zero, or hands HDF5 an impossible chunk shape): refuse it */
-  if (!all_positive (&chunk))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "Some dimensions of chunk_shape (%s) are less than zero!",
-                   chunk_s);
-      return FALSE;
-    }
-  for (guint i = 0; i < n_dims; i++)
-    {
-      if (buffer.value[i] != maxshape[i] &&
-          buffer.value[i] % chunk.value[i] != 0)
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                       "Some dimensions of chunk_shape (%s) do not evenly "
-                       "divide the buffer shape (%s)!", chunk_s, buffer_s);
-          return FALSE;
-        }
-    }
-
-  /* sizes that must fit in 64 bits */
-  if (!_gdci_shape_n_bytes (chunk.value, n_dims, dtype, &n_bytes))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
-                   "The chunk shape %s of %s has more than 2^64 bytes",
-                   chunk_s, gdci_dtype_to_string (dtype));
-      return FALSE;
-    }
-  if (!_gdci_shape_n_bytes (buffer.value, n_dims, dtype, &n_bytes))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
-                   "The buffer shape %s of %s has more than 2^64 bytes",
-                   buffer_s, gdci_dtype_to_string (dtype));
-      return FALSE;
-    }
-  for (guint i = 0; i < n_dims; i++)
-    {
-      guint64 per_axis = maxshape[i] / buffer.value[i] +
-                         (maxshape[i] % buffer.value[i] != 0);
-      if (!g_uint64_checked_mul (&n_buffers, n_buffers, per_axis))
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
-                       "The buffer shape %s splits the data %s into more "
-                       "than 2^64 buffers", buffer_s, data_s);
-          return FALSE;
-        }
-    }
-
-  memcpy (chunk_out, chunk.value, n_dims * sizeof (guint64));
-  memcpy (buffer_out, buffer.value, n_dims * sizeof (guint64));
-  *n_buffers_out = n_buffers;
-  return TRUE;
 }

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  *
  * The buffer size in gigabytes (10^9 bytes) used when neither a buffer size
  * nor a buffer shape is given, as in hdmf.
+ *
+ * Since: 1.0
  */
 #define GDCI_DEFAULT_BUFFER_GB 1.0
 
@@ -29,6 +31,8 @@ G_BEGIN_DECLS
  *
  * The chunk size in megabytes (10^6 bytes) used when neither a chunk size
  * nor a chunk shape is given, as in current hdmf.
+ *
+ * Since: 1.0
  */
 #define GDCI_DEFAULT_CHUNK_MB 10.0
 

@@ -14,6 +14,8 @@
 #include "gdci-selection.h"
 #include "gdci-data-chunk.h"
 #include "gdci-shape.h"
+#include "gdci-plan-settings.h"
+#include "gdci-plan.h"
 #include "gdci-order.h"
 #include "gdci-compression.h"
 #include "gdci-chunk-iterator.h"

@@ -81,14 +81,14 @@ test_default_shapes (void)
 
 static void
 assert_chunk_refused (const guint64 *maxshape, guint n_dims, GdciDtype dtype,
-                      double chunk_mb, int code, const char *message)
+                      double chunk_mb, GQuark domain, int code, const char *message)
 {
   g_autoptr(GError) error = NULL;
   g_autofree guint64 *chunk =
     gdci_default_chunk_shape (maxshape, n_dims, dtype, chunk_mb, NULL, &error);
 
   g_assert_null (chunk);
-  g_assert_error (error, GDCI_ERROR, code);
+  g_assert_error (error, domain, code);
   g_assert_cmpstr (error->message, ==, message);
 }
 
@@ -99,28 +99,34 @@ test_chunk_refusals (void)
   guint64 zero[] = { 2000, 0 };
   guint64 huge[] = { 5, G_GUINT64_CONSTANT (1) << 63 };
 
-  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, -1.0, GDCI_ERROR_INVALID_ARGUMENT,
-                        "chunk_mb (-1.0) must be greater than zero!");
-  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, 0.0, GDCI_ERROR_INVALID_ARGUMENT,
-                        "chunk_mb (0.0) must be greater than zero!");
-  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, NAN, GDCI_ERROR_INVALID_ARGUMENT,
-                        "chunk_mb (nan) must be greater than zero!");
-  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, -INFINITY, GDCI_ERROR_INVALID_ARGUMENT,
-                        "chunk_mb (-inf) must be greater than zero!");
-  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, INFINITY, GDCI_ERROR_INVALID_ARGUMENT,
-                        "chunk_mb (inf) is too large: give a finite size");
-  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, 1e305, GDCI_ERROR_INVALID_ARGUMENT,
-                        "chunk_mb (1e+305) is too large: give a finite size");
-  assert_chunk_refused (shape, 0, GDCI_DTYPE_INT16, 1.0, GDCI_ERROR_INVALID_ARGUMENT,
+  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, -1.0, GDCI_PLAN_ERROR,
+                        GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE,
+                        "chunk-mb must be greater than zero, not -1.0");
+  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, 0.0, GDCI_PLAN_ERROR,
+                        GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE,
+                        "chunk-mb must be greater than zero, not 0.0");
+  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, NAN, GDCI_PLAN_ERROR,
+                        GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE,
+                        "chunk-mb must be greater than zero, not nan");
+  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, -INFINITY, GDCI_PLAN_ERROR,
+                        GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE,
+                        "chunk-mb must be greater than zero, not -inf");
+  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, INFINITY, GDCI_PLAN_ERROR,
+                        GDCI_PLAN_ERROR_SIZE_NOT_FINITE,
+                        "chunk-mb inf is too large: give a finite size");
+  assert_chunk_refused (shape, 2, GDCI_DTYPE_INT16, 1e305, GDCI_PLAN_ERROR,
+                        GDCI_PLAN_ERROR_SIZE_NOT_FINITE,
+                        "chunk-mb 1e+305 is too large: give a finite size");
+  assert_chunk_refused (shape, 0, GDCI_DTYPE_INT16, 1.0, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                         "The data has no dimensions (shape ()): gdci needs at least one axis");
-  assert_chunk_refused (zero, 2, GDCI_DTYPE_INT16, 1.0, GDCI_ERROR_INVALID_ARGUMENT,
+  assert_chunk_refused (zero, 2, GDCI_DTYPE_INT16, 1.0, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                         "The data shape (2000, 0) has an axis of length 0: there is nothing to iterate");
-  assert_chunk_refused (huge, 2, GDCI_DTYPE_INT8, 1.0, GDCI_ERROR_INVALID_ARGUMENT,
+  assert_chunk_refused (huge, 2, GDCI_DTYPE_INT8, 1.0, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                         "The data shape (5, 9223372036854775808) has an axis longer than "
                         "2^63 - 1, the largest numpy and HDF5 tools handle");
-  assert_chunk_refused (shape, 33, GDCI_DTYPE_INT8, 1.0, GDCI_ERROR_INVALID_ARGUMENT,
+  assert_chunk_refused (shape, 33, GDCI_DTYPE_INT8, 1.0, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                         "The data has 33 dimensions; gdci handles at most 32, as HDF5 does");
-  assert_chunk_refused (shape, 2, (GdciDtype) 42, 1.0, GDCI_ERROR_INVALID_ARGUMENT,
+  assert_chunk_refused (shape, 2, (GdciDtype) 42, 1.0, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                         "42 is not a valid GdciDtype");
 }
 
@@ -142,9 +148,8 @@ test_zero_chunk (void)
   buffer = gdci_default_buffer_shape (shape, 2, chunk, 2, GDCI_DTYPE_INT16, 1.0,
                                       NULL, &error);
   g_assert_null (buffer);
-  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==,
-                   "Some dimensions of chunk_shape ((0, 0)) are less than zero!");
+  g_assert_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE);
+  g_assert_cmpstr (error->message, ==, "chunk-shape (0, 0) is not positive on axis 0");
 }
 
 static void
@@ -153,11 +158,11 @@ test_buffer_refusals (void)
   guint64 shape[] = { 2000, 384 };
   guint64 chunk[] = { 100, 384 };
   guint64 huge_shape[] = { G_GUINT64_CONSTANT (1) << 62, G_GUINT64_CONSTANT (1) << 62 };
-  static const struct { double gb; const char *message; } cases[] = {
-    { -0.5, "buffer_gb (-0.5) must be greater than zero!" },
-    { 0.0, "buffer_gb (0.0) must be greater than zero!" },
-    { NAN, "buffer_gb (nan) must be greater than zero!" },
-    { 1e300, "buffer_gb (1e+300) is too large: give a finite size" },
+  static const struct { double gb; int code; const char *message; } cases[] = {
+    { -0.5, GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE, "buffer-gb must be greater than zero, not -0.5" },
+    { 0.0, GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE, "buffer-gb must be greater than zero, not 0.0" },
+    { NAN, GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE, "buffer-gb must be greater than zero, not nan" },
+    { 1e300, GDCI_PLAN_ERROR_SIZE_NOT_FINITE, "buffer-gb 1e+300 is too large: give a finite size" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -167,7 +172,7 @@ test_buffer_refusals (void)
         gdci_default_buffer_shape (shape, 2, chunk, 2, GDCI_DTYPE_INT16,
                                    cases[i].gb, NULL, &error);
       g_assert_null (buffer);
-      g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, GDCI_PLAN_ERROR, cases[i].code);
       g_assert_cmpstr (error->message, ==, cases[i].message);
     }
 
@@ -176,8 +181,9 @@ test_buffer_refusals (void)
     g_autofree guint64 *buffer =
       gdci_default_buffer_shape (shape, 2, chunk, 1, GDCI_DTYPE_INT16, 1.0, NULL, &error);
     g_assert_null (buffer);
-    g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT);
-    g_assert_cmpstr (error->message, ==, "chunk_shape has 1 dimensions but the data has 2");
+    g_assert_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_WRONG_RANK);
+    g_assert_cmpstr (error->message, ==,
+                     "chunk-shape has 1 axis but the data shape (2000, 384) has 2");
   }
   {
     /* a chunk of 2^124 elements does not fit in 64 bits */

@@ -133,24 +133,26 @@ test('the tutorial selections', () => {
         '[12640:20000, 3160:5000]'], 'selections');
 });
 
-test('refused settings are GLib errors of init() with hdmf\'s message', () => {
+test('refused settings are Gdci.PlanError errors of init() naming the values', () => {
     const cases = [
         [{buffer_shape: new GLib.Variant('at', [1000, 192]), chunk_shape: new GLib.Variant('at', [1000, 5])},
-            'Some dimensions of chunk_shape ((1000, 5)) do not evenly divide the buffer shape ((1000, 192))!'],
-        [{buffer_gb: -1}, 'buffer_gb (-1.0) must be greater than zero!'],
-        [{chunk_mb: 0}, 'chunk_mb (0.0) must be greater than zero!'],
+            Gdci.PlanError.CHUNK_SHAPE_NOT_DIVIDING,
+            'chunk-shape (1000, 5) does not divide buffer-shape (1000, 192) on axis 1'],
+        [{buffer_gb: -1}, Gdci.PlanError.BUFFER_SIZE_NOT_POSITIVE, 'buffer-gb must be greater than zero, not -1.0'],
+        [{chunk_mb: 0}, Gdci.PlanError.CHUNK_SIZE_NOT_POSITIVE, 'chunk-mb must be greater than zero, not 0.0'],
         [{buffer_gb: 1, buffer_shape: new GLib.Variant('at', [2000, 384])},
-            "Only one of 'buffer_gb' or 'buffer_shape' can be specified!"],
+            Gdci.PlanError.BOTH_BUFFER_SETTINGS, 'Both buffer-gb and buffer-shape are set: give one or the other'],
         [{buffer_shape: new GLib.Variant('ax', [-1, 384])},
-            'Some dimensions of buffer_shape ((-1, 384)) are less than zero!'],
+            Gdci.PlanError.BUFFER_SHAPE_NOT_POSITIVE, 'buffer-shape (-1, 384) is not positive on axis 0'],
         [{chunk_shape: new GLib.Variant('at', [2001, 384])},
-            'Some dimensions of chunk_shape ((2001, 384)) exceed the data dimensions ((2000, 384))!'],
+            Gdci.PlanError.CHUNK_SHAPE_EXCEEDS_DATA,
+            'chunk-shape (2001, 384) exceeds the data shape (2000, 384) on axis 0'],
     ];
-    for (const [settings, message] of cases) {
+    for (const [settings, code, message] of cases) {
         const it = new ArraySource(new Int16Array(0), [2000, 384], settings);
         assertThrows(() => it.init(null), error => {
             assertEqual(error instanceof GLib.Error, true, 'a GLib.Error');
-            assertEqual(error.matches(Gdci.Error, Gdci.Error.INVALID_ARGUMENT), true, 'domain and code');
+            assertEqual(error.matches(Gdci.PlanError, code), true, 'domain and code');
             assertEqual(error.message, message, 'message');
         });
         // initialization fails the same way again
@@ -274,7 +276,7 @@ test('the plain functions', () => {
     assertEqual(Gdci.dtype_from_string('<i2').at(-1), Gdci.Dtype.INT16, 'dtype');
     assertEqual(Gdci.dtype_to_string(Gdci.Dtype.FLOAT32), 'float32', 'name');
     assertThrows(() => Gdci.default_chunk_shape([10], Gdci.Dtype.INT8, 0.0),
-        error => assertEqual(error.message, 'chunk_mb (0.0) must be greater than zero!', 'message'));
+        error => assertEqual(error.message, 'chunk-mb must be greater than zero, not 0.0', 'message'));
     const selection = Gdci.Selection.new([0, 3160], [12640, 5000]);
     assertEqual(selection.to_string(), '[0:12640, 3160:5000]', 'selection');
     assertEqual(selection.get_shape(), [12640, 1840], 'shape');

@@ -126,9 +126,9 @@ void test_refused () {
     try {
         it.init (null);
         assert_not_reached ();
-    } catch (Gdci.Error.INVALID_ARGUMENT e) {
+    } catch (Gdci.PlanError.CHUNK_SHAPE_NOT_DIVIDING e) {
         assert_cmpstr (e.message, GLib.CompareOperator.EQ,
-                       "Some dimensions of chunk_shape ((1000, 5)) do not evenly divide the buffer shape ((1000, 192))!");
+                       "chunk-shape (1000, 5) does not divide buffer-shape (1000, 192) on axis 1");
     } catch (GLib.Error e) {
         GLib.error ("unexpected error: %s", e.message);
     }
@@ -137,8 +137,8 @@ void test_refused () {
         new RampSource.with_sizes (2000, 384, -1, 10.0).init (null);
         assert_not_reached ();
     } catch (GLib.Error e) {
-        assert_true (e is Gdci.Error.INVALID_ARGUMENT);
-        assert_cmpstr (e.message, GLib.CompareOperator.EQ, "buffer_gb (-1.0) must be greater than zero!");
+        assert_true (e is Gdci.PlanError.BUFFER_SIZE_NOT_POSITIVE);
+        assert_cmpstr (e.message, GLib.CompareOperator.EQ, "buffer-gb must be greater than zero, not -1.0");
     }
 }
 
@@ -191,7 +191,7 @@ void test_functions () {
         Gdci.default_chunk_shape ({10}, Gdci.Dtype.INT8, 0.0);
         assert_not_reached ();
     } catch (GLib.Error e) {
-        assert_cmpstr (e.message, GLib.CompareOperator.EQ, "chunk_mb (0.0) must be greater than zero!");
+        assert_cmpstr (e.message, GLib.CompareOperator.EQ, "chunk-mb must be greater than zero, not 0.0");
     }
 }
 

@@ -3,6 +3,7 @@
 `meson install` into a scratch directory, and run from there."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -27,9 +28,15 @@ def installed_gdci(tmp_path_factory):
              if "gdci" in files and os.path.basename(d) == "bin"]
     assert len(found) == 1, found
     GDCI = found[0]
-    # the installed tool needs nothing from the build tree
+    # the tool links the installed shared library, and nothing from the
+    # build tree: what a user with this prefix sets up
+    libraries = [d for d, _, files in os.walk(root) if "libgdci-1.0.so.0" in files]
+    assert len(libraries) == 1, libraries
+    os.environ["LD_LIBRARY_PATH"] = libraries[0]
     assert subprocess.run([GDCI, "--version"], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin"}).returncode == 0
+                          env={"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": libraries[0],
+                               **{k: v for k, v in os.environ.items() if k.startswith(("LD_PRELOAD", "ASAN"))}}
+                          ).returncode == 0
     yield GDCI
 
 
@@ -89,15 +96,42 @@ def test_plan_lists_fifty_and_counts_the_rest():
 def test_plan_refusals_are_usage_errors():
     result = run("plan", "--dtype", "int16", "--shape", "2000,384", "--chunk-shape", "1000,5",
                  "--buffer-shape", "1000,192")
-    assert_one_line_error(result, 2, "Some dimensions of chunk_shape ((1000, 5)) do not evenly "
-                                     "divide the buffer shape ((1000, 192))!")
+    assert_one_line_error(result, 2, "chunk-shape (1000, 5) does not divide buffer-shape "
+                                     "(1000, 192) on axis 1")
     assert_one_line_error(run("plan", "--dtype", "int16", "--shape", "10", "--chunk-mb", "-1"),
-                          2, "chunk_mb (-1.0) must be greater than zero!")
+                          2, "chunk-mb must be greater than zero, not -1.0")
     assert_one_line_error(run("plan", "--dtype", "complex64", "--shape", "10"), 2, "not supported")
     assert_one_line_error(run("plan", "--shape", "10"), 2, "needs --dtype and --shape")
     assert_one_line_error(run("plan", "--dtype", "int8", "--shape", "10,x"), 2, "--shape '10,x'")
     assert_one_line_error(run("plan", "--dtype", "int8", "--shape", "10", "--buffer-gb", "lots"),
                           2, "--buffer-gb 'lots' is not a number")
+
+
+@pytest.mark.parametrize("args, text", [
+    (["--buffer-gb", "1", "--buffer-shape", "10,10"], "Both buffer-gb and buffer-shape are set"),
+    (["--chunk-shape", "100"], "chunk-shape (100,) has 1 axis but the data shape (2000, 384) has 2"),
+    (["--buffer-shape", "2001,384"], "buffer-shape (2001, 384) exceeds the data shape (2000, 384) on axis 0"),
+    (["--chunk-shape", "100,384", "--buffer-shape", "1000,192"], "exceeds buffer-shape (1000, 192) on axis 1"),
+    (["--chunk-mb", "inf"], "chunk-mb inf is too large: give a finite size"),
+    (["--buffer-gb", "nan"], "buffer-gb must be greater than zero, not nan"),
+    (["--chunk-mb", "1e-9"], "the default chunk shape (0, 0) is not positive on axis 0"),
+])
+def test_every_plan_refusal_is_a_usage_error(args, text):
+    assert_one_line_error(run("plan", "--dtype", "int16", "--shape", "2000,384", *args), 2, text)
+
+
+def test_sizes_beyond_64_bits():
+    # a plan that does not fit is a failure, not a usage error
+    huge = str(2 ** 62)
+    result = run("plan", "--dtype", "int8", "--shape", f"{huge},{huge}", "--buffer-shape", "1,1",
+                 "--chunk-shape", "1,1")
+    assert_one_line_error(result, 1, "into more than 2^64 buffers")
+    # data of more than 2^64 bytes can be planned, its size is not counted
+    result = run("plan", "--dtype", "int8", "--shape", f"{huge},8", "--buffer-shape", f"{huge},1",
+                 "--chunk-shape", "1,1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"Data shape:   ({huge}, 8), more than 2^64 bytes of int8"
+    assert result.stdout.splitlines()[3] == "Buffers:      8"
 
 
 # ---- convert ----------------------------------------------------------------
@@ -159,6 +193,10 @@ def test_existing_dataset_needs_overwrite(tmp_path):
     result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args)
     assert_one_line_error(result, 1, "already exists")
     assert "--overwrite" in result.stderr
+    # a plan refusal is a usage error, and nothing is written
+    result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args, "--chunk-shape", "3,4",
+                 "--buffer-shape", "10,4", "--overwrite")
+    assert_one_line_error(result, 2, "chunk-shape (3, 4) does not divide buffer-shape (10, 4) on axis 0")
     result = run("convert", tmp_path / "b.bin", tmp_path / "out.h5", *args, "--overwrite")
     assert result.returncode == 0, result.stderr
     with h5py.File(tmp_path / "out.h5", "r") as f:
@@ -188,9 +226,9 @@ def test_usage_errors_exit_2(tmp_path):
         (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--threads", "-2"],
          "--threads -2"),
         (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--chunk-mb", "0"],
-         "chunk_mb (0.0) must be greater than zero!"),
+         "chunk-mb must be greater than zero, not 0.0"),
         (["convert", tmp_path / "rec.bin", tmp_path / "o.h5", *raw, "--chunk-mb", "1",
-          "--chunk-shape", "2,4"], "Only one of 'chunk_mb' or 'chunk_shape' can be specified!"),
+          "--chunk-shape", "2,4"], "Both chunk-mb and chunk-shape are set"),
         (["convert", f"{tmp_path / 'in.h5'}:/d", tmp_path / "o.h5", "--dtype", "int16"],
          "for raw input only"),
         (["convert", tmp_path / "in.h5", tmp_path / "o.h5"], "give the dataset to read"),
@@ -225,10 +263,14 @@ def test_progress_bar(tmp_path):
     recording(tmp_path / "rec.bin", rows=5000, channels=8)
     args = ["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "--dtype", "int16",
             "--shape", "-1,8", "--buffer-gb", "0.00002", "--chunk-mb", "0.01"]
-    shown = run(*args, "--progress")
+    shown = subprocess.run([GDCI, *map(str, args), "--progress"], capture_output=True)
+    shown.stderr = shown.stderr.decode()   # as it is: text mode would turn \r into \n
     assert shown.returncode == 0, shown.stderr
     assert "Converting:" in shown.stderr and "100%" in shown.stderr
-    assert shown.stderr.endswith("\n")
+    # redrawn in place on one line, which the last drawing ends
+    assert re.fullmatch(r"(\rConverting: +\d+%\|[^|]*\| [0-9.]+/0\.1 MB \[[0-9:]+<[0-9:?]+"
+                        r"(, [0-9.]+ MB/s)?\] *)+\n", shown.stderr), shown.stderr
+    assert re.search(r"\rConverting: 100%\|[^|]*\| 0\.1/0\.1 MB \[[0-9:]+<00:00", shown.stderr)
     hidden = run(*args, "--no-progress", "--overwrite")
     assert hidden.returncode == 0 and hidden.stderr == ""
 

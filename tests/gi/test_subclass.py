@@ -101,15 +101,15 @@ def test_numpy_integers_in_shape():
     assert list(it.get_full_shape()) == [50, 4]
 
 
-def test_settings_refused_with_hdmf_messages():
+def test_settings_refused_with_messages_naming_them():
     array = np.zeros((2000, 384), dtype="int16")
-    with raises_message(r"^chunk_mb \(-1\.0\) must be greater than zero!$"):
+    with raises_message(r"^chunk-mb must be greater than zero, not -1\.0$"):
         make(array, chunk_mb=-1.0)
-    with raises_message(r"^buffer_gb \(nan\) must be greater than zero!$"):
+    with raises_message(r"^buffer-gb must be greater than zero, not nan$"):
         make(array, buffer_gb=float("nan"))
-    with raises_message(r"exceed the data dimensions \(\(2000, 384\)\)!$"):
+    with raises_message(r"exceeds the data shape \(2000, 384\) on axis 0$"):
         make(array, chunk_shape=GLib.Variant("at", [2001, 384]))
-    with raises_message(r"^Some dimensions of buffer_shape \(\(-1, 384\)\) are less than zero!$"):
+    with raises_message(r"^buffer-shape \(-1, 384\) is not positive on axis 0$"):
         make(array, buffer_shape=GLib.Variant("ax", [-1, 384]))
 
 
@@ -191,7 +191,7 @@ def test_not_serializable_without_the_vfunc():
 def test_pure_shape_functions():
     assert Gdci.default_chunk_shape([20000, 5000], Gdci.Dtype.INT32, 10.0) == [3160, 790]
     assert Gdci.default_buffer_shape([20000, 5000], [3160, 790], Gdci.Dtype.INT32, 0.2) == [12640, 3160]
-    with raises_message(r"^chunk_mb \(0\.0\) must be greater than zero!$"):
+    with raises_message(r"^chunk-mb must be greater than zero, not 0\.0$"):
         Gdci.default_chunk_shape([10], Gdci.Dtype.INT8, 0.0)
 
 

@@ -65,7 +65,7 @@ def test_refused_settings_raise_from_the_constructor():
     with pytest.raises(GLib.Error) as info:
         ArraySource(ARRAY, buffer_shape=(10, 11), chunk_shape=(3, 11))
     assert info.value.message == "Some dimensions of chunk_shape ((3, 11)) do not evenly divide the buffer shape ((10, 11))!"
-    assert info.value.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT)
+    assert info.value.matches(Gdci.plan_error_quark(), Gdci.PlanError.CHUNK_SHAPE_NOT_DIVIDING)
 
 
 @pytest.mark.parametrize("shape", [(10, 11), [10, 11], (np.int64(10), np.uint16(11)), np.array([10, 11]),

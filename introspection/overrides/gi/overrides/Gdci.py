@@ -320,8 +320,14 @@ class ChunkIterator(Gdci.ChunkIterator, metaclass=_ChunkIteratorMeta):
             constructed_here = False
         super().__init__(**kwargs)
         if constructed_here:
-            with _PythonExceptionsOf(self, match=False):
-                self.init(None)
+            try:
+                with _PythonExceptionsOf(self, match=False):
+                    self.init(None)
+            except GLib.Error as glib_error:
+                # in Python, a refused setting reads as hdmf words it
+                message = _gdci_hdmf.hdmf_message(glib_error, dict(kwargs, source=self))
+                glib_error.message = message or glib_error.message
+                raise
 
     def next(self):
         with _PythonExceptionsOf(self):

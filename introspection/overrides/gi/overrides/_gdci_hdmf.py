@@ -11,7 +11,7 @@ ChunkIterator override exists, and exports GenericDataChunkIterator.
 """
 
 import abc
-import re
+import math
 import threading
 import warnings
 import weakref
@@ -111,15 +111,86 @@ class _GenericSource(ChunkIterator):
         return self._source()._read(selection.to_slices())
 
 
-_HDMF_ASSERTION = re.compile(r"Only one of '|Some dimensions of |\w+ \(.*\) must be greater than zero!$")
+def hdmf_message(error, context):
+    """hdmf's words for a Gdci.PlanError, from its code and the context:
+    the settings as the caller gave them (buffer_gb, buffer_shape, chunk_mb,
+    chunk_shape; absent or None when not given), and the data's maxshape
+    and dtype, or a "source" iterator to ask for them. None when the error
+    is not a plan error, or the data cannot be known."""
+    if error.domain != GLib.quark_to_string(Gdci.plan_error_quark()):
+        return None
+    code = Gdci.PlanError(error.code)
+    get = {key.replace("-", "_"): value for key, value in context.items()}.get
+    settings = {key: get(key) for key in ("buffer_gb", "buffer_shape", "chunk_mb", "chunk_shape")}
+    for key in ("buffer_shape", "chunk_shape"):
+        shape = settings[key]
+        shape = shape.unpack() if isinstance(shape, GLib.Variant) else shape
+        settings[key] = None if shape is None else tuple(int(axis) for axis in shape)
+    chunk_mb = settings["chunk_mb"]
+    if chunk_mb is None and settings["chunk_shape"] is None:
+        chunk_mb = Gdci.DEFAULT_CHUNK_MB
+    if code == Gdci.PlanError.BOTH_BUFFER_SETTINGS:
+        return "Only one of 'buffer_gb' or 'buffer_shape' can be specified!"
+    if code == Gdci.PlanError.BOTH_CHUNK_SETTINGS:
+        return "Only one of 'chunk_mb' or 'chunk_shape' can be specified!"
+    if code == Gdci.PlanError.BUFFER_SIZE_NOT_POSITIVE:
+        return f"buffer_gb ({settings['buffer_gb']}) must be greater than zero!"
+    if code == Gdci.PlanError.CHUNK_SIZE_NOT_POSITIVE:
+        return f"chunk_mb ({chunk_mb}) must be greater than zero!"
+    if code == Gdci.PlanError.SIZE_NOT_FINITE:
+        # the chunk size is checked first, when it is used
+        if chunk_mb is not None and (math.isinf(chunk_mb) or math.isinf(chunk_mb * 1e6)):
+            return f"chunk_mb ({chunk_mb}) is too large: give a finite size"
+        return f"buffer_gb ({settings['buffer_gb']}) is too large: give a finite size"
+    if code == Gdci.PlanError.BUFFER_SHAPE_NOT_POSITIVE:
+        return f"Some dimensions of buffer_shape ({settings['buffer_shape']}) are less than zero!"
+
+    # the rest needs the data, and the default shapes gdci computed from it
+    try:
+        source = get("source")
+        maxshape = get("maxshape") or type(source).do_get_maxshape(source)
+        maxshape = tuple(int(axis) for axis in maxshape)
+        dtype = get("dtype") or type(source).do_get_dtype(source)
+        dtype = dtype if isinstance(dtype, Gdci.Dtype) else _gdci_numpy.gdci_dtype(dtype)
+    except Exception:  # noqa: BLE001 - the C message is the fallback
+        return None
+    chunk, buffer = settings["chunk_shape"], settings["buffer_shape"]
+    if code == Gdci.PlanError.WRONG_RANK:
+        name, shape = ("chunk_shape", chunk) if chunk is not None and len(chunk) != len(maxshape) \
+            else ("buffer_shape", buffer)
+        plural = "" if len(shape) == 1 else "s"
+        return f"{name} {shape} has {len(shape)} dimension{plural} but the data {maxshape} has {len(maxshape)}"
+    if chunk is None:
+        chunk = tuple(Gdci.default_chunk_shape(list(maxshape), dtype, float(chunk_mb)))
+    if buffer is None and code != Gdci.PlanError.CHUNK_SHAPE_NOT_POSITIVE:
+        buffer_gb = settings["buffer_gb"] or Gdci.DEFAULT_BUFFER_GB
+        buffer = tuple(Gdci.default_buffer_shape(list(maxshape), list(chunk), dtype, float(buffer_gb)))
+    return {
+        Gdci.PlanError.CHUNK_SHAPE_NOT_POSITIVE:
+            f"Some dimensions of chunk_shape ({chunk}) are less than zero!",
+        Gdci.PlanError.CHUNK_SHAPE_EXCEEDS_DATA:
+            f"Some dimensions of chunk_shape ({chunk}) exceed the data dimensions ({maxshape})!",
+        Gdci.PlanError.BUFFER_SHAPE_EXCEEDS_DATA:
+            f"Some dimensions of buffer_shape ({buffer}) exceed the data dimensions ({maxshape})!",
+        Gdci.PlanError.CHUNK_SHAPE_EXCEEDS_BUFFER:
+            f"Some dimensions of chunk_shape ({chunk}) exceed the buffer shape ({buffer})!",
+        Gdci.PlanError.CHUNK_SHAPE_NOT_DIVIDING:
+            f"Some dimensions of chunk_shape ({chunk}) do not evenly divide the buffer shape ({buffer})!",
+    }.get(code)
 
 
-def _python_error(error):
-    """A refusal from the C library as the exception hdmf raises: its
-    assertions as AssertionError with the same text."""
-    if error.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT):
-        if _HDMF_ASSERTION.match(error.message):
-            return AssertionError(error.message)
+def _python_error(error, context):
+    """A refusal from the C library as the exception hdmf raises, with hdmf's
+    message composed from the error's code and the context (see
+    hdmf_message): hdmf's assertions as AssertionError, the refusals gdci
+    adds as ValueError and OverflowError."""
+    message = hdmf_message(error, context)
+    if message is not None:
+        if error.code in (Gdci.PlanError.WRONG_RANK, Gdci.PlanError.SIZE_NOT_FINITE):
+            return ValueError(message)
+        return AssertionError(message)
+    if error.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT) or \
+            error.domain == GLib.quark_to_string(Gdci.plan_error_quark()):
         return ValueError(error.message)
     if error.matches(Gdci.error_quark(), Gdci.Error.OVERFLOW):
         return OverflowError(error.message)
@@ -227,7 +298,9 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         try:
             self._core = _GenericSource(self, **settings)
         except GLib.Error as error:
-            raise _python_error(error) from None
+            context = dict(buffer_gb=buffer_gb, buffer_shape=buffer_shape, chunk_mb=chunk_mb,
+                           chunk_shape=chunk_shape, maxshape=self._maxshape, dtype=self._gdci_dtype)
+            raise _python_error(error, context) from None
 
         self.chunk_shape = tuple(self._core.get_chunk_shape())
         self.buffer_shape = tuple(self._core.get_buffer_shape())
@@ -303,7 +376,8 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         try:
             return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype, float(chunk_mb)))
         except GLib.Error as error:
-            raise _python_error(error) from None
+            raise _python_error(error, dict(chunk_mb=chunk_mb, maxshape=self.maxshape,
+                                            dtype=self._gdci_dtype)) from None
 
     def _get_default_buffer_shape(self, buffer_gb=None):
         """hdmf's default buffer shape for this data, self.chunk_shape and
@@ -315,7 +389,8 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
             return tuple(Gdci.default_buffer_shape(list(self.maxshape), list(self.chunk_shape),
                                                    self._gdci_dtype, float(buffer_gb)))
         except GLib.Error as error:
-            raise _python_error(error) from None
+            raise _python_error(error, dict(buffer_gb=buffer_gb, chunk_shape=self.chunk_shape,
+                                            maxshape=self.maxshape, dtype=self._gdci_dtype)) from None
 
     @abc.abstractmethod
     def _get_data(self, selection):

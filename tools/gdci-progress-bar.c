@@ -1,20 +1,18 @@
-/* gdci-progress-bar.c: a one-line progress bar on stderr
+/* gdci-progress-bar.c: the gdci command's one-line progress bar on stderr
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-
-#include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "gdci-progress-bar-private.h"
+#include "gdci-progress-bar.h"
 
 #define REDRAW_INTERVAL_USEC (100 * G_TIME_SPAN_MILLISECOND)
 
-struct _GdciProgressBar
+struct _ProgressBar
 {
   char *description;
   char *unit;
@@ -26,11 +24,11 @@ struct _GdciProgressBar
   gboolean utf8;
 };
 
-GdciProgressBar *
-_gdci_progress_bar_new (const char *description,
-                        const char *unit)
+ProgressBar *
+progress_bar_new (const char *description,
+                  const char *unit)
 {
-  GdciProgressBar *bar = g_new0 (GdciProgressBar, 1);
+  ProgressBar *bar = g_new0 (ProgressBar, 1);
 
   bar->description = g_strdup (description);
   bar->unit = g_strdup (unit);
@@ -93,10 +91,10 @@ append_bar (GString *s,
 }
 
 void
-_gdci_progress_bar_update (GdciProgressBar *bar,
-                           guint64          done,
-                           guint64          total,
-                           guint64          bytes_done)
+progress_bar_update (ProgressBar *bar,
+                     guint64      done,
+                     guint64      total,
+                     guint64      bytes_done)
 {
   gint64 now = g_get_monotonic_time ();
   double elapsed = (now - bar->start_time) / (double) G_USEC_PER_SEC;
@@ -148,11 +146,11 @@ _gdci_progress_bar_update (GdciProgressBar *bar,
   bar->drawn = TRUE;
 
   if (done >= total)
-    _gdci_progress_bar_finish (bar);
+    progress_bar_finish (bar);
 }
 
 void
-_gdci_progress_bar_finish (GdciProgressBar *bar)
+progress_bar_finish (ProgressBar *bar)
 {
   if (bar->drawn && !bar->finished)
     {
@@ -163,11 +161,11 @@ _gdci_progress_bar_finish (GdciProgressBar *bar)
 }
 
 void
-_gdci_progress_bar_free (GdciProgressBar *bar)
+progress_bar_free (ProgressBar *bar)
 {
   if (bar == NULL)
     return;
-  _gdci_progress_bar_finish (bar);
+  progress_bar_finish (bar);
   g_free (bar->description);
   g_free (bar->unit);
   g_free (bar);

@@ -1,0 +1,74 @@
+/* gdci-cli-util.h: what the gdci commands share: messages, options, formats
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gdci/gdci.h>
+
+G_BEGIN_DECLS
+
+#define EXIT_USAGE 2
+
+/* The name in front of every message: "gdci", "gdci plan", ... */
+void        cli_set_command_name    (const char  *name);
+/* Prints "NAME: message" on one line (and for a usage error a hint), and
+ * returns @status */
+int         cli_fail                (int          status,
+                                     const char  *format,
+                                     ...) G_GNUC_PRINTF (2, 3);
+/* The exit status for @error, from its domain and code: a refused setting
+ * or argument is a usage error (2), anything else a failure (1) */
+int         cli_exit_status         (const GError *error);
+int         cli_fail_with           (const GError *error);
+
+/* "20000,5000"; with @allow_infer, one axis may be -1 (returned as 0) */
+gboolean    cli_parse_shape         (const char  *option,
+                                     const char  *text,
+                                     gboolean     allow_infer,
+                                     GArray     **shape,
+                                     GError     **error);
+/* A floating `at` variant of a GArray of guint64 */
+GVariant   *cli_shape_variant       (GArray      *shape);
+/* "(20000, 5000)", "(5,)" */
+char       *cli_format_tuple        (const guint64 *values,
+                                     guint          n_dims);
+/* "(20000, 5000), 400.00 MB" */
+char       *cli_describe_shape      (const guint64 *shape,
+                                     guint          n_dims,
+                                     guint64        n_bytes);
+
+/* "file.h5:/a/b": the file and the dataset, split at the last ":/" */
+gboolean    cli_split_hdf5_path     (const char  *text,
+                                     char       **file,
+                                     char       **dataset);
+/* Whether @path is a regular file with HDF5's signature where HDF5 looks
+ * for it (at 0, 512, 1024, 2048, ... bytes) */
+gboolean    cli_is_hdf5_file        (const char  *path);
+
+/* The buffer and chunk options every command takes, as given */
+typedef struct
+{
+  char *buffer_gb;
+  char *buffer_shape;
+  char *chunk_mb;
+  char *chunk_shape;
+} SizeOptions;
+
+void          size_options_clear    (SizeOptions *o);
+GOptionGroup *size_option_group     (SizeOptions *o);
+/* The options as plan settings */
+gboolean      size_options_to_settings   (const SizeOptions  *o,
+                                          GdciPlanSettings   *settings,
+                                          GError            **error);
+/* The options as iterator construct properties, appended to @names and
+ * @values (a GArray of GValue that clears its elements) */
+gboolean      size_options_to_properties (const SizeOptions  *o,
+                                          GPtrArray          *names,
+                                          GArray             *values,
+                                          GError            **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SizeOptions, size_options_clear)
+
+G_END_DECLS
