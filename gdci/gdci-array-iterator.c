@@ -27,6 +27,8 @@
  * A buffer that is one contiguous run of the array (it spans every axis
  * after its first partial one) is handed out without copying, as a slice of
  * the same [struct@GLib.Bytes]; any other buffer is copied once.
+ *
+ * Since: 1.0
  */
 struct _GdciArrayIterator
 {
@@ -307,6 +309,8 @@ gdci_array_iterator_init (GdciArrayIterator *self)
  *
  * Returns: (transfer full) (nullable): a new initialized iterator, or
  *   %NULL on error
+ *
+ * Since: 1.0
  */
 GdciChunkIterator *
 gdci_array_iterator_new (GBytes         *data,

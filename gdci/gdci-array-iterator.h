@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 #define GDCI_TYPE_ARRAY_ITERATOR (gdci_array_iterator_get_type ())
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (GdciArrayIterator, gdci_array_iterator,
                       GDCI, ARRAY_ITERATOR, GdciChunkIterator)
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciChunkIterator *gdci_array_iterator_new (GBytes         *data,
                                             GdciDtype       dtype,
                                             const guint64  *shape,

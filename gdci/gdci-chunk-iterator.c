@@ -65,6 +65,8 @@
  * ```
  *
  * An iterator is not thread-safe: use it from one thread at a time.
+ *
+ * Since: 1.0
  */
 
 typedef struct
@@ -143,6 +145,8 @@ static guint signals[N_SIGNALS];
  * order, exactly the selection's number of elements times the item size.
  *
  * Returns: (transfer full): the data; %NULL only with @error set
+ *
+ * Since: 1.0
  */
 
 /**
@@ -153,6 +157,8 @@ static guint signals[N_SIGNALS];
  * once, by [method@Gio.Initable.init].
  *
  * Returns: (transfer full) (element-type guint64): the shape
+ *
+ * Since: 1.0
  */
 
 /**
@@ -163,6 +169,8 @@ static guint signals[N_SIGNALS];
  * once, by [method@Gio.Initable.init].
  *
  * Returns: the element type
+ *
+ * Since: 1.0
  */
 
 /**
@@ -177,6 +185,8 @@ static guint signals[N_SIGNALS];
  *
  * Returns: (transfer full) (nullable): a variant of type `a{sv}`, or %NULL
  *   with @error set
+ *
+ * Since: 1.0
  */
 
 /**
@@ -190,6 +200,8 @@ static guint signals[N_SIGNALS];
  * clear error, and initialization fails with it.
  *
  * Returns: true if the source is ready, false with @error set otherwise
+ *
+ * Since: 1.0
  */
 
 gboolean
@@ -615,6 +627,8 @@ gdci_chunk_iterator_initable_iface_init (GInitableIface *iface)
  * `maxshape`.
  *
  * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_chunk_iterator_get_full_shape (GdciChunkIterator *self,
@@ -655,6 +669,8 @@ gdci_chunk_iterator_get_plan (GdciChunkIterator *self)
  * The number of axes of the dataset.
  *
  * Returns: the number of axes
+ *
+ * Since: 1.0
  */
 guint
 gdci_chunk_iterator_get_n_dims (GdciChunkIterator *self)
@@ -674,6 +690,8 @@ gdci_chunk_iterator_get_n_dims (GdciChunkIterator *self)
  * The element type of the dataset, hdmf's `dtype`.
  *
  * Returns: the element type
+ *
+ * Since: 1.0
  */
 GdciDtype
 gdci_chunk_iterator_get_dtype (GdciChunkIterator *self)
@@ -694,6 +712,8 @@ gdci_chunk_iterator_get_dtype (GdciChunkIterator *self)
  * The HDF5 chunk shape, given or computed, hdmf's `chunk_shape`.
  *
  * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_chunk_iterator_get_chunk_shape (GdciChunkIterator *self,
@@ -713,6 +733,8 @@ gdci_chunk_iterator_get_chunk_shape (GdciChunkIterator *self,
  * the far edges of the data are smaller.
  *
  * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_chunk_iterator_get_buffer_shape (GdciChunkIterator *self,
@@ -731,6 +753,8 @@ gdci_chunk_iterator_get_buffer_shape (GdciChunkIterator *self,
  * of the data size divided by the buffer size, rounded up.
  *
  * Returns: the number of buffers
+ *
+ * Since: 1.0
  */
 guint64
 gdci_chunk_iterator_get_n_buffers (GdciChunkIterator *self)
@@ -753,6 +777,8 @@ gdci_chunk_iterator_get_n_buffers (GdciChunkIterator *self)
  * buffers once the iterator is exhausted.
  *
  * Returns: the position
+ *
+ * Since: 1.0
  */
 guint64
 gdci_chunk_iterator_get_position (GdciChunkIterator *self)
@@ -793,6 +819,8 @@ buffer_selection (GdciChunkIteratorPrivate *priv,
  * axis fastest, as hdmf's `buffer_selection_generator` yields them.
  *
  * Returns: (transfer full): the selection
+ *
+ * Since: 1.0
  */
 GdciSelection *
 gdci_chunk_iterator_get_buffer_selection (GdciChunkIterator *self,
@@ -991,6 +1019,8 @@ _gdci_chunk_iterator_next_owned (GdciChunkIterator  *self,
  *
  * Returns: (transfer full) (nullable): the next buffer, or %NULL when the
  *   iterator is exhausted or on error
+ *
+ * Since: 1.0
  */
 GdciDataChunk *
 gdci_chunk_iterator_next (GdciChunkIterator  *self,
@@ -1051,6 +1081,8 @@ gdci_chunk_iterator_reset (GdciChunkIterator  *self,
  * `recommended_chunk_shape()`: the chunk shape.
  *
  * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_chunk_iterator_recommended_chunk_shape (GdciChunkIterator *self,
@@ -1068,6 +1100,8 @@ gdci_chunk_iterator_recommended_chunk_shape (GdciChunkIterator *self,
  * `recommended_data_shape()`: the full data shape.
  *
  * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_chunk_iterator_recommended_data_shape (GdciChunkIterator *self,

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 #define GDCI_TYPE_CHUNK_ITERATOR (gdci_chunk_iterator_get_type ())
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 G_DECLARE_DERIVABLE_TYPE (GdciChunkIterator, gdci_chunk_iterator,
                           GDCI, CHUNK_ITERATOR, GObject)
 
@@ -49,6 +49,8 @@ G_DECLARE_DERIVABLE_TYPE (GdciChunkIterator, gdci_chunk_iterator,
  * The virtual methods a data source implements. Only @get_data,
  * @get_maxshape and @get_dtype are required, as in hdmf's
  * `GenericDataChunkIterator`.
+ *
+ * Since: 1.0
  */
 struct _GdciChunkIteratorClass
 {
@@ -73,44 +75,44 @@ struct _GdciChunkIteratorClass
   gpointer padding[12];
 };
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64     *gdci_chunk_iterator_get_full_shape            (GdciChunkIterator  *self,
                                                                 guint              *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciPlan          *gdci_chunk_iterator_get_plan                (GdciChunkIterator  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint              gdci_chunk_iterator_get_n_dims              (GdciChunkIterator  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciDtype          gdci_chunk_iterator_get_dtype               (GdciChunkIterator  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64     *gdci_chunk_iterator_get_chunk_shape         (GdciChunkIterator  *self,
                                                                 guint              *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64     *gdci_chunk_iterator_get_buffer_shape        (GdciChunkIterator  *self,
                                                                 guint              *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64            gdci_chunk_iterator_get_n_buffers           (GdciChunkIterator  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64            gdci_chunk_iterator_get_position            (GdciChunkIterator  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciSelection     *gdci_chunk_iterator_get_buffer_selection    (GdciChunkIterator  *self,
                                                                 guint64             index);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciDataChunk     *gdci_chunk_iterator_next                    (GdciChunkIterator  *self,
                                                                 GError            **error);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean           gdci_chunk_iterator_reset                   (GdciChunkIterator  *self,
                                                                 GError            **error);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64     *gdci_chunk_iterator_recommended_chunk_shape (GdciChunkIterator  *self,
                                                                 guint              *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64     *gdci_chunk_iterator_recommended_data_shape  (GdciChunkIterator  *self,
                                                                 guint              *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GVariant          *gdci_chunk_iterator_serialize               (GdciChunkIterator  *self,
                                                                 GError            **error);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciChunkIterator *gdci_chunk_iterator_deserialize             (GVariant           *variant,
                                                                 GError            **error);
 

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  *   (what h5py and hdmf call `gzip`), readable by every HDF5 tool
  *
  * The compression filter of a dataset written by [class@Gdci.H5Writer].
+ *
+ * Since: 1.0
  */
 typedef enum {
   GDCI_COMPRESSION_NONE,

@@ -17,6 +17,8 @@
  *
  * The data is a [struct@GLib.Bytes] holding exactly the selection's elements
  * in C order (last axis fastest), in this machine's byte order.
+ *
+ * Since: 1.0
  */
 struct _GdciDataChunk
 {
@@ -129,6 +131,8 @@ gdci_data_chunk_init (GdciDataChunk *self)
  * with %GDCI_ERROR_INVALID_DATA.
  *
  * Returns: (transfer full) (nullable): a new data chunk, or %NULL on error
+ *
+ * Since: 1.0
  */
 GdciDataChunk *
 gdci_data_chunk_new (GdciSelection  *selection,
@@ -178,6 +182,8 @@ gdci_data_chunk_new (GdciSelection  *selection,
  * The part of the full dataset this chunk covers.
  *
  * Returns: (transfer none): the selection
+ *
+ * Since: 1.0
  */
 GdciSelection *
 gdci_data_chunk_get_selection (GdciDataChunk *self)
@@ -195,6 +201,8 @@ gdci_data_chunk_get_selection (GdciDataChunk *self)
  * `n_elements * itemsize` bytes.
  *
  * Returns: (transfer none): the data
+ *
+ * Since: 1.0
  */
 GBytes *
 gdci_data_chunk_get_data (GdciDataChunk *self)
@@ -211,6 +219,8 @@ gdci_data_chunk_get_data (GdciDataChunk *self)
  * The element type of the data.
  *
  * Returns: the element type
+ *
+ * Since: 1.0
  */
 GdciDtype
 gdci_data_chunk_get_dtype (GdciDataChunk *self)
@@ -228,6 +238,8 @@ gdci_data_chunk_get_dtype (GdciDataChunk *self)
  * The shape of the data, which is the shape of the selection.
  *
  * Returns: (array length=n_dims) (transfer full): a newly allocated array
+ *
+ * Since: 1.0
  */
 guint64 *
 gdci_data_chunk_get_shape (GdciDataChunk *self,
@@ -248,6 +260,8 @@ gdci_data_chunk_get_shape (GdciDataChunk *self,
  * `DataChunk.get_min_bounds()`: the stop of the selection on every axis.
  *
  * Returns: (array length=n_dims) (transfer none): the bounds, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_data_chunk_get_min_bounds (GdciDataChunk *self,

@@ -39,6 +39,8 @@ static const struct {
  * another language.
  *
  * Returns: true if @dtype is a valid [enum@Gdci.Dtype]
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_dtype_is_valid (int dtype)
@@ -53,6 +55,8 @@ gdci_dtype_is_valid (int dtype)
  * The size of one element of @dtype in bytes, as numpy's `dtype.itemsize`.
  *
  * Returns: the size in bytes, or 0 if @dtype is not valid
+ *
+ * Since: 1.0
  */
 gsize
 gdci_dtype_get_itemsize (GdciDtype dtype)
@@ -70,6 +74,8 @@ gdci_dtype_get_itemsize (GdciDtype dtype)
  *
  * Returns: (transfer none) (nullable): the name, or %NULL if @dtype is not
  *   valid
+ *
+ * Since: 1.0
  */
 const char *
 gdci_dtype_to_string (GdciDtype dtype)
@@ -200,6 +206,8 @@ is_known_unsupported (const char *body)
  * else fails with %GDCI_ERROR_INVALID_ARGUMENT.
  *
  * Returns: (skip): true on success, false with @error set otherwise
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_dtype_from_string (const char  *str,

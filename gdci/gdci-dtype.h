@@ -30,6 +30,8 @@ G_BEGIN_DECLS
  *
  * The element type of a dataset. Elements are always in the byte order of
  * the machine gdci runs on.
+ *
+ * Since: 1.0
  */
 typedef enum {
   GDCI_DTYPE_INT8,
@@ -44,16 +46,16 @@ typedef enum {
   GDCI_DTYPE_FLOAT64,
 } GdciDtype;
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean     gdci_dtype_is_valid     (int dtype);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gsize        gdci_dtype_get_itemsize (GdciDtype dtype);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const char  *gdci_dtype_to_string    (GdciDtype dtype);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean     gdci_dtype_from_string  (const char  *str,
                                       GdciDtype   *dtype,
                                       GError     **error);

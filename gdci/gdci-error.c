@@ -13,6 +13,8 @@
  * The quark of the gdci error domain.
  *
  * Returns: the `GDCI_ERROR` quark
+ *
+ * Since: 1.0
  */
 G_DEFINE_QUARK (gdci-error-quark, gdci_error)
 

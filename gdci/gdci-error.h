@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  *
  * The error domain of gdci. Errors in this domain are from the
  * [enum@Gdci.Error] enumeration.
+ *
+ * Since: 1.0
  */
 #define GDCI_ERROR (gdci_error_quark ())
 
@@ -47,6 +49,8 @@ G_BEGIN_DECLS
  *   running, such as an iterator that a [class@Gdci.H5Writer] is writing
  *
  * Error codes of the `GDCI_ERROR` domain.
+ *
+ * Since: 1.0
  */
 typedef enum {
   GDCI_ERROR_FAILED,
@@ -128,10 +132,10 @@ typedef enum {
   GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_DIVIDING,
 } GdciPlanError;
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GQuark gdci_error_quark (void);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GQuark gdci_plan_error_quark (void);
 
 G_END_DECLS

@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 #define GDCI_TYPE_FILE_ITERATOR (gdci_file_iterator_get_type ())
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (GdciFileIterator, gdci_file_iterator,
                       GDCI, FILE_ITERATOR, GdciRawFileIterator)
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciChunkIterator *gdci_file_iterator_new (const char     *path,
                                            GdciDtype       dtype,
                                            const guint64  *shape,

@@ -31,6 +31,8 @@
  *
  * HDF5's own error stack is never printed: its innermost message is part
  * of the [struct@GLib.Error] instead.
+ *
+ * Since: 1.0
  */
 struct _GdciH5Iterator
 {
@@ -448,6 +450,8 @@ gdci_h5_iterator_init (GdciH5Iterator *self)
  *
  * Returns: (transfer full) (nullable): a new initialized iterator, or
  *   %NULL on error
+ *
+ * Since: 1.0
  */
 GdciChunkIterator *
 gdci_h5_iterator_new (const char  *path,

@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 #define GDCI_TYPE_H5_ITERATOR (gdci_h5_iterator_get_type ())
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (GdciH5Iterator, gdci_h5_iterator,
                       GDCI, H5_ITERATOR, GdciChunkIterator)
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciChunkIterator *gdci_h5_iterator_new (const char  *path,
                                          const char  *dataset,
                                          GError     **error);

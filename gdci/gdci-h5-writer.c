@@ -49,6 +49,8 @@
  *                            NULL, &error))
  *   g_printerr ("%s\n", error->message);
  * ```
+ *
+ * Since: 1.0
  */
 struct _GdciH5Writer
 {
@@ -138,6 +140,8 @@ _gdci_h5_writer_set_n_threads_used (GdciH5Writer *self,
  * the last one (every buffer read) before this returns.
  *
  * Returns: true on success, false with @error set otherwise
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_h5_writer_write (GdciH5Writer       *self,
@@ -197,6 +201,8 @@ write_in_thread (GTask        *task,
  * [method@Gdci.H5Writer.write_finish]. Until then, @iter is in use: its
  * [method@Gdci.ChunkIterator.next] and [method@Gdci.ChunkIterator.reset]
  * fail with %GDCI_ERROR_BUSY, and so does another write of it.
+ *
+ * Since: 1.0
  */
 void
 gdci_h5_writer_write_async (GdciH5Writer         *self,
@@ -247,6 +253,8 @@ gdci_h5_writer_write_async (GdciH5Writer         *self,
  * Finishes a write started with [method@Gdci.H5Writer.write_async].
  *
  * Returns: true on success, false with @error set otherwise
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_h5_writer_write_finish (GdciH5Writer  *self,
@@ -444,6 +452,8 @@ gdci_h5_writer_init (GdciH5Writer *self)
  * processor, and no overwriting.
  *
  * Returns: (transfer full): a new writer
+ *
+ * Since: 1.0
  */
 GdciH5Writer *
 gdci_h5_writer_new (void)
@@ -458,6 +468,8 @@ gdci_h5_writer_new (void)
  * The compression filter of the datasets written.
  *
  * Returns: the compression
+ *
+ * Since: 1.0
  */
 GdciCompression
 gdci_h5_writer_get_compression (GdciH5Writer *self)
@@ -472,6 +484,8 @@ gdci_h5_writer_get_compression (GdciH5Writer *self)
  * @compression: the compression filter
  *
  * Sets the compression filter of the datasets written.
+ *
+ * Since: 1.0
  */
 void
 gdci_h5_writer_set_compression (GdciH5Writer    *self,
@@ -492,6 +506,8 @@ gdci_h5_writer_set_compression (GdciH5Writer    *self,
  * The gzip level.
  *
  * Returns: the level
+ *
+ * Since: 1.0
  */
 int
 gdci_h5_writer_get_compression_level (GdciH5Writer *self)
@@ -506,6 +522,8 @@ gdci_h5_writer_get_compression_level (GdciH5Writer *self)
  * @level: the gzip level, from 1 to 9
  *
  * Sets the gzip level.
+ *
+ * Since: 1.0
  */
 void
 gdci_h5_writer_set_compression_level (GdciH5Writer *self,
@@ -526,6 +544,8 @@ gdci_h5_writer_set_compression_level (GdciH5Writer *self,
  * Whether the shuffle filter is applied.
  *
  * Returns: true if it is
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_h5_writer_get_shuffle (GdciH5Writer *self)
@@ -540,6 +560,8 @@ gdci_h5_writer_get_shuffle (GdciH5Writer *self)
  * @shuffle: whether to apply the shuffle filter
  *
  * Sets whether the shuffle filter is applied.
+ *
+ * Since: 1.0
  */
 void
 gdci_h5_writer_set_shuffle (GdciH5Writer *self,
@@ -561,6 +583,8 @@ gdci_h5_writer_set_shuffle (GdciH5Writer *self,
  * Whether chunks carry a Fletcher-32 checksum.
  *
  * Returns: true if they do
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_h5_writer_get_fletcher32 (GdciH5Writer *self)
@@ -575,6 +599,8 @@ gdci_h5_writer_get_fletcher32 (GdciH5Writer *self)
  * @fletcher32: whether to store checksums
  *
  * Sets whether chunks carry a Fletcher-32 checksum.
+ *
+ * Since: 1.0
  */
 void
 gdci_h5_writer_set_fletcher32 (GdciH5Writer *self,
@@ -596,6 +622,8 @@ gdci_h5_writer_set_fletcher32 (GdciH5Writer *self,
  * The number of filtering threads asked for; 0 means one per processor.
  *
  * Returns: the number of threads
+ *
+ * Since: 1.0
  */
 guint
 gdci_h5_writer_get_n_threads (GdciH5Writer *self)
@@ -610,6 +638,8 @@ gdci_h5_writer_get_n_threads (GdciH5Writer *self)
  * @n_threads: the number of threads, or 0 for one per processor
  *
  * Sets the number of threads that filter chunks in parallel.
+ *
+ * Since: 1.0
  */
 void
 gdci_h5_writer_set_n_threads (GdciH5Writer *self,
@@ -648,6 +678,8 @@ gdci_h5_writer_get_n_threads_used (GdciH5Writer *self)
  * Whether an existing dataset at the path written is replaced.
  *
  * Returns: true if it is
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_h5_writer_get_overwrite (GdciH5Writer *self)
@@ -662,6 +694,8 @@ gdci_h5_writer_get_overwrite (GdciH5Writer *self)
  * @overwrite: whether to replace an existing dataset
  *
  * Sets whether an existing dataset at the path written is replaced.
+ *
+ * Since: 1.0
  */
 void
 gdci_h5_writer_set_overwrite (GdciH5Writer *self,

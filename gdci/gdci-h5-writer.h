@@ -18,53 +18,53 @@ G_BEGIN_DECLS
 
 #define GDCI_TYPE_H5_WRITER (gdci_h5_writer_get_type ())
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (GdciH5Writer, gdci_h5_writer, GDCI, H5_WRITER, GObject)
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciH5Writer    *gdci_h5_writer_new                   (void);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciCompression  gdci_h5_writer_get_compression       (GdciH5Writer         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_compression       (GdciH5Writer         *self,
                                                        GdciCompression       compression);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 int              gdci_h5_writer_get_compression_level (GdciH5Writer         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_compression_level (GdciH5Writer         *self,
                                                        int                   level);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_get_shuffle           (GdciH5Writer         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_shuffle           (GdciH5Writer         *self,
                                                        gboolean              shuffle);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_get_fletcher32        (GdciH5Writer         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_fletcher32        (GdciH5Writer         *self,
                                                        gboolean              fletcher32);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint            gdci_h5_writer_get_n_threads         (GdciH5Writer         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_n_threads         (GdciH5Writer         *self,
                                                        guint                 n_threads);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint            gdci_h5_writer_get_n_threads_used    (GdciH5Writer         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_get_overwrite         (GdciH5Writer         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_overwrite         (GdciH5Writer         *self,
                                                        gboolean              overwrite);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_write                 (GdciH5Writer         *self,
                                                        GdciChunkIterator    *iter,
                                                        const char           *filename,
                                                        const char           *dataset_path,
                                                        GCancellable         *cancellable,
                                                        GError              **error);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_write_async           (GdciH5Writer         *self,
                                                        GdciChunkIterator    *iter,
                                                        const char           *filename,
@@ -72,7 +72,7 @@ void             gdci_h5_writer_write_async           (GdciH5Writer         *sel
                                                        GCancellable         *cancellable,
                                                        GAsyncReadyCallback   callback,
                                                        gpointer              user_data);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_write_finish          (GdciH5Writer         *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);

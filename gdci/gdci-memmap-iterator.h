@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 #define GDCI_TYPE_MEMMAP_ITERATOR (gdci_memmap_iterator_get_type ())
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (GdciMemmapIterator, gdci_memmap_iterator,
                       GDCI, MEMMAP_ITERATOR, GdciRawFileIterator)
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciChunkIterator *gdci_memmap_iterator_new (const char     *path,
                                              GdciDtype       dtype,
                                              const guint64  *shape,

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  *
  * The order in which the elements of a raw array file are laid out. The
  * buffers a [class@Gdci.ChunkIterator] hands out are always in C order.
+ *
+ * Since: 1.0
  */
 typedef enum {
   GDCI_ORDER_C,

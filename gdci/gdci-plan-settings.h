@@ -19,25 +19,25 @@ G_BEGIN_DECLS
 
 typedef struct _GdciPlanSettings GdciPlanSettings;
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GType             gdci_plan_settings_get_type         (void) G_GNUC_CONST;
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciPlanSettings *gdci_plan_settings_new              (void);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciPlanSettings *gdci_plan_settings_copy             (const GdciPlanSettings *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void              gdci_plan_settings_free             (GdciPlanSettings       *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void              gdci_plan_settings_set_buffer_gb    (GdciPlanSettings       *self,
                                                        double                  buffer_gb);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void              gdci_plan_settings_set_buffer_shape (GdciPlanSettings       *self,
                                                        const guint64          *shape,
                                                        guint                   n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void              gdci_plan_settings_set_chunk_mb     (GdciPlanSettings       *self,
                                                        double                  chunk_mb);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void              gdci_plan_settings_set_chunk_shape  (GdciPlanSettings       *self,
                                                        const guint64          *shape,
                                                        guint                   n_dims);

@@ -22,42 +22,42 @@ G_BEGIN_DECLS
 
 typedef struct _GdciPlan GdciPlan;
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GType             gdci_plan_get_type                  (void) G_GNUC_CONST;
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciPlan         *gdci_plan_new                       (GdciDtype               dtype,
                                                        const guint64          *shape,
                                                        guint                   n_dims,
                                                        const GdciPlanSettings *settings,
                                                        GError                **error);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciPlan         *gdci_plan_ref                       (GdciPlan               *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void              gdci_plan_unref                     (GdciPlan               *self);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciDtype         gdci_plan_get_dtype                 (const GdciPlan         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint             gdci_plan_get_n_dims                (const GdciPlan         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64    *gdci_plan_get_full_shape            (const GdciPlan         *self,
                                                        guint                  *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64    *gdci_plan_get_chunk_shape           (const GdciPlan         *self,
                                                        guint                  *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64    *gdci_plan_get_buffer_shape          (const GdciPlan         *self,
                                                        guint                  *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64           gdci_plan_get_n_buffers             (const GdciPlan         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciSelection    *gdci_plan_get_buffer_selection      (const GdciPlan         *self,
                                                        guint64                 index);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64           gdci_plan_get_chunk_bytes           (const GdciPlan         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64           gdci_plan_get_buffer_bytes          (const GdciPlan         *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64           gdci_plan_get_data_bytes            (const GdciPlan         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciPlan, gdci_plan_unref)

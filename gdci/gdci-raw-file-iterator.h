@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 #define GDCI_TYPE_RAW_FILE_ITERATOR (gdci_raw_file_iterator_get_type ())
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 G_DECLARE_DERIVABLE_TYPE (GdciRawFileIterator, gdci_raw_file_iterator,
                           GDCI, RAW_FILE_ITERATOR, GdciChunkIterator)
 
@@ -39,11 +39,11 @@ struct _GdciRawFileIteratorClass
   gpointer padding[8];
 };
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const char *gdci_raw_file_iterator_get_path   (GdciRawFileIterator *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64     gdci_raw_file_iterator_get_offset (GdciRawFileIterator *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciOrder   gdci_raw_file_iterator_get_order  (GdciRawFileIterator *self);
 
 G_END_DECLS

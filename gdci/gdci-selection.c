@@ -18,6 +18,8 @@
  * a [class@Gdci.ChunkIterator] carries the selection it covers in the full
  * dataset; [method@Gdci.Selection.to_string] prints it as
  * `[0:12640, 3160:5000]`.
+ *
+ * Since: 1.0
  */
 struct _GdciSelection
 {
@@ -57,6 +59,8 @@ gdci_selection_get_type (void)
  * 64 bits.
  *
  * Returns: (transfer full): a new selection
+ *
+ * Since: 1.0
  */
 GdciSelection *
 gdci_selection_new (const guint64 *start,
@@ -95,6 +99,8 @@ gdci_selection_new (const guint64 *start,
  * Acquires a reference on @self.
  *
  * Returns: (transfer full): @self
+ *
+ * Since: 1.0
  */
 GdciSelection *
 gdci_selection_ref (GdciSelection *self)
@@ -110,6 +116,8 @@ gdci_selection_ref (GdciSelection *self)
  * @self: (transfer full): a selection
  *
  * Releases a reference on @self, freeing it when the last one goes.
+ *
+ * Since: 1.0
  */
 void
 gdci_selection_unref (GdciSelection *self)
@@ -131,6 +139,8 @@ gdci_selection_unref (GdciSelection *self)
  * The number of axes of @self.
  *
  * Returns: the number of axes
+ *
+ * Since: 1.0
  */
 guint
 gdci_selection_get_n_dims (const GdciSelection *self)
@@ -148,6 +158,8 @@ gdci_selection_get_n_dims (const GdciSelection *self)
  * The first index of @self on @axis.
  *
  * Returns: the start of the range on @axis
+ *
+ * Since: 1.0
  */
 guint64
 gdci_selection_get_start (const GdciSelection *self,
@@ -167,6 +179,8 @@ gdci_selection_get_start (const GdciSelection *self,
  * One past the last index of @self on @axis.
  *
  * Returns: the stop of the range on @axis
+ *
+ * Since: 1.0
  */
 guint64
 gdci_selection_get_stop (const GdciSelection *self,
@@ -186,6 +200,8 @@ gdci_selection_get_stop (const GdciSelection *self,
  * The start of every axis of @self.
  *
  * Returns: (array length=n_dims) (transfer none): the starts, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_selection_get_starts (const GdciSelection *self,
@@ -206,6 +222,8 @@ gdci_selection_get_starts (const GdciSelection *self,
  * The stop of every axis of @self.
  *
  * Returns: (array length=n_dims) (transfer none): the stops, owned by @self
+ *
+ * Since: 1.0
  */
 const guint64 *
 gdci_selection_get_stops (const GdciSelection *self,
@@ -226,6 +244,8 @@ gdci_selection_get_stops (const GdciSelection *self,
  * The extent of @self on every axis, `stop - start`.
  *
  * Returns: (array length=n_dims) (transfer full): a newly allocated array
+ *
+ * Since: 1.0
  */
 guint64 *
 gdci_selection_get_shape (const GdciSelection *self,
@@ -250,6 +270,8 @@ gdci_selection_get_shape (const GdciSelection *self,
  * The number of elements inside @self, the product of its shape.
  *
  * Returns: the number of elements
+ *
+ * Since: 1.0
  */
 guint64
 gdci_selection_get_n_elements (const GdciSelection *self)
@@ -267,6 +289,8 @@ gdci_selection_get_n_elements (const GdciSelection *self)
  * Whether @a and @b have the same axes and ranges.
  *
  * Returns: true if they are equal
+ *
+ * Since: 1.0
  */
 gboolean
 gdci_selection_equal (const GdciSelection *a,
@@ -293,6 +317,8 @@ gdci_selection_equal (const GdciSelection *a,
  * in a [struct@GLib.HashTable].
  *
  * Returns: the hash value
+ *
+ * Since: 1.0
  */
 guint
 gdci_selection_hash (const GdciSelection *self)
@@ -316,6 +342,8 @@ gdci_selection_hash (const GdciSelection *self)
  * Formats @self as numpy index notation, `[0:12640, 3160:5000]`.
  *
  * Returns: (transfer full): a newly allocated string
+ *
+ * Since: 1.0
  */
 char *
 gdci_selection_to_string (const GdciSelection *self)

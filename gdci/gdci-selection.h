@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  *
  * The largest number of dimensions gdci handles, the same as HDF5's
  * `H5S_MAX_RANK`.
+ *
+ * Since: 1.0
  */
 #define GDCI_MAX_DIMS 32
 
@@ -27,43 +29,43 @@ G_BEGIN_DECLS
 
 typedef struct _GdciSelection GdciSelection;
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GType          gdci_selection_get_type       (void) G_GNUC_CONST;
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciSelection *gdci_selection_new            (const guint64        *start,
                                               const guint64        *stop,
                                               guint                 n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 GdciSelection *gdci_selection_ref            (GdciSelection        *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 void           gdci_selection_unref          (GdciSelection        *self);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint          gdci_selection_get_n_dims     (const GdciSelection  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64        gdci_selection_get_start      (const GdciSelection  *self,
                                               guint                 axis);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64        gdci_selection_get_stop       (const GdciSelection  *self,
                                               guint                 axis);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64 *gdci_selection_get_starts     (const GdciSelection  *self,
                                               guint                *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 const guint64 *gdci_selection_get_stops      (const GdciSelection  *self,
                                               guint                *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64       *gdci_selection_get_shape      (const GdciSelection  *self,
                                               guint                *n_dims);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64        gdci_selection_get_n_elements (const GdciSelection  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 gboolean       gdci_selection_equal          (const GdciSelection  *a,
                                               const GdciSelection  *b);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint          gdci_selection_hash           (const GdciSelection  *self);
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 char          *gdci_selection_to_string      (const GdciSelection  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciSelection, gdci_selection_unref)

@@ -248,6 +248,8 @@ is_base_property (const char *name)
  *
  * Returns: (transfer full) (nullable): a variant of type `(sua{sv})`, or
  *   %NULL on error
+ *
+ * Since: 1.0
  */
 GVariant *
 gdci_chunk_iterator_serialize (GdciChunkIterator  *self,
@@ -349,6 +351,8 @@ gdci_chunk_iterator_serialize (GdciChunkIterator  *self,
  *
  * Returns: (transfer full) (nullable): a new initialized iterator, or %NULL
  *   on error
+ *
+ * Since: 1.0
  */
 GdciChunkIterator *
 gdci_chunk_iterator_deserialize (GVariant  *variant,

@@ -36,7 +36,7 @@ G_BEGIN_DECLS
  */
 #define GDCI_DEFAULT_CHUNK_MB 10.0
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64 *gdci_default_chunk_shape  (const guint64  *maxshape,
                                     guint           n_dims,
                                     GdciDtype       dtype,
@@ -44,7 +44,7 @@ guint64 *gdci_default_chunk_shape  (const guint64  *maxshape,
                                     guint          *n_result_dims,
                                     GError        **error);
 
-GDCI_AVAILABLE_IN_ALL
+GDCI_AVAILABLE_IN_1_0
 guint64 *gdci_default_buffer_shape (const guint64  *maxshape,
                                     guint           n_dims,
                                     const guint64  *chunk_shape,
