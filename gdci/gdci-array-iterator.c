@@ -256,6 +256,8 @@ gdci_array_iterator_class_init (GdciArrayIteratorClass *klass)
    *
    * The elements in C order, exactly the size the shape and element type
    * say.
+   *
+   * Since: 1.0
    */
   properties[PROP_DATA] =
     g_param_spec_boxed ("data", NULL, NULL, G_TYPE_BYTES,
@@ -266,6 +268,8 @@ gdci_array_iterator_class_init (GdciArrayIteratorClass *klass)
    * GdciArrayIterator:dtype:
    *
    * The element type of the data.
+   *
+   * Since: 1.0
    */
   properties[PROP_DTYPE] =
     g_param_spec_enum ("dtype", NULL, NULL, GDCI_TYPE_DTYPE, GDCI_DTYPE_INT16,
@@ -277,6 +281,8 @@ gdci_array_iterator_class_init (GdciArrayIteratorClass *klass)
    *
    * The shape of the array, a variant of type `at` (any array or tuple of
    * integers is accepted).
+   *
+   * Since: 1.0
    */
   properties[PROP_SHAPE] =
     g_param_spec_variant ("shape", NULL, NULL, G_VARIANT_TYPE_ANY, NULL,

@@ -389,6 +389,8 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    *
    * Unset reads as NaN. A value that is not greater than zero makes
    * initialization fail with %GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE.
+   *
+   * Since: 1.0
    */
   properties[PROP_BUFFER_GB] = size_param_spec ("buffer-gb");
 
@@ -402,6 +404,8 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    *
    * Unset reads as NaN. A value that is not greater than zero makes
    * initialization fail with %GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE.
+   *
+   * Since: 1.0
    */
   properties[PROP_CHUNK_MB] = size_param_spec ("chunk-mb");
 
@@ -411,6 +415,8 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * The shape of the buffers, hdmf's `buffer_shape`, as a variant of type
    * `at` (any array or tuple of integers is accepted). Every axis must be a
    * multiple of the chunk shape, or equal to the data's.
+   *
+   * Since: 1.0
    */
   properties[PROP_BUFFER_SHAPE] =
     g_param_spec_variant ("buffer-shape", NULL, NULL, G_VARIANT_TYPE_ANY, NULL,
@@ -422,6 +428,8 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    *
    * The HDF5 chunk shape, hdmf's `chunk_shape`, as a variant of type `at`
    * (any array or tuple of integers is accepted).
+   *
+   * Since: 1.0
    */
   properties[PROP_CHUNK_SHAPE] =
     g_param_spec_variant ("chunk-shape", NULL, NULL, G_VARIANT_TYPE_ANY, NULL,
@@ -437,6 +445,8 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * error and the Python drop-in for hdmf a `tqdm` bar, from
    * [signal@Gdci.ChunkIterator::progress]. The setting is kept, and
    * serialized, with the iterator's other settings.
+   *
+   * Since: 1.0
    */
   properties[PROP_DISPLAY_PROGRESS] =
     g_param_spec_boolean ("display-progress", NULL, NULL, FALSE,
@@ -449,6 +459,8 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * The text a front end shows in front of its progress display when
    * [property@Gdci.ChunkIterator:display-progress] is set, such as
    * "Converting".
+   *
+   * Since: 1.0
    */
   properties[PROP_PROGRESS_DESCRIPTION] =
     g_param_spec_string ("progress-description", NULL, NULL, NULL,
@@ -470,6 +482,8 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * there, emissions that come faster than they are delivered are
    * coalesced, but the last one, every buffer read, always comes, before
    * the write returns or calls back.
+   *
+   * Since: 1.0
    */
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -88,6 +88,8 @@ gdci_data_chunk_class_init (GdciDataChunkClass *klass)
    * GdciDataChunk:selection:
    *
    * The part of the full dataset this chunk covers.
+   *
+   * Since: 1.0
    */
   properties[PROP_SELECTION] =
     g_param_spec_boxed ("selection", NULL, NULL, GDCI_TYPE_SELECTION,
@@ -97,6 +99,8 @@ gdci_data_chunk_class_init (GdciDataChunkClass *klass)
    * GdciDataChunk:dtype:
    *
    * The element type of the data.
+   *
+   * Since: 1.0
    */
   properties[PROP_DTYPE] =
     g_param_spec_enum ("dtype", NULL, NULL, GDCI_TYPE_DTYPE, GDCI_DTYPE_INT8,
@@ -106,6 +110,8 @@ gdci_data_chunk_class_init (GdciDataChunkClass *klass)
    * GdciDataChunk:data:
    *
    * The elements of the selection in C order.
+   *
+   * Since: 1.0
    */
   properties[PROP_DATA] =
     g_param_spec_boxed ("data", NULL, NULL, G_TYPE_BYTES,

@@ -406,6 +406,8 @@ gdci_h5_iterator_class_init (GdciH5IteratorClass *klass)
    * GdciH5Iterator:path:
    *
    * The HDF5 file to read.
+   *
+   * Since: 1.0
    */
   properties[PROP_PATH] =
     g_param_spec_string ("path", NULL, NULL, NULL,
@@ -417,6 +419,8 @@ gdci_h5_iterator_class_init (GdciH5IteratorClass *klass)
    *
    * The path of the dataset inside the file, such as
    * `/acquisition/ElectricalSeries/data`.
+   *
+   * Since: 1.0
    */
   properties[PROP_DATASET] =
     g_param_spec_string ("dataset", NULL, NULL, NULL,

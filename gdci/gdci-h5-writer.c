@@ -352,6 +352,8 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    * GdciH5Writer:compression:
    *
    * The compression filter of the datasets written.
+   *
+   * Since: 1.0
    */
   properties[PROP_COMPRESSION] =
     g_param_spec_enum ("compression", NULL, NULL, GDCI_TYPE_COMPRESSION,
@@ -362,6 +364,8 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    *
    * The gzip level, from 1 (fastest) to 9 (smallest). Another value makes
    * a gzip write fail with %GDCI_ERROR_INVALID_ARGUMENT.
+   *
+   * Since: 1.0
    */
   properties[PROP_COMPRESSION_LEVEL] =
     g_param_spec_int ("compression-level", NULL, NULL, G_MININT, G_MAXINT, 4, flags);
@@ -372,6 +376,8 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    * Whether to apply HDF5's shuffle filter before compression, which
    * groups the bytes of the elements by significance; it usually makes
    * integer recordings compress much better.
+   *
+   * Since: 1.0
    */
   properties[PROP_SHUFFLE] =
     g_param_spec_boolean ("shuffle", NULL, NULL, FALSE, flags);
@@ -381,6 +387,8 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    *
    * Whether to store HDF5's Fletcher-32 checksum with every chunk, which
    * HDF5 checks when reading.
+   *
+   * Since: 1.0
    */
   properties[PROP_FLETCHER32] =
     g_param_spec_boolean ("fletcher32", NULL, NULL, FALSE, flags);
@@ -392,6 +400,8 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    * processor. Fewer are used when their scratch memory (up to two chunks
    * each: one gathered and shuffled, one compressed) would pass 64 MiB;
    * [property@Gdci.H5Writer:n-threads-used] then says how many.
+   *
+   * Since: 1.0
    */
   properties[PROP_N_THREADS] =
     g_param_spec_uint ("n-threads", NULL, NULL, 0, G_MAXUINT, 0, flags);
@@ -401,6 +411,8 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    *
    * Whether a dataset that already exists at the path written is replaced.
    * Only the dataset: the rest of the file is kept.
+   *
+   * Since: 1.0
    */
   properties[PROP_OVERWRITE] =
     g_param_spec_boolean ("overwrite", NULL, NULL, FALSE, flags);
@@ -432,6 +444,8 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    * with uncompressed sizes. [method@Gdci.H5Writer.write] emits it in the
    * thread that called it; [method@Gdci.H5Writer.write_async] in the
    * caller's thread-default main context.
+   *
+   * Since: 1.0
    */
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
