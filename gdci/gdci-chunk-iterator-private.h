@@ -7,6 +7,7 @@
 
 #include "gdci-buffer-pool-private.h"
 #include "gdci-chunk-iterator.h"
+#include "gdci-plan.h"
 
 G_BEGIN_DECLS
 
@@ -48,5 +49,46 @@ void        _gdci_chunk_iterator_reset_owned (GdciChunkIterator  *self);
 void        _gdci_chunk_iterator_emit_progress (GdciChunkIterator *self,
                                                 guint64            buffers_done,
                                                 guint64            n_buffers);
+
+/* ---- only for the iterator's own files, gdci-chunk-iterator*.c -------- */
+
+typedef struct
+{
+  /* settings: construct-only properties */
+  double buffer_gb;
+  double chunk_mb;
+  GVariant *buffer_shape;
+  GVariant *chunk_shape;
+  gboolean display_progress;
+  char *progress_description;
+
+  /* set by GInitable.init() */
+  gboolean init_done;
+  GError *init_error;
+  GdciDtype dtype;
+  guint64 n_buffers;
+  GdciPlan *plan;            /* the shapes, from the settings and the source */
+
+  /* iteration */
+  guint64 position;
+
+  /* the memory of a buffer the consumer let go of, for the next one */
+  GdciBufferPool *pool;
+
+  /* in use by a write (atomic), whose hook takes the progress */
+  gint in_use;
+  GdciProgressHook progress_hook;
+  gpointer progress_hook_data;
+} GdciChunkIteratorPrivate;
+
+GdciChunkIteratorPrivate *_gdci_chunk_iterator_get_private (GdciChunkIterator *self);
+/* The private data of an initialized iterator; NULL, with a critical
+ * warning naming @function, if it is not: a programmer's error */
+GdciChunkIteratorPrivate *_gdci_chunk_iterator_initialized_private (GdciChunkIterator *self,
+                                                                    const char        *function);
+/* FALSE with GDCI_ERROR_NOT_INITIALIZED unless init succeeded */
+gboolean    _gdci_chunk_iterator_check_initialized (GdciChunkIterator  *self,
+                                                    GError            **error);
+guint       _gdci_chunk_iterator_progress_signal (void);
 
 G_END_DECLS

@@ -6,18 +6,11 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
 #include "gdci-chunk-iterator.h"
-#include "gdci-enum-types.h"
 #include "gdci-error.h"
-#include "gdci-buffer-pool-private.h"
 #include "gdci-chunk-iterator-private.h"
 #include "gdci-plan-settings-private.h"
-#include "gdci-serialize-private.h"
-#include "gdci-shape-arg-private.h"
-#include "gdci-shape-private.h"
-#include "gdci-shape.h"
 
 /**
  * GdciChunkIterator:
@@ -69,40 +62,6 @@
  * Since: 1.0
  */
 
-typedef struct
-{
-  /* settings: construct-only properties */
-  double buffer_gb;
-  double chunk_mb;
-  GVariant *buffer_shape;
-  GVariant *chunk_shape;
-  gboolean display_progress;
-  char *progress_description;
-
-  /* set by GInitable.init() */
-  gboolean init_done;
-  GError *init_error;
-  GdciDtype dtype;
-  guint n_dims;
-  guint64 maxshape[GDCI_MAX_DIMS];
-  guint64 chunk[GDCI_MAX_DIMS];
-  guint64 buffer[GDCI_MAX_DIMS];
-  guint64 grid[GDCI_MAX_DIMS];     /* buffers along each axis */
-  guint64 n_buffers;
-
-  /* iteration */
-  guint64 position;
-  guint64 bytes_done;
-  GdciPlan *plan;
-
-  /* the memory of a buffer the consumer let go of, for the next one */
-  GdciBufferPool *pool;
-
-  /* in use by a write (atomic), whose hook takes the progress */
-  gint in_use;
-  GdciProgressHook progress_hook;
-  gpointer progress_hook_data;
-} GdciChunkIteratorPrivate;
 
 static void gdci_chunk_iterator_initable_iface_init (GInitableIface *iface);
 
@@ -131,6 +90,18 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+GdciChunkIteratorPrivate *
+_gdci_chunk_iterator_get_private (GdciChunkIterator *self)
+{
+  return gdci_chunk_iterator_get_instance_private (self);
+}
+
+guint
+_gdci_chunk_iterator_progress_signal (void)
+{
+  return signals[SIGNAL_PROGRESS];
+}
 
 /**
  * GdciChunkIteratorClass::get_data:
@@ -212,9 +183,9 @@ _gdci_chunk_iterator_is_initialized (GdciChunkIterator *self)
   return priv->init_done && priv->init_error == NULL;
 }
 
-static gboolean
-check_initialized (GdciChunkIterator  *self,
-                   GError            **error)
+gboolean
+_gdci_chunk_iterator_check_initialized (GdciChunkIterator  *self,
+                                        GError            **error)
 {
   if (_gdci_chunk_iterator_is_initialized (self))
     return TRUE;
@@ -240,9 +211,9 @@ _gdci_chunk_iterator_alloc_buffer (GdciChunkIterator  *self,
 
 /* The private data of an initialized iterator; NULL, with a critical
  * warning naming @function, if it is not: a programmer's error. */
-static GdciChunkIteratorPrivate *
-initialized_priv (GdciChunkIterator *self,
-                  const char        *function)
+GdciChunkIteratorPrivate *
+_gdci_chunk_iterator_initialized_private (GdciChunkIterator *self,
+                                          const char        *function)
 {
   if (_gdci_chunk_iterator_is_initialized (self))
     return gdci_chunk_iterator_get_instance_private (self);
@@ -259,14 +230,13 @@ shape_array (GdciChunkIterator *self,
              ShapeKind          kind,
              guint             *n_dims)
 {
-  GdciChunkIteratorPrivate *priv = initialized_priv (self, function);
+  GdciChunkIteratorPrivate *priv = _gdci_chunk_iterator_initialized_private (self, function);
 
   if (priv == NULL)
     return NULL;
-  if (n_dims != NULL)
-    *n_dims = priv->n_dims;
-  return kind == SHAPE_MAX ? priv->maxshape :
-         kind == SHAPE_CHUNK ? priv->chunk : priv->buffer;
+  return kind == SHAPE_MAX ? gdci_plan_get_full_shape (priv->plan, n_dims) :
+         kind == SHAPE_CHUNK ? gdci_plan_get_chunk_shape (priv->plan, n_dims) :
+                               gdci_plan_get_buffer_shape (priv->plan, n_dims);
 }
 
 static void
@@ -581,16 +551,7 @@ compute_shapes (GdciChunkIterator  *self,
     return FALSE;
 
   priv->dtype = (GdciDtype) dtype;
-  priv->n_dims = maxshape->len;
-  memcpy (priv->maxshape, maxshape->data, priv->n_dims * sizeof (guint64));
-  memcpy (priv->chunk, gdci_plan_get_chunk_shape (priv->plan, NULL),
-          priv->n_dims * sizeof (guint64));
-  memcpy (priv->buffer, gdci_plan_get_buffer_shape (priv->plan, NULL),
-          priv->n_dims * sizeof (guint64));
   priv->n_buffers = gdci_plan_get_n_buffers (priv->plan);
-  for (guint i = 0; i < priv->n_dims; i++)
-    priv->grid[i] = priv->maxshape[i] / priv->buffer[i] +
-                    (priv->maxshape[i] % priv->buffer[i] != 0);
   return TRUE;
 }
 
@@ -672,7 +633,7 @@ gdci_chunk_iterator_get_plan (GdciChunkIterator *self)
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
 
-  priv = initialized_priv (self, G_STRFUNC);
+  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
   return priv != NULL ? priv->plan : NULL;
 }
 
@@ -693,8 +654,8 @@ gdci_chunk_iterator_get_n_dims (GdciChunkIterator *self)
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
 
-  priv = initialized_priv (self, G_STRFUNC);
-  return priv != NULL ? priv->n_dims : 0;
+  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
+  return priv != NULL ? gdci_plan_get_n_dims (priv->plan) : 0;
 }
 
 /**
@@ -714,7 +675,7 @@ gdci_chunk_iterator_get_dtype (GdciChunkIterator *self)
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), GDCI_DTYPE_INT8);
 
-  priv = initialized_priv (self, G_STRFUNC);
+  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
   return priv != NULL ? priv->dtype : GDCI_DTYPE_INT8;
 }
 
@@ -777,7 +738,7 @@ gdci_chunk_iterator_get_n_buffers (GdciChunkIterator *self)
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
 
-  priv = initialized_priv (self, G_STRFUNC);
+  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
   return priv != NULL ? priv->n_buffers : 0;
 }
 
@@ -801,289 +762,8 @@ gdci_chunk_iterator_get_position (GdciChunkIterator *self)
 
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
 
-  priv = initialized_priv (self, G_STRFUNC);
+  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
   return priv != NULL ? priv->position : 0;
-}
-
-static GdciSelection *
-buffer_selection (GdciChunkIteratorPrivate *priv,
-                  guint64                   index)
-{
-  guint64 start[GDCI_MAX_DIMS];
-  guint64 stop[GDCI_MAX_DIMS];
-
-  for (guint i = priv->n_dims; i-- > 0;)
-    {
-      guint64 cell = index % priv->grid[i];
-
-      index /= priv->grid[i];
-      start[i] = cell * priv->buffer[i];
-      stop[i] = MIN (start[i] + priv->buffer[i], priv->maxshape[i]);
-    }
-  return gdci_selection_new (start, stop, priv->n_dims);
-}
-
-/**
- * gdci_chunk_iterator_get_buffer_selection:
- * @self: an initialized iterator
- * @index: the index of a buffer, less than the number of buffers
- *
- * The selection of the buffer at @index in iteration order, without reading
- * anything. Buffers are numbered in C order over the grid of buffers, last
- * axis fastest, as hdmf's `buffer_selection_generator` yields them.
- *
- * Returns: (transfer full): the selection
- *
- * Since: 1.0
- */
-GdciSelection *
-gdci_chunk_iterator_get_buffer_selection (GdciChunkIterator *self,
-                                          guint64            index)
-{
-  GdciChunkIteratorPrivate *priv;
-
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-  priv = initialized_priv (self, G_STRFUNC);
-  if (priv == NULL)
-    return NULL;
-  g_return_val_if_fail (index < priv->n_buffers, NULL);
-
-  return buffer_selection (priv, index);
-}
-
-gboolean
-_gdci_chunk_iterator_selection_bytes (GdciSelection  *selection,
-                                      GdciDtype       dtype,
-                                      gsize          *n_bytes,
-                                      GError        **error)
-{
-  guint64 bytes;
-
-  if (!g_uint64_checked_mul (&bytes, gdci_selection_get_n_elements (selection),
-                             gdci_dtype_get_itemsize (dtype)) ||
-      bytes > G_MAXSIZE)
-    {
-      g_autofree char *sel = gdci_selection_to_string (selection);
-
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
-                   "The selection %s of %s has more bytes than this system "
-                   "can hold in memory", sel, gdci_dtype_to_string (dtype));
-      return FALSE;
-    }
-  *n_bytes = (gsize) bytes;
-  return TRUE;
-}
-
-/* Refuses a public call while a write owns the iterator */
-static gboolean
-check_not_busy (GdciChunkIterator  *self,
-                const char         *method,
-                GError            **error)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  if (!g_atomic_int_get (&priv->in_use))
-    return TRUE;
-  g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
-               "The %s is in use by a write: %s() may be called only once "
-               "the write is done", G_OBJECT_TYPE_NAME (self), method);
-  return FALSE;
-}
-
-gboolean
-_gdci_chunk_iterator_begin_use (GdciChunkIterator  *self,
-                                GdciProgressHook    hook,
-                                gpointer            hook_data,
-                                GError            **error)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  if (!g_atomic_int_compare_and_exchange (&priv->in_use, 0, 1))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
-                   "The %s is already in use by another write: an iterator "
-                   "can be written by one write at a time",
-                   G_OBJECT_TYPE_NAME (self));
-      return FALSE;
-    }
-  priv->progress_hook = hook;
-  priv->progress_hook_data = hook_data;
-  return TRUE;
-}
-
-void
-_gdci_chunk_iterator_end_use (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  priv->progress_hook = NULL;
-  priv->progress_hook_data = NULL;
-  g_atomic_int_set (&priv->in_use, 0);
-}
-
-void
-_gdci_chunk_iterator_emit_progress (GdciChunkIterator *self,
-                                    guint64            buffers_done,
-                                    guint64            n_buffers)
-{
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, buffers_done, n_buffers);
-}
-
-/* Reads the buffer at the position; the selection's bytes are checked */
-static GdciDataChunk *
-read_buffer (GdciChunkIterator  *self,
-             GError            **error)
-{
-  GdciChunkIteratorClass *klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-  g_autoptr(GdciSelection) selection = buffer_selection (priv, priv->position);
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GError) local_error = NULL;
-  GdciDataChunk *chunk;
-  /* cannot overflow: init checked the size of a whole buffer */
-  guint64 expected = gdci_selection_get_n_elements (selection) *
-                     gdci_dtype_get_itemsize (priv->dtype);
-
-  data = klass->get_data (self, selection, &local_error);
-  if (data == NULL)
-    {
-      g_autofree char *sel = gdci_selection_to_string (selection);
-
-      if (local_error != NULL)
-        g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                    "Reading buffer %" G_GUINT64_FORMAT
-                                    " of %" G_GUINT64_FORMAT " %s failed: ",
-                                    priv->position + 1, priv->n_buffers, sel);
-      else
-        g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                     "get_data() of %s returned no data for selection %s "
-                     "(expected %" G_GUINT64_FORMAT " bytes)",
-                     G_OBJECT_TYPE_NAME (self), sel, expected);
-      return NULL;
-    }
-  if (g_bytes_get_size (data) != expected)
-    {
-      g_autofree char *sel = gdci_selection_to_string (selection);
-
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                   "get_data() of %s returned %" G_GSIZE_FORMAT " bytes for "
-                   "selection %s of %s; expected %" G_GUINT64_FORMAT " bytes",
-                   G_OBJECT_TYPE_NAME (self), g_bytes_get_size (data), sel,
-                   gdci_dtype_to_string (priv->dtype), expected);
-      return NULL;
-    }
-
-  chunk = gdci_data_chunk_new (selection, priv->dtype, data, error);
-  if (chunk != NULL)
-    priv->bytes_done += expected;
-  return chunk;
-}
-
-static GdciDataChunk *
-next_buffer (GdciChunkIterator  *self,
-             gboolean            owned,
-             GError            **error)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-  GdciDataChunk *chunk;
-
-  if (priv->position >= priv->n_buffers)
-    {
-      /* done: nothing more to recycle buffer memory for */
-      _gdci_buffer_pool_drain (priv->pool);
-      return NULL;
-    }
-  chunk = read_buffer (self, error);
-  if (chunk == NULL)
-    return NULL;
-
-  priv->position++;
-  if (owned && priv->progress_hook != NULL)
-    priv->progress_hook (self, priv->position, priv->n_buffers, priv->progress_hook_data);
-  else
-    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, priv->position, priv->n_buffers);
-  return chunk;
-}
-
-GdciDataChunk *
-_gdci_chunk_iterator_next_owned (GdciChunkIterator  *self,
-                                 GError            **error)
-{
-  return next_buffer (self, TRUE, error);
-}
-
-/**
- * gdci_chunk_iterator_next:
- * @self: an initialized iterator
- * @error: return location for a [struct@GLib.Error]
- *
- * Reads the next buffer from the data source and returns it with its
- * selection. When every buffer has been returned, returns %NULL without
- * setting @error, and does so again on every later call, until
- * [method@Gdci.ChunkIterator.reset].
- *
- * When the data source fails, or returns other than exactly the
- * selection's bytes, this returns %NULL with @error set and the position
- * stays on the failed buffer, so a later call tries it again.
- *
- * While a [class@Gdci.H5Writer] writes @self, this fails with
- * %GDCI_ERROR_BUSY and leaves the write alone.
- *
- * Emits [signal@Gdci.ChunkIterator::progress] after each buffer.
- *
- * Returns: (transfer full) (nullable): the next buffer, or %NULL when the
- *   iterator is exhausted or on error
- *
- * Since: 1.0
- */
-GdciDataChunk *
-gdci_chunk_iterator_next (GdciChunkIterator  *self,
-                          GError            **error)
-{
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!check_initialized (self, error) || !check_not_busy (self, "next", error))
-    return NULL;
-  return next_buffer (self, FALSE, error);
-}
-
-void
-_gdci_chunk_iterator_reset_owned (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv = gdci_chunk_iterator_get_instance_private (self);
-
-  priv->position = 0;
-  priv->bytes_done = 0;
-}
-
-/**
- * gdci_chunk_iterator_reset:
- * @self: an initialized iterator
- * @error: return location for a [struct@GLib.Error]
- *
- * Goes back to the first buffer, so the iterator can be run again (hdmf's
- * iterator is exhausted once; a `GdciChunkIterator` need not be).
- *
- * Fails with %GDCI_ERROR_NOT_INITIALIZED when @self is not initialized,
- * and with %GDCI_ERROR_BUSY while a [class@Gdci.H5Writer] writes it.
- *
- * Returns: true if the iterator is back at its first buffer, false with
- *   @error set otherwise
- *
- * Since: 1.0
- */
-gboolean
-gdci_chunk_iterator_reset (GdciChunkIterator  *self,
-                           GError            **error)
-{
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_initialized (self, error) || !check_not_busy (self, "reset", error))
-    return FALSE;
-  _gdci_chunk_iterator_reset_owned (self);
-  return TRUE;
 }
 
 /**
