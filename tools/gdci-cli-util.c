@@ -21,6 +21,12 @@ cli_set_command_name (const char *name)
   g_set_prgname (name);
 }
 
+const char *
+cli_get_command_name (void)
+{
+  return command_name;
+}
+
 int
 cli_fail (int         status,
           const char *format,

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 /* The name in front of every message: "gdci", "gdci plan", ... */
 void        cli_set_command_name    (const char  *name);
+const char *cli_get_command_name (void);
 /* Prints "NAME: message" on one line (and for a usage error a hint), and
  * returns @status */
 int         cli_fail                (int          status,

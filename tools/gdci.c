@@ -423,6 +423,21 @@ on_written (GObject      *source,
 
 /* Writes @iter with @writer, drawing the bar the iterator's settings ask
  * for, until done, failed or interrupted (SIGINT, SIGTERM) */
+
+/* The writer uses fewer compression threads than asked when their scratch
+ * memory would pass its cap: say so, once the write has started. */
+static void
+report_thread_clamp (GdciH5Writer *writer,
+                     int           asked)
+{
+  guint wanted = asked > 0 ? (guint) asked : g_get_num_processors ();
+  guint used = gdci_h5_writer_get_n_threads_used (writer);
+
+  if (used > 0 && used < wanted)
+    g_printerr ("%s: compressing on %u thread%s, not %u: the chunks are too "
+                "large for more to share the writer's 64 MiB of scratch memory\n",
+                cli_get_command_name (), used, used == 1 ? "" : "s", wanted);
+}
 static gboolean
 run_convert (const ConvertOptions  *o,
              GdciChunkIterator     *iter,
@@ -450,6 +465,7 @@ run_convert (const ConvertOptions  *o,
 
   gdci_h5_writer_write_async (writer, iter, o->out_file, o->out_dataset, cancellable,
                               on_written, &state);
+  report_thread_clamp (writer, o->n_threads);
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);

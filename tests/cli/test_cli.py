@@ -157,6 +157,27 @@ def test_convert_raw_gzip_shuffle(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["out.h5", "rec.bin"]
 
 
+def test_convert_says_when_threads_are_clamped(tmp_path):
+    """Chunks of 40 MB leave room for one compression thread in the writer's
+    64 MiB of scratch memory: asking for four says so, and writes right."""
+    rows, columns = 400, 50000
+    data = recording(tmp_path / "rec.bin", rows=rows, channels=columns)
+    out = tmp_path / "out.h5"
+    result = run("convert", tmp_path / "rec.bin", out, "--dtype", "int16", "--shape", f"-1,{columns}",
+                 "--chunk-shape", f"{rows},{columns}", "--compression", "gzip:1", "--threads", "4",
+                 "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "gdci convert: compressing on 1 thread, not 4: the chunks are too large for more to share "
+        "the writer's 64 MiB of scratch memory"]
+    with h5py.File(out, "r") as f:
+        np.testing.assert_array_equal(f["data"][...], data)
+    # small chunks: as many threads as asked, and nothing said
+    result = run("convert", tmp_path / "rec.bin", tmp_path / "small.h5", "--dtype", "int16",
+                 "--shape", f"-1,{columns}", "--chunk-mb", "1", "--threads", "2", "--no-progress")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
 @pytest.mark.parametrize("order", ["C", "F"])
 def test_convert_raw_options(tmp_path, order):
     data = np.arange(7 * 50, dtype="<f8").reshape(50, 7)
