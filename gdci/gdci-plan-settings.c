@@ -159,7 +159,10 @@ set_shape (GdciPlanSettings *self,
   GdciShapeArg *arg = buffer ? &self->buffer_shape : &self->chunk_shape;
 
   /* a shape longer than any data keeps only its length, for the message */
-  _gdci_shape_arg_from_u64 (arg, shape, MIN (n_dims, GDCI_MAX_DIMS));
+  if (n_dims > 0)
+    _gdci_shape_arg_from_u64 (arg, shape, MIN (n_dims, GDCI_MAX_DIMS));
+  else
+    memset (arg, 0, sizeof *arg);
   if (buffer)
     {
       self->has_buffer_shape = n_dims > 0;
