@@ -68,6 +68,13 @@ char         *test_write_file             (const char    *dir,
                                            gsize          offset,
                                            GBytes        *data);
 
+/* A new temporary directory named after @tmpl (such as "gdci-XXXXXX") */
+char         *test_make_tmp_dir           (const char    *tmpl);
+/* Removes @dir and everything in it (links, not what they point to) */
+void          test_remove_tree            (const char    *dir);
+/* How many entries @dir holds */
+guint         test_count_dir_entries      (const char    *dir);
+
 /* Runs @func as an unprivileged user when the tests run as root (who may
  * read and write anything), then becomes root again: to see what a user
  * sees of a file or directory without permission. Only in a child process
