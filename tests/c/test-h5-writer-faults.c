@@ -21,17 +21,12 @@
 #include "gdci-write-pipeline-private.h"
 #include "test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
+typedef TestOutDir Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->dir = test_make_tmp_dir ("gdci-faults-XXXXXX");
-  f->path = g_build_filename (f->dir, "out.h5", NULL);
+  test_out_dir_init (f, "gdci-faults-XXXXXX");
 }
 
 static void
@@ -40,9 +35,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   _gdci_h5_target_set_faults (0);
   _gdci_h5_target_set_created_hook (NULL, NULL);
   _gdci_write_pipeline_fail_thread_start (G_MAXUINT);
-  test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  test_out_dir_clear (f);
 }
 
 static GdciChunkIterator *

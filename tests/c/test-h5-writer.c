@@ -12,25 +12,18 @@
 
 #include "test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
+typedef TestOutDir Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->dir = test_make_tmp_dir ("gdci-writer-XXXXXX");
-  f->path = g_build_filename (f->dir, "out.h5", NULL);
+  test_out_dir_init (f, "gdci-writer-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  test_out_dir_clear (f);
 }
 
 static GdciChunkIterator *

@@ -218,16 +218,7 @@ test_same_refusals (void)
                             "offset", refusal->offset, NULL);
 
           g_assert_null (it);
-          g_assert_error (error, GDCI_ERROR, refusal->code);
-          if (refusal->message != NULL)
-            {
-              g_autofree char *expected = NULL;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-              expected = g_strdup_printf (refusal->message, path);
-#pragma GCC diagnostic pop
-              g_assert_cmpstr (error->message, ==, expected);
-            }
+          test_assert_error_with_path (error, refusal->code, refusal->message, path);
           if (first == NULL)
             first = g_steal_pointer (&error);
           else

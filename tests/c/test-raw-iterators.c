@@ -158,7 +158,6 @@ test_refusals (Fixture *f, gconstpointer data)
       const Refusal *r = &refusals[i];
       g_autoptr(GBytes) bytes = test_make_pattern (r->file_bytes, 0);
       g_autofree char *path = test_write_file (f->dir, "data.bin", 0, bytes);
-      g_autofree char *message = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(GdciChunkIterator) it = NULL;
 
@@ -166,12 +165,7 @@ test_refusals (Fixture *f, gconstpointer data)
       it = make (f, path, GDCI_DTYPE_INT16, g_variant_new_parsed (r->shape), r->offset,
                  GDCI_ORDER_C, &error, NULL, NULL);
       g_assert_null (it);
-      g_assert_error (error, GDCI_ERROR, r->code);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-      message = g_strdup_printf (r->message, path);
-#pragma GCC diagnostic pop
-      g_assert_cmpstr (error->message, ==, message);
+      test_assert_error_with_path (error, r->code, r->message, path);
     }
 }
 

@@ -505,6 +505,40 @@ test_count_dir_entries (const char *dir)
 }
 
 void
+test_out_dir_init (TestOutDir *out,
+                   const char *tmpl)
+{
+  out->dir = test_make_tmp_dir (tmpl);
+  out->path = g_build_filename (out->dir, "out.h5", NULL);
+}
+
+void
+test_out_dir_clear (TestOutDir *out)
+{
+  test_remove_tree (out->dir);
+  g_clear_pointer (&out->dir, g_free);
+  g_clear_pointer (&out->path, g_free);
+}
+
+void
+test_assert_error_with_path (const GError *error,
+                             int           code,
+                             const char   *message_format,
+                             const char   *path)
+{
+  g_autofree char *message = NULL;
+
+  g_assert_error (error, GDCI_ERROR, code);
+  if (message_format == NULL)
+    return;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  message = g_strdup_printf (message_format, path);
+#pragma GCC diagnostic pop
+  g_assert_cmpstr (error->message, ==, message);
+}
+
+void
 test_as_unprivileged_user (GFunc    func,
                            gpointer data)
 {
