@@ -26,6 +26,17 @@ typedef struct
   gint64 dst[GDCI_MAX_DIMS];
 } Layout;
 
+/* Moves axis @from of @l to @to, an earlier or the same place */
+static inline void
+move_axis (Layout *l,
+           guint   from,
+           guint   to)
+{
+  l->extent[to] = l->extent[from];
+  l->src[to] = l->src[from];
+  l->dst[to] = l->dst[from];
+}
+
 static void
 simplify (Layout *l)
 {
@@ -36,10 +47,7 @@ simplify (Layout *l)
     {
       if (l->extent[i] == 1)
         continue;
-      l->extent[n] = l->extent[i];
-      l->src[n] = l->src[i];
-      l->dst[n] = l->dst[i];
-      n++;
+      move_axis (l, i, n++);
     }
   l->n = n;
 
@@ -52,15 +60,13 @@ simplify (Layout *l)
           l->src[n - 1] == l->src[i] * (gint64) l->extent[i] &&
           l->dst[n - 1] == l->dst[i] * (gint64) l->extent[i])
         {
-          l->extent[n - 1] *= l->extent[i];
-          l->src[n - 1] = l->src[i];
-          l->dst[n - 1] = l->dst[i];
+          guint64 extent = l->extent[n - 1] * l->extent[i];
+
+          move_axis (l, i, n - 1);
+          l->extent[n - 1] = extent;
           continue;
         }
-      l->extent[n] = l->extent[i];
-      l->src[n] = l->src[i];
-      l->dst[n] = l->dst[i];
-      n++;
+      move_axis (l, i, n++);
     }
   l->n = n;
 }

@@ -21,50 +21,21 @@
 #include "gdci-write-pipeline-private.h"
 #include "test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
+typedef TestOutDir Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("gdci-faults-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "out.h5", NULL);
+  test_out_dir_init (f, "gdci-faults-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
   _gdci_h5_target_set_faults (0);
   _gdci_h5_target_set_created_hook (NULL, NULL);
   _gdci_write_pipeline_fail_thread_start (G_MAXUINT);
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
-}
-
-static guint
-count_dir_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (d) != NULL)
-    n++;
-  return n;
+  test_out_dir_clear (f);
 }
 
 static GdciChunkIterator *
@@ -152,7 +123,7 @@ test_symlink_at_temporary_name (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
   /* the link, which is not the writer's, is left where it was put */
   g_assert_true (g_file_test (swap.temp_name, G_FILE_TEST_IS_SYMLINK));
-  g_assert_cmpuint (count_dir_entries (f->dir), ==, 2);
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 2);
   g_free (swap.temp_name);
 }
 
@@ -244,7 +215,7 @@ test_thread_start_failure (Fixture *f, gconstpointer data)
           g_assert_false (gdci_h5_writer_write (writer, it, f->path, "/data", cancellable, &error));
           g_assert_error (error, G_THREAD_ERROR, G_THREAD_ERROR_AGAIN);
           g_assert_true (g_str_has_prefix (error->message, "Could not start a thread: "));
-          g_assert_cmpuint (count_dir_entries (f->dir), ==, 0);
+          g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 0);
         }
       else
         {

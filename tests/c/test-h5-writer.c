@@ -12,47 +12,18 @@
 
 #include "test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
+typedef TestOutDir Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("gdci-writer-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "out.h5", NULL);
+  test_out_dir_init (f, "gdci-writer-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
-}
-
-static guint
-count_dir_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (d) != NULL)
-    n++;
-  return n;
+  test_out_dir_clear (f);
 }
 
 static GdciChunkIterator *
@@ -420,7 +391,7 @@ test_existing_file_keeps_its_contents (Fixture *f, gconstpointer data)
     g_assert_cmpuint (info.nlinks, ==, 2);
     H5Fclose (file);
   }
-  g_assert_cmpuint (count_dir_entries (f->dir), ==, 1);
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 1);
 }
 
 static void
@@ -571,7 +542,7 @@ test_cancel_new_file (Fixture *f, gconstpointer data)
                                         cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* no file, and no temporary one */
-  g_assert_cmpuint (count_dir_entries (f->dir), ==, 0);
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 0);
 }
 
 static gpointer
@@ -624,7 +595,7 @@ test_cancel_from_another_thread (Fixture *f, gconstpointer data)
         }
       else
         g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      g_assert_cmpuint (count_dir_entries (f->dir), ==, 0);
+      g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 0);
     }
 }
 
@@ -654,7 +625,7 @@ test_cancel_existing_file (Fixture *f, gconstpointer data)
   H5Gget_info (file, &info);
   g_assert_cmpuint (info.nlinks, ==, 1);   /* /keep: no /a, no temporary dataset */
   H5Fclose (file);
-  g_assert_cmpuint (count_dir_entries (f->dir), ==, 1);
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 1);
 }
 
 static void
@@ -668,7 +639,7 @@ test_source_error (Fixture *f, gconstpointer data)
                                         NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "transient failure"));
-  g_assert_cmpuint (count_dir_entries (f->dir), ==, 0);
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 0);
   g_clear_error (&error);
 
   /* the iterator is reset and read again by the next write */

@@ -22,10 +22,7 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("gdci-use-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = test_make_tmp_dir ("gdci-use-XXXXXX");
   f->path = g_build_filename (f->dir, "out.h5", NULL);
   f->other_path = g_build_filename (f->dir, "other.h5", NULL);
 }

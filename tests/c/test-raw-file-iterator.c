@@ -23,30 +23,6 @@ raw_types (void)
   return types;
 }
 
-static char *
-make_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("gdci-test-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static void
 test_hierarchy (void)
 {
@@ -104,7 +80,7 @@ test_abstract (void)
 
   /* a serialized iterator naming the base class: an error, not a crash */
   bytes = test_make_pattern (64, 1);
-  dir = make_dir ();
+  dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   path = test_write_file (dir, "data.bin", 0, bytes);
   it = gdci_memmap_iterator_new (path, GDCI_DTYPE_UINT8, (guint64[]) { 64 }, 1, 0,
                                  GDCI_ORDER_C, &error);
@@ -120,7 +96,7 @@ test_abstract (void)
   g_assert_cmpstr (error->message, ==,
                    "'GdciRawFileIterator' is not an instantiable GdciChunkIterator type");
 
-  remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -129,7 +105,7 @@ test_getters (void)
   const GType *types = raw_types ();
   guint64 shape[] = { 40, 3 };
   g_autoptr(GBytes) bytes = test_make_pattern (40 * 3 * 4, 2);
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autofree char *path = test_write_file (dir, "data.bin", 24, bytes);
 
   for (guint i = 0; i < 2; i++)
@@ -175,7 +151,7 @@ test_getters (void)
       g_assert_cmpuint (gdci_raw_file_iterator_get_offset (raw), ==, 0);
       g_assert_cmpint (gdci_raw_file_iterator_get_order (raw), ==, GDCI_ORDER_C);
     }
-  remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 typedef struct
@@ -217,7 +193,7 @@ static void
 test_same_refusals (void)
 {
   const GType *types = raw_types ();
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
 
   for (guint r = 0; r < G_N_ELEMENTS (refusals); r++)
     {
@@ -242,16 +218,7 @@ test_same_refusals (void)
                             "offset", refusal->offset, NULL);
 
           g_assert_null (it);
-          g_assert_error (error, GDCI_ERROR, refusal->code);
-          if (refusal->message != NULL)
-            {
-              g_autofree char *expected = NULL;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-              expected = g_strdup_printf (refusal->message, path);
-#pragma GCC diagnostic pop
-              g_assert_cmpstr (error->message, ==, expected);
-            }
+          test_assert_error_with_path (error, refusal->code, refusal->message, path);
           if (first == NULL)
             first = g_steal_pointer (&error);
           else
@@ -259,7 +226,7 @@ test_same_refusals (void)
         }
       g_unlink (path);
     }
-  remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* The file is cut to 50 rows after the first buffer of 100: the second
@@ -269,7 +236,7 @@ static void
 test_cut_before_a_buffer (void)
 {
   const GType *types = raw_types ();
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
 
   for (guint i = 0; i < 2; i++)
     for (GdciOrder order = GDCI_ORDER_C; order <= GDCI_ORDER_F; order++)
@@ -309,7 +276,7 @@ test_cut_before_a_buffer (void)
         g_assert_cmpstr (error->message, ==, expected);
         g_unlink (path);
       }
-  remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 int

@@ -16,30 +16,13 @@
 #include "gdci-test-hooks-private.h"
 #include "test-util.h"
 
-static char *
-make_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("gdci-test-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_file_and_dir (const char *path, const char *dir)
-{
-  g_unlink (path);
-  g_rmdir (dir);
-}
-
 /* A 384-channel recording split in buffers of 192 channels: each buffer is
  * strided in the file, and must be read in few large strips. */
 static void
 test_strided_buffers_read_in_strips (void)
 {
   guint64 shape[] = { 5000, 384 };
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (5000 * 384 * 2, 4);
   g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
   g_autoptr(GError) error = NULL;
@@ -62,7 +45,7 @@ test_strided_buffers_read_in_strips (void)
   g_assert_cmpuint (_gdci_file_iterator_get_n_reads (it), ==, 10 * 10);
 
   g_object_unref (object);
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 /* A 3-d file whose planes are larger than a strip: strips go down an axis. */
@@ -70,7 +53,7 @@ static void
 test_planes_larger_than_a_strip (void)
 {
   guint64 shape[] = { 6, 40, 50 };
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (6 * 40 * 50 * 8, 5);
   g_autoptr(GBytes) expected = NULL;
   g_autofree char *path = test_write_file (dir, "vol.bin", 3, bytes);
@@ -95,7 +78,7 @@ test_planes_larger_than_a_strip (void)
       test_assert_reassembles (GDCI_CHUNK_ITERATOR (object), expected, shape, 3);
       g_object_unref (object);
     }
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -113,7 +96,7 @@ cut_to_one_page (gpointer iter, gpointer user_data)
 static void
 test_mapping_cut_under_a_copy (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 6);
   g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
   g_autofree char *expected = g_strdup_printf ("'%s' was truncated while being read: "
@@ -136,7 +119,7 @@ test_mapping_cut_under_a_copy (void)
   g_assert_true (g_str_has_suffix (error->message, expected));
 
   g_object_unref (it);
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 /* A buffer whose size does not fit in 64 bits, or in this machine's
@@ -144,7 +127,7 @@ test_mapping_cut_under_a_copy (void)
 static void
 test_buffer_size_overflow (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (4096, 11);
   g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
   GType types[] = { GDCI_TYPE_MEMMAP_ITERATOR, GDCI_TYPE_FILE_ITERATOR };
@@ -172,7 +155,7 @@ test_buffer_size_overflow (void)
                        "than this machine's address space");
       g_assert_cmpuint (n_bytes, ==, 0);
     }
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 /* ---- the SIGBUS handler and a program's own ------------------------------ */
@@ -270,7 +253,7 @@ assert_own_handler_gets_sent_sigbus (void)
 static void
 test_own_handler_before (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 7);
   g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
   struct sigaction saved;
@@ -286,7 +269,7 @@ test_own_handler_before (void)
 
   g_object_unref (it);
   g_assert_cmpint (sigaction (SIGBUS, &saved, NULL), ==, 0);
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 /* The program's handler came after the iterator, as faulthandler.enable ()
@@ -294,7 +277,7 @@ test_own_handler_before (void)
 static void
 test_own_handler_after (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 8);
   g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
   GObject *it = new_memmap (path);
@@ -306,7 +289,7 @@ test_own_handler_after (void)
 
   g_object_unref (it);
   g_assert_cmpint (sigaction (SIGBUS, &saved, NULL), ==, 0);
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -325,7 +308,7 @@ raise_sigbus (gpointer iter, gpointer user_data)
 static void
 test_other_sigbus_during_a_copy (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 9);
   g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
   GObject *it = new_memmap (path);
@@ -353,14 +336,14 @@ test_other_sigbus_during_a_copy (void)
 
   g_object_unref (it);
   g_assert_cmpint (sigaction (SIGBUS, &saved, NULL), ==, 0);
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 /* With no handler of the program's, reading leaves none installed */
 static void
 test_no_handler_left (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
   g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 10);
   g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
   struct sigaction before, after;
@@ -374,7 +357,7 @@ test_no_handler_left (void)
   g_assert_cmpint (after.sa_flags & SA_SIGINFO, ==, before.sa_flags & SA_SIGINFO);
 
   g_object_unref (it);
-  remove_file_and_dir (path, dir);
+  test_remove_tree (dir);
 }
 
 int

@@ -22,34 +22,14 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
   f->type = *(const GType *) data;
-  f->dir = g_dir_make_tmp ("gdci-test-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
+  f->dir = test_make_tmp_dir ("gdci-test-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -178,7 +158,6 @@ test_refusals (Fixture *f, gconstpointer data)
       const Refusal *r = &refusals[i];
       g_autoptr(GBytes) bytes = test_make_pattern (r->file_bytes, 0);
       g_autofree char *path = test_write_file (f->dir, "data.bin", 0, bytes);
-      g_autofree char *message = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(GdciChunkIterator) it = NULL;
 
@@ -186,12 +165,7 @@ test_refusals (Fixture *f, gconstpointer data)
       it = make (f, path, GDCI_DTYPE_INT16, g_variant_new_parsed (r->shape), r->offset,
                  GDCI_ORDER_C, &error, NULL, NULL);
       g_assert_null (it);
-      g_assert_error (error, GDCI_ERROR, r->code);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-      message = g_strdup_printf (r->message, path);
-#pragma GCC diagnostic pop
-      g_assert_cmpstr (error->message, ==, message);
+      test_assert_error_with_path (error, r->code, r->message, path);
     }
 }
 

@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -459,6 +460,82 @@ test_write_file (const char *dir,
   g_file_set_contents (path, (const char *) contents, (gssize) (offset + n_bytes), &error);
   g_assert_no_error (error);
   return path;
+}
+
+char *
+test_make_tmp_dir (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+test_remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      /* a link to a directory is removed, never followed */
+      if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) &&
+          g_file_test (path, G_FILE_TEST_IS_DIR))
+        test_remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+guint
+test_count_dir_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+void
+test_out_dir_init (TestOutDir *out,
+                   const char *tmpl)
+{
+  out->dir = test_make_tmp_dir (tmpl);
+  out->path = g_build_filename (out->dir, "out.h5", NULL);
+}
+
+void
+test_out_dir_clear (TestOutDir *out)
+{
+  test_remove_tree (out->dir);
+  g_clear_pointer (&out->dir, g_free);
+  g_clear_pointer (&out->path, g_free);
+}
+
+void
+test_assert_error_with_path (const GError *error,
+                             int           code,
+                             const char   *message_format,
+                             const char   *path)
+{
+  g_autofree char *message = NULL;
+
+  g_assert_error (error, GDCI_ERROR, code);
+  if (message_format == NULL)
+    return;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  message = g_strdup_printf (message_format, path);
+#pragma GCC diagnostic pop
+  g_assert_cmpstr (error->message, ==, message);
 }
 
 void

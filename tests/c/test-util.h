@@ -68,6 +68,32 @@ char         *test_write_file             (const char    *dir,
                                            gsize          offset,
                                            GBytes        *data);
 
+/* A new temporary directory named after @tmpl (such as "gdci-XXXXXX") */
+char         *test_make_tmp_dir           (const char    *tmpl);
+/* Removes @dir and everything in it (links, not what they point to) */
+void          test_remove_tree            (const char    *dir);
+/* How many entries @dir holds */
+guint         test_count_dir_entries      (const char    *dir);
+
+/* A temporary directory for a test to write in, and "out.h5" in it */
+typedef struct
+{
+  char *dir;
+  char *path;
+} TestOutDir;
+
+void          test_out_dir_init           (TestOutDir    *out,
+                                           const char    *tmpl);
+/* Removes the directory and all in it */
+void          test_out_dir_clear          (TestOutDir    *out);
+
+/* Asserts that @error is @code of GDCI_ERROR, with @message_format (which
+ * has one %s, for @path) as its message unless @message_format is NULL */
+void          test_assert_error_with_path (const GError  *error,
+                                           int            code,
+                                           const char    *message_format,
+                                           const char    *path);
+
 /* Runs @func as an unprivileged user when the tests run as root (who may
  * read and write anything), then becomes root again: to see what a user
  * sees of a file or directory without permission. Only in a child process

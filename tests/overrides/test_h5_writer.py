@@ -27,6 +27,17 @@ def small_source(**settings):
     return Gdci.ArrayIterator.from_numpy(ARRAY, **settings)
 
 
+def assert_write_fails(source, tmp_path, domain, code, message=None, **kwargs):
+    """Writing @source into tmp_path/out.h5 raises the GLib.Error @domain,
+    @code (with @message, if given), and leaves no file behind."""
+    with pytest.raises(GLib.Error) as info:
+        Gdci.H5Writer().write(source, tmp_path / "out.h5", **kwargs)
+    assert info.value.matches(domain, code)
+    if message is not None:
+        assert info.value.message == message
+    assert os.listdir(tmp_path) == []
+
+
 # ---- settings --------------------------------------------------------------
 
 
@@ -176,11 +187,8 @@ def test_python_exception_of_a_source(tmp_path):
 def test_glib_error_of_a_source(tmp_path):
     error = GLib.Error.new_literal(GLib.file_error_quark(), "disk on fire", GLib.FileError.IO)
     source = ArraySource(ARRAY, fail_at=1000, error=error, buffer_shape=(1000, 48), chunk_shape=(500, 48))
-    with pytest.raises(GLib.Error) as info:
-        Gdci.H5Writer().write(source, tmp_path / "out.h5")
-    assert info.value.matches(GLib.file_error_quark(), GLib.FileError.IO)
-    assert info.value.message == "Reading buffer 2 of 3 [1000:2000, 0:48] failed: disk on fire"
-    assert os.listdir(tmp_path) == []
+    assert_write_fails(source, tmp_path, GLib.file_error_quark(), GLib.FileError.IO,
+                       "Reading buffer 2 of 3 [1000:2000, 0:48] failed: disk on fire")
 
 
 def test_cancelled(tmp_path):
@@ -188,19 +196,14 @@ def test_cancelled(tmp_path):
     file."""
     cancellable = Gio.Cancellable()
     source = cancelling_source(cancellable, 1000, ARRAY, buffer_shape=(500, 48), chunk_shape=(250, 48))
-    with pytest.raises(GLib.Error) as info:
-        Gdci.H5Writer().write(source, tmp_path / "out.h5", cancellable=cancellable)
-    assert info.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
-    assert os.listdir(tmp_path) == []
+    assert_write_fails(source, tmp_path, Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED,
+                       cancellable=cancellable)
 
 
 def test_uninitialized_iterator(tmp_path):
     source = GObject.new(Gdci.ArrayIterator)  # no Python constructor: not initialized
-    with pytest.raises(GLib.Error) as info:
-        Gdci.H5Writer().write(source, tmp_path / "out.h5")
-    assert info.value.matches(Gdci.error_quark(), Gdci.Error.NOT_INITIALIZED)
-    assert info.value.message == "The GdciArrayIterator to write was used before g_initable_init() succeeded on it"
-    assert os.listdir(tmp_path) == []
+    assert_write_fails(source, tmp_path, Gdci.error_quark(), Gdci.Error.NOT_INITIALIZED,
+                       "The GdciArrayIterator to write was used before g_initable_init() succeeded on it")
 
 
 # ---- write_async() -----------------------------------------------------------
