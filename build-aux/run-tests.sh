@@ -31,4 +31,6 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer =="
 echo "== valgrind memcheck =="
 meson test -C _build --setup valgrind --suite c --print-errorlogs
 
-echo "All tests passed."
+echo "== Summary: the meson tests of the three passes =="
+/usr/bin/python3 build-aux/test-summary.py _build/meson-logs/testlog.json \
+  _build-sanitize/meson-logs/testlog.json _build/meson-logs/testlog-valgrind.json
