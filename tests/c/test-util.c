@@ -520,6 +520,30 @@ test_out_dir_clear (TestOutDir *out)
   g_clear_pointer (&out->path, g_free);
 }
 
+TestRawFile *
+test_raw_file_new (const char *name,
+                   gsize       offset,
+                   gsize       n_bytes,
+                   guint32     seed)
+{
+  TestRawFile *file = g_new0 (TestRawFile, 1);
+
+  file->dir = test_make_tmp_dir ("gdci-test-XXXXXX");
+  file->bytes = test_make_pattern (n_bytes, seed);
+  file->path = test_write_file (file->dir, name, offset, file->bytes);
+  return file;
+}
+
+void
+test_raw_file_free (TestRawFile *file)
+{
+  test_remove_tree (file->dir);
+  g_free (file->dir);
+  g_free (file->path);
+  g_bytes_unref (file->bytes);
+  g_free (file);
+}
+
 void
 test_assert_error_with_path (const GError *error,
                              int           code,

@@ -87,6 +87,22 @@ void          test_out_dir_init           (TestOutDir    *out,
 /* Removes the directory and all in it */
 void          test_out_dir_clear          (TestOutDir    *out);
 
+/* A temporary directory holding one file @name: @offset bytes of header,
+ * then @bytes, a test_make_pattern () of @n_bytes from @seed */
+typedef struct
+{
+  char   *dir;
+  char   *path;
+  GBytes *bytes;
+} TestRawFile;
+
+TestRawFile  *test_raw_file_new           (const char    *name,
+                                           gsize          offset,
+                                           gsize          n_bytes,
+                                           guint32        seed);
+/* Removes the directory and all in it, and frees @file */
+void          test_raw_file_free          (TestRawFile   *file);
+
 /* Asserts that @error is @code of GDCI_ERROR, with @message_format (which
  * has one %s, for @path) as its message unless @message_format is NULL */
 void          test_assert_error_with_path (const GError  *error,
