@@ -472,6 +472,28 @@ test_make_tmp_dir (const char *tmpl)
   return dir;
 }
 
+char *
+test_subprocess_dir_get (const char *env_var,
+                         const char *tmpl)
+{
+  const char *inherited = g_getenv (env_var);
+  char *dir;
+
+  if (inherited != NULL)
+    return g_strdup (inherited);
+  dir = test_make_tmp_dir (tmpl);
+  g_assert_true (g_setenv (env_var, dir, TRUE));
+  return dir;
+}
+
+void
+test_subprocess_dir_free (char *dir)
+{
+  if (!g_test_subprocess ())
+    test_remove_tree (dir);
+  g_free (dir);
+}
+
 void
 test_remove_tree (const char *dir)
 {

@@ -70,6 +70,15 @@ char         *test_write_file             (const char    *dir,
 
 /* A new temporary directory named after @tmpl (such as "gdci-XXXXXX") */
 char         *test_make_tmp_dir           (const char    *tmpl);
+/* A temporary directory shared by a test program and the children
+ * g_test_trap_subprocess () starts of it: the parent makes it (named after
+ * @tmpl) and passes it on in the environment variable @env_var, where a
+ * child finds it. Call after g_test_init (). */
+char         *test_subprocess_dir_get     (const char    *env_var,
+                                           const char    *tmpl);
+/* In the parent, removes @dir and everything in it; in a child, nothing.
+ * Frees @dir either way. */
+void          test_subprocess_dir_free    (char          *dir);
 /* Removes @dir and everything in it (links, not what they point to) */
 void          test_remove_tree            (const char    *dir);
 /* How many entries @dir holds */
