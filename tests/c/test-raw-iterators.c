@@ -115,33 +115,33 @@ test_one_dimension (Fixture *f, gconstpointer data)
   test_assert_reassembles (it, bytes, shape, 1);
 }
 
+/* Paths that name no raw data file */
 static void
 test_missing_and_directory (Fixture *f, gconstpointer data)
 {
   g_autofree char *missing = g_build_filename (f->dir, "nope.bin", NULL);
-  g_autofree char *expected = g_strdup_printf ("'%s' does not exist", missing);
-  g_autofree char *expected_dir = g_strdup_printf ("'%s' is a directory, not a raw data file", f->dir);
-  g_autoptr(GError) error = NULL;
-  GdciChunkIterator *it;
+  const struct
+  {
+    const char *path;
+    int code;
+    const char *message;    /* with %s for the path */
+  } cases[] = {
+    { missing, GDCI_ERROR_NOT_FOUND, "'%s' does not exist" },
+    { f->dir, GDCI_ERROR_INVALID_ARGUMENT, "'%s' is a directory, not a raw data file" },
+    { "", GDCI_ERROR_INVALID_ARGUMENT, "No file given: set the path property" },
+  };
 
-  it = make (f, missing, GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0]"), 0,
-             GDCI_ORDER_C, &error, NULL, NULL);
-  g_assert_null (it);
-  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND);
-  g_assert_cmpstr (error->message, ==, expected);
-  g_clear_error (&error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GdciChunkIterator *it = make (f, cases[i].path, GDCI_DTYPE_INT16,
+                                    g_variant_new_parsed ("[uint64 0]"), 0,
+                                    GDCI_ORDER_C, &error, NULL, NULL);
 
-  it = make (f, f->dir, GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0]"), 0,
-             GDCI_ORDER_C, &error, NULL, NULL);
-  g_assert_null (it);
-  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, expected_dir);
-  g_clear_error (&error);
-
-  it = make (f, "", GDCI_DTYPE_INT16, g_variant_new_parsed ("[uint64 0]"), 0,
-             GDCI_ORDER_C, &error, NULL, NULL);
-  g_assert_null (it);
-  g_assert_cmpstr (error->message, ==, "No file given: set the path property");
+      g_test_message ("path '%s'", cases[i].path);
+      g_assert_null (it);
+      test_assert_error_with_path (error, cases[i].code, cases[i].message, cases[i].path);
+    }
 }
 
 static void
