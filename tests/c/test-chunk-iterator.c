@@ -395,51 +395,40 @@ small_iterator (TestBehaviour behaviour)
   return it;
 }
 
-static void
-test_source_returns_null (void)
+/* A source whose get_data() gives no buffer, or one of the wrong size:
+ * an error on the first buffer, and the iterator stays where it was */
+typedef struct
 {
-  g_autoptr(TestIterator) it = small_iterator (TEST_BEHAVIOUR_RETURN_NULL);
-  g_autoptr(GError) error = NULL;
+  const char *name;
+  TestBehaviour behaviour;
+  GQuark (*domain) (void);
+  int code;
+  const char *message;
+} BadSource;
 
-  g_assert_null (gdci_chunk_iterator_next (GDCI_CHUNK_ITERATOR (it), &error));
-  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA);
-  g_assert_cmpstr (error->message, ==,
-                   "get_data() of TestIterator returned no data for selection "
-                   "[0:4, 0:6] (expected 48 bytes)");
-  g_assert_cmpuint (gdci_chunk_iterator_get_position (GDCI_CHUNK_ITERATOR (it)), ==, 0);
-}
-
-static void
-test_source_returns_error (void)
-{
-  g_autoptr(TestIterator) it = small_iterator (TEST_BEHAVIOUR_RETURN_ERROR);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_null (gdci_chunk_iterator_next (GDCI_CHUNK_ITERATOR (it), &error));
+static const BadSource bad_sources[] = {
+  { "returns-null", TEST_BEHAVIOUR_RETURN_NULL, gdci_error_quark, GDCI_ERROR_INVALID_DATA,
+    "get_data() of TestIterator returned no data for selection [0:4, 0:6] (expected 48 bytes)" },
   /* the source's own error, with where it happened in front */
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
-  g_assert_cmpstr (error->message, ==,
-                   "Reading buffer 1 of 3 [0:4, 0:6] failed: the source says no");
-}
+  { "returns-error", TEST_BEHAVIOUR_RETURN_ERROR, g_io_error_quark, G_IO_ERROR_PERMISSION_DENIED,
+    "Reading buffer 1 of 3 [0:4, 0:6] failed: the source says no" },
+  { "short", TEST_BEHAVIOUR_SHORT, gdci_error_quark, GDCI_ERROR_INVALID_DATA,
+    "get_data() of TestIterator returned 47 bytes for selection [0:4, 0:6] of int16; expected 48 bytes" },
+  { "long", TEST_BEHAVIOUR_LONG, gdci_error_quark, GDCI_ERROR_INVALID_DATA,
+    "get_data() of TestIterator returned 49 bytes for selection [0:4, 0:6] of int16; expected 48 bytes" },
+};
 
 static void
-test_source_wrong_size (void)
+test_bad_source (gconstpointer data)
 {
-  static const TestBehaviour behaviours[] = { TEST_BEHAVIOUR_SHORT, TEST_BEHAVIOUR_LONG };
-  static const char *const messages[] = {
-    "get_data() of TestIterator returned 47 bytes for selection [0:4, 0:6] of int16; expected 48 bytes",
-    "get_data() of TestIterator returned 49 bytes for selection [0:4, 0:6] of int16; expected 48 bytes",
-  };
+  const BadSource *bad = data;
+  g_autoptr(TestIterator) it = small_iterator (bad->behaviour);
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (behaviours); i++)
-    {
-      g_autoptr(TestIterator) it = small_iterator (behaviours[i]);
-      g_autoptr(GError) error = NULL;
-
-      g_assert_null (gdci_chunk_iterator_next (GDCI_CHUNK_ITERATOR (it), &error));
-      g_assert_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA);
-      g_assert_cmpstr (error->message, ==, messages[i]);
-    }
+  g_assert_null (gdci_chunk_iterator_next (GDCI_CHUNK_ITERATOR (it), &error));
+  g_assert_error (error, bad->domain (), bad->code);
+  g_assert_cmpstr (error->message, ==, bad->message);
+  g_assert_cmpuint (gdci_chunk_iterator_get_position (GDCI_CHUNK_ITERATOR (it)), ==, 0);
 }
 
 static void
@@ -722,9 +711,11 @@ main (int argc, char *argv[])
       g_autofree char *path = g_strdup_printf ("/chunk-iterator/refusal/%s", refusals[i].name);
       g_test_add_data_func (path, &refusals[i], test_refusal);
     }
-  g_test_add_func ("/chunk-iterator/source/returns-null", test_source_returns_null);
-  g_test_add_func ("/chunk-iterator/source/returns-error", test_source_returns_error);
-  g_test_add_func ("/chunk-iterator/source/wrong-size", test_source_wrong_size);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_sources); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/chunk-iterator/source/%s", bad_sources[i].name);
+      g_test_add_data_func (path, &bad_sources[i], test_bad_source);
+    }
   g_test_add_func ("/chunk-iterator/source/fails-once", test_source_fails_once);
   g_test_add_func ("/chunk-iterator/incomplete-class", test_incomplete_class);
   g_test_add_func ("/chunk-iterator/use-before-init", test_use_before_init);

@@ -371,13 +371,7 @@ main (int argc, char *argv[])
 
   /* the parent makes the file; children of g_test_trap_subprocess() get
    * its name through the environment */
-  if (g_getenv ("GDCI_TEST_H5_DIR") != NULL)
-    test_dir = g_strdup (g_getenv ("GDCI_TEST_H5_DIR"));
-  else
-    {
-      test_dir = g_dir_make_tmp ("gdci-test-XXXXXX", NULL);
-      g_setenv ("GDCI_TEST_H5_DIR", test_dir, TRUE);
-    }
+  test_dir = test_subprocess_dir_get ("GDCI_TEST_H5_DIR", "gdci-test-XXXXXX");
   h5_path = g_build_filename (test_dir, "data.h5", NULL);
   init_types ();
   if (!g_test_subprocess ())
@@ -392,12 +386,7 @@ main (int argc, char *argv[])
 
   status = g_test_run ();
 
-  if (!g_test_subprocess ())
-    {
-      g_unlink (h5_path);
-      g_rmdir (test_dir);
-    }
   g_free (h5_path);
-  g_free (test_dir);
+  test_subprocess_dir_free (test_dir);
   return status;
 }

@@ -11,6 +11,8 @@
 
 #include <gdci/gdci.h>
 
+#include "test-util.h"
+
 #define N_ROWS G_GUINT64_CONSTANT (1400000)
 #define N_CHANNELS 384
 #define STRIP_BYTES (16 * 1024 * 1024)
@@ -111,18 +113,12 @@ int
 main (int argc, char *argv[])
 {
   static GType types[2];
-  g_autofree char *dir = NULL;
+  char *dir;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("GDCI_TEST_MEMORY_DIR") != NULL)
-    dir = g_strdup (g_getenv ("GDCI_TEST_MEMORY_DIR"));
-  else
-    {
-      dir = g_dir_make_tmp ("gdci-memory-XXXXXX", NULL);
-      g_setenv ("GDCI_TEST_MEMORY_DIR", dir, TRUE);
-    }
+  dir = test_subprocess_dir_get ("GDCI_TEST_MEMORY_DIR", "gdci-memory-XXXXXX");
   path = g_build_filename (dir, "recording.bin", NULL);
   if (!g_test_subprocess ())
     write_recording ();
@@ -134,11 +130,7 @@ main (int argc, char *argv[])
 
   status = g_test_run ();
 
-  if (!g_test_subprocess ())
-    {
-      g_unlink (path);
-      g_rmdir (dir);
-    }
   g_free (path);
+  test_subprocess_dir_free (dir);
   return status;
 }

@@ -186,6 +186,28 @@ static const Refusal refusals[] = {
     "'%s' has no data after the 100-byte offset (100 bytes in all)" },
   { "offset-overflows", "data.bin", 100, "[uint64 2]", G_MAXUINT64, GDCI_ERROR_INVALID_ARGUMENT,
     "The offset 18446744073709551615 is past the end of '%s' (100 bytes)" },
+  { "short", "data.bin", 1000, "[uint64 600, 1]", 0, GDCI_ERROR_INVALID_DATA,
+    "'%s' is 1000 bytes, but offset 0 + shape (600, 1) of int16 needs 1200 bytes" },
+  { "short-with-offset", "data.bin", 1000, "[uint64 250, 2]", 10, GDCI_ERROR_INVALID_DATA,
+    "'%s' is 1000 bytes, but offset 10 + shape (250, 2) of int16 needs 1010 bytes" },
+  { "short-beyond-64-bits", "data.bin", 1000, "[uint64 9223372036854775807]", 500, GDCI_ERROR_INVALID_DATA,
+    "'%s' is 1000 bytes, but offset 500 + shape (9223372036854775807,) of int16 needs "
+    "more than 18446744073709551615 bytes" },
+  { "not-whole-rows", "data.bin", 1001, "[uint64 0, 10]", 0, GDCI_ERROR_INVALID_DATA,
+    "'%s' has 1001 bytes after the 0-byte offset, which is not a whole number of "
+    "20-byte steps of axis 0 of shape (0, 10) of int16" },
+  { "two-inferred", "data.bin", 1000, "[uint64 0, 0]", 0, GDCI_ERROR_INVALID_ARGUMENT,
+    "The shape (0, 0) has more than one axis to infer from the file size; only one may be" },
+  { "offset-past-end-of-1000", "data.bin", 1000, "[uint64 0, 10]", 1001, GDCI_ERROR_INVALID_ARGUMENT,
+    "The offset 1001 is past the end of '%s' (1000 bytes)" },
+  { "nothing-after-offset", "data.bin", 1000, "[uint64 0, 10]", 1000, GDCI_ERROR_INVALID_DATA,
+    "'%s' has no data after the 1000-byte offset (1000 bytes in all)" },
+  { "negative-first-axis", "data.bin", 1000, "[int64 -1, 10]", 0, GDCI_ERROR_INVALID_ARGUMENT,
+    "The shape (-1, 10) has a negative axis; give 0 for the one axis to infer from the file size" },
+  { "no-axes", "data.bin", 1000, "@at []", 0, GDCI_ERROR_INVALID_ARGUMENT,
+    "The shape () has no dimensions: gdci needs at least one axis" },
+  { "overflow", "data.bin", 1000, "[uint64 0, 4611686018427387904, 4]", 0, GDCI_ERROR_OVERFLOW,
+    "The shape (0, 4611686018427387904, 4) of int16 has more than 2^64 bytes" },
 };
 
 /* Both subclasses refuse a bad input with the same error, word for word */

@@ -22,12 +22,10 @@ static void
 test_strided_buffers_read_in_strips (void)
 {
   guint64 shape[] = { 5000, 384 };
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (5000 * 384 * 2, 4);
-  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
+  TestRawFile *file = test_raw_file_new ("rec.bin", 0, 5000 * 384 * 2, 4);
   g_autoptr(GError) error = NULL;
   GObject *object = g_object_new (GDCI_TYPE_FILE_ITERATOR,
-                                  "path", path, "dtype", GDCI_DTYPE_INT16,
+                                  "path", file->path, "dtype", GDCI_DTYPE_INT16,
                                   "shape", g_variant_new_parsed ("[uint64 0, 384]"),
                                   "buffer-shape", g_variant_new_parsed ("[uint64 1000, 192]"),
                                   "chunk-shape", g_variant_new_parsed ("[uint64 500, 64]"),
@@ -40,12 +38,12 @@ test_strided_buffers_read_in_strips (void)
   g_assert_true (g_initable_init (G_INITABLE (object), NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (gdci_chunk_iterator_get_n_buffers (GDCI_CHUNK_ITERATOR (it)), ==, 10);
-  test_assert_reassembles (GDCI_CHUNK_ITERATOR (it), bytes, shape, 2);
+  test_assert_reassembles (GDCI_CHUNK_ITERATOR (it), file->bytes, shape, 2);
   /* 10 buffers of 1000 rows, each read in 10 strips: never a read per row */
   g_assert_cmpuint (_gdci_file_iterator_get_n_reads (it), ==, 10 * 10);
 
   g_object_unref (object);
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 /* A 3-d file whose planes are larger than a strip: strips go down an axis. */
@@ -53,16 +51,14 @@ static void
 test_planes_larger_than_a_strip (void)
 {
   guint64 shape[] = { 6, 40, 50 };
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (6 * 40 * 50 * 8, 5);
+  TestRawFile *file = test_raw_file_new ("vol.bin", 3, 6 * 40 * 50 * 8, 5);
   g_autoptr(GBytes) expected = NULL;
-  g_autofree char *path = test_write_file (dir, "vol.bin", 3, bytes);
   g_autoptr(GError) error = NULL;
 
   for (GdciOrder order = GDCI_ORDER_C; order <= GDCI_ORDER_F; order++)
     {
       GObject *object = g_object_new (GDCI_TYPE_FILE_ITERATOR,
-                                      "path", path, "dtype", GDCI_DTYPE_FLOAT64,
+                                      "path", file->path, "dtype", GDCI_DTYPE_FLOAT64,
                                       "shape", test_shape_variant (shape, 3),
                                       "offset", (guint64) 3, "order", order,
                                       "buffer-shape", g_variant_new_parsed ("[uint64 4, 20, 30]"),
@@ -70,15 +66,15 @@ test_planes_larger_than_a_strip (void)
                                       NULL);
 
       g_clear_pointer (&expected, g_bytes_unref);
-      expected = order == GDCI_ORDER_C ? g_bytes_ref (bytes)
-                                       : test_fortran_to_c (bytes, shape, 3, 8);
+      expected = order == GDCI_ORDER_C ? g_bytes_ref (file->bytes)
+                                       : test_fortran_to_c (file->bytes, shape, 3, 8);
       /* smaller than one 40 x 50 plane of doubles */
       _gdci_file_iterator_set_strip_bytes ((GdciFileIterator *) object, 4000);
       g_assert_true (g_initable_init (G_INITABLE (object), NULL, &error));
       test_assert_reassembles (GDCI_CHUNK_ITERATOR (object), expected, shape, 3);
       g_object_unref (object);
     }
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 static void
@@ -96,14 +92,12 @@ cut_to_one_page (gpointer iter, gpointer user_data)
 static void
 test_mapping_cut_under_a_copy (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 6);
-  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
+  TestRawFile *file = test_raw_file_new ("rec.bin", 0, 1024 * 1024, 6);
   g_autofree char *expected = g_strdup_printf ("'%s' was truncated while being read: "
-                                               "a page of the mapped file is gone", path);
+                                               "a page of the mapped file is gone", file->path);
   g_autoptr(GError) error = NULL;
   GObject *it = g_initable_new (GDCI_TYPE_MEMMAP_ITERATOR, NULL, &error,
-                                "path", path, "dtype", GDCI_DTYPE_UINT8,
+                                "path", file->path, "dtype", GDCI_DTYPE_UINT8,
                                 "shape", g_variant_new_parsed ("[uint64 1024, 1024]"),
                                 "buffer-shape", g_variant_new_parsed ("[uint64 512, 1024]"),
                                 "chunk-shape", g_variant_new_parsed ("[uint64 256, 1024]"),
@@ -112,14 +106,14 @@ test_mapping_cut_under_a_copy (void)
 
   g_assert_no_error (error);
   /* the cut comes after the size check, inside the copy */
-  _gdci_memmap_iterator_set_copy_hook ((GdciMemmapIterator *) it, cut_to_one_page, path);
+  _gdci_memmap_iterator_set_copy_hook ((GdciMemmapIterator *) it, cut_to_one_page, file->path);
   chunk = gdci_chunk_iterator_next (GDCI_CHUNK_ITERATOR (it), &error);
   g_assert_null (chunk);
   g_assert_error (error, GDCI_ERROR, GDCI_ERROR_IO);
   g_assert_true (g_str_has_suffix (error->message, expected));
 
   g_object_unref (it);
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 /* A buffer whose size does not fit in 64 bits, or in this machine's
@@ -127,9 +121,7 @@ test_mapping_cut_under_a_copy (void)
 static void
 test_buffer_size_overflow (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (4096, 11);
-  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
+  TestRawFile *file = test_raw_file_new ("rec.bin", 0, 4096, 11);
   GType types[] = { GDCI_TYPE_MEMMAP_ITERATOR, GDCI_TYPE_FILE_ITERATOR };
   /* 2^60 x 8 int16 elements: 2^64 bytes */
   guint64 start[] = { 0, 0 }, stop[] = { G_GUINT64_CONSTANT (1) << 60, 8 };
@@ -138,7 +130,7 @@ test_buffer_size_overflow (void)
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GObject) it = g_initable_new (types[i], NULL, &error, "path", path,
+      g_autoptr(GObject) it = g_initable_new (types[i], NULL, &error, "path", file->path,
                                               "dtype", GDCI_DTYPE_INT16,
                                               "shape", g_variant_new_parsed ("[uint64 0, 8]"),
                                               NULL);
@@ -155,7 +147,7 @@ test_buffer_size_overflow (void)
                        "than this machine's address space");
       g_assert_cmpuint (n_bytes, ==, 0);
     }
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 /* ---- the SIGBUS handler and a program's own ------------------------------ */
@@ -253,23 +245,21 @@ assert_own_handler_gets_sent_sigbus (void)
 static void
 test_own_handler_before (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 7);
-  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
+  TestRawFile *file = test_raw_file_new ("rec.bin", 0, 1024 * 1024, 7);
   struct sigaction saved;
   GObject *it;
 
   install_own_handler (&saved);
-  it = new_memmap (path);
+  it = new_memmap (file->path);
   /* creating the iterator installs nothing */
   g_assert_true (sigbus_handler_is (own_handler));
-  assert_cut_gives_error (it, path);
+  assert_cut_gives_error (it, file->path);
   /* nor does a copy leave anything behind */
   assert_own_handler_gets_sent_sigbus ();
 
   g_object_unref (it);
   g_assert_cmpint (sigaction (SIGBUS, &saved, NULL), ==, 0);
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 /* The program's handler came after the iterator, as faulthandler.enable ()
@@ -277,19 +267,17 @@ test_own_handler_before (void)
 static void
 test_own_handler_after (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 8);
-  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
-  GObject *it = new_memmap (path);
+  TestRawFile *file = test_raw_file_new ("rec.bin", 0, 1024 * 1024, 8);
+  GObject *it = new_memmap (file->path);
   struct sigaction saved;
 
   install_own_handler (&saved);
-  assert_cut_gives_error (it, path);
+  assert_cut_gives_error (it, file->path);
   assert_own_handler_gets_sent_sigbus ();
 
   g_object_unref (it);
   g_assert_cmpint (sigaction (SIGBUS, &saved, NULL), ==, 0);
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 static void
@@ -308,10 +296,8 @@ raise_sigbus (gpointer iter, gpointer user_data)
 static void
 test_other_sigbus_during_a_copy (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 9);
-  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
-  GObject *it = new_memmap (path);
+  TestRawFile *file = test_raw_file_new ("rec.bin", 0, 1024 * 1024, 9);
+  GObject *it = new_memmap (file->path);
   g_autoptr(GError) error = NULL;
   g_autoptr(GdciDataChunk) chunk = NULL;
   gboolean during_copy_ours = FALSE;
@@ -331,33 +317,31 @@ test_other_sigbus_during_a_copy (void)
   g_assert_cmpint (own_last_code, ==, SI_TKILL);
   data = gdci_data_chunk_get_data (chunk);
   g_assert_cmpmem (g_bytes_get_data (data, NULL), 512 * 1024,
-                   g_bytes_get_data (bytes, NULL), 512 * 1024);
+                   g_bytes_get_data (file->bytes, NULL), 512 * 1024);
   g_assert_true (sigbus_handler_is (own_handler));
 
   g_object_unref (it);
   g_assert_cmpint (sigaction (SIGBUS, &saved, NULL), ==, 0);
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 /* With no handler of the program's, reading leaves none installed */
 static void
 test_no_handler_left (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ("gdci-test-XXXXXX");
-  g_autoptr(GBytes) bytes = test_make_pattern (1024 * 1024, 10);
-  g_autofree char *path = test_write_file (dir, "rec.bin", 0, bytes);
+  TestRawFile *file = test_raw_file_new ("rec.bin", 0, 1024 * 1024, 10);
   struct sigaction before, after;
   GObject *it;
 
   g_assert_cmpint (sigaction (SIGBUS, NULL, &before), ==, 0);
-  it = new_memmap (path);
-  test_assert_reassembles (GDCI_CHUNK_ITERATOR (it), bytes, (guint64[]) { 1024, 1024 }, 2);
+  it = new_memmap (file->path);
+  test_assert_reassembles (GDCI_CHUNK_ITERATOR (it), file->bytes, (guint64[]) { 1024, 1024 }, 2);
   g_assert_cmpint (sigaction (SIGBUS, NULL, &after), ==, 0);
   g_assert_true (after.sa_handler == before.sa_handler);
   g_assert_cmpint (after.sa_flags & SA_SIGINFO, ==, before.sa_flags & SA_SIGINFO);
 
   g_object_unref (it);
-  test_remove_tree (dir);
+  test_raw_file_free (file);
 }
 
 int

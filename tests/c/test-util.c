@@ -472,6 +472,28 @@ test_make_tmp_dir (const char *tmpl)
   return dir;
 }
 
+char *
+test_subprocess_dir_get (const char *env_var,
+                         const char *tmpl)
+{
+  const char *inherited = g_getenv (env_var);
+  char *dir;
+
+  if (inherited != NULL)
+    return g_strdup (inherited);
+  dir = test_make_tmp_dir (tmpl);
+  g_assert_true (g_setenv (env_var, dir, TRUE));
+  return dir;
+}
+
+void
+test_subprocess_dir_free (char *dir)
+{
+  if (!g_test_subprocess ())
+    test_remove_tree (dir);
+  g_free (dir);
+}
+
 void
 test_remove_tree (const char *dir)
 {
@@ -518,6 +540,30 @@ test_out_dir_clear (TestOutDir *out)
   test_remove_tree (out->dir);
   g_clear_pointer (&out->dir, g_free);
   g_clear_pointer (&out->path, g_free);
+}
+
+TestRawFile *
+test_raw_file_new (const char *name,
+                   gsize       offset,
+                   gsize       n_bytes,
+                   guint32     seed)
+{
+  TestRawFile *file = g_new0 (TestRawFile, 1);
+
+  file->dir = test_make_tmp_dir ("gdci-test-XXXXXX");
+  file->bytes = test_make_pattern (n_bytes, seed);
+  file->path = test_write_file (file->dir, name, offset, file->bytes);
+  return file;
+}
+
+void
+test_raw_file_free (TestRawFile *file)
+{
+  test_remove_tree (file->dir);
+  g_free (file->dir);
+  g_free (file->path);
+  g_bytes_unref (file->bytes);
+  g_free (file);
 }
 
 void

@@ -70,6 +70,15 @@ char         *test_write_file             (const char    *dir,
 
 /* A new temporary directory named after @tmpl (such as "gdci-XXXXXX") */
 char         *test_make_tmp_dir           (const char    *tmpl);
+/* A temporary directory shared by a test program and the children
+ * g_test_trap_subprocess () starts of it: the parent makes it (named after
+ * @tmpl) and passes it on in the environment variable @env_var, where a
+ * child finds it. Call after g_test_init (). */
+char         *test_subprocess_dir_get     (const char    *env_var,
+                                           const char    *tmpl);
+/* In the parent, removes @dir and everything in it; in a child, nothing.
+ * Frees @dir either way. */
+void          test_subprocess_dir_free    (char          *dir);
 /* Removes @dir and everything in it (links, not what they point to) */
 void          test_remove_tree            (const char    *dir);
 /* How many entries @dir holds */
@@ -86,6 +95,22 @@ void          test_out_dir_init           (TestOutDir    *out,
                                            const char    *tmpl);
 /* Removes the directory and all in it */
 void          test_out_dir_clear          (TestOutDir    *out);
+
+/* A temporary directory holding one file @name: @offset bytes of header,
+ * then @bytes, a test_make_pattern () of @n_bytes from @seed */
+typedef struct
+{
+  char   *dir;
+  char   *path;
+  GBytes *bytes;
+} TestRawFile;
+
+TestRawFile  *test_raw_file_new           (const char    *name,
+                                           gsize          offset,
+                                           gsize          n_bytes,
+                                           guint32        seed);
+/* Removes the directory and all in it, and frees @file */
+void          test_raw_file_free          (TestRawFile   *file);
 
 /* Asserts that @error is @code of GDCI_ERROR, with @message_format (which
  * has one %s, for @path) as its message unless @message_format is NULL */
