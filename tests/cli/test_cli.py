@@ -307,7 +307,13 @@ def big_slow_input(tmp_path):
             "--threads", "1", "--buffer-gb", "0.02", "--chunk-mb", "1", "--progress"]
 
 
-def interrupt_after_progress(args):
+# the signals that cancel a conversion cleanly: their default action would
+# end the process mid-write
+CANCELLING_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1,
+                      signal.SIGUSR2, signal.SIGALRM]
+
+
+def interrupt_after_progress(args, signum=signal.SIGINT):
     process = subprocess.Popen([GDCI, *map(str, args)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     # wait for the bar to move past 0%, then press Ctrl-C
@@ -317,21 +323,25 @@ def interrupt_after_progress(args):
         seen += process.stderr.read(1)
         if "%|" in seen and " 0%|" not in seen[-80:] and "MB/s" in seen[-40:]:
             break
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     out, err = process.communicate(timeout=60)
     return process.returncode, seen + err
 
 
-def test_sigint_leaves_an_existing_file_valid(tmp_path):
+@pytest.mark.parametrize("signum", CANCELLING_SIGNALS, ids=lambda s: s.name)
+def test_signal_leaves_an_existing_file_valid(tmp_path, signum):
     options = big_slow_input(tmp_path)
     out = tmp_path / "session.h5"
     with h5py.File(out, "w") as f:
         f["subject/age"] = np.array([42])
         f.attrs["identifier"] = "session-1"
     status, err = interrupt_after_progress(["convert", tmp_path / "big.bin",
-                                            f"{out}:/acquisition/raw", *options])
+                                            f"{out}:/acquisition/raw", *options], signum)
     assert status == 1, err
-    assert "interrupted: /acquisition/raw was not written" in err
+    # the bar's redrawings, then one plain line
+    assert err.split("\n")[-2:] == [
+        "gdci convert: interrupted: /acquisition/raw was not written to "
+        f"'{out}'", ""], err
     with h5py.File(out, "r") as f:
         assert list(f.keys()) == ["subject"]
         assert f["subject/age"][0] == 42
@@ -339,10 +349,26 @@ def test_sigint_leaves_an_existing_file_valid(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["big.bin", "session.h5"]
 
 
-def test_sigint_leaves_no_new_file(tmp_path):
+@pytest.mark.xfail(strict=True, reason="a cancelled write into an existing file leaves "
+                   "the space it allocated (the writer's roll-back restores the size only "
+                   "after a write error)")
+def test_cancel_keeps_an_existing_files_size(tmp_path):
+    options = big_slow_input(tmp_path)
+    out = tmp_path / "session.h5"
+    with h5py.File(out, "w") as f:
+        f["subject/age"] = np.array([42])
+    size = os.path.getsize(out)
+    status, err = interrupt_after_progress(["convert", tmp_path / "big.bin", f"{out}:/raw",
+                                            *options], signal.SIGHUP)
+    assert status == 1, err
+    assert os.path.getsize(out) == size
+
+
+@pytest.mark.parametrize("signum", CANCELLING_SIGNALS, ids=lambda s: s.name)
+def test_signal_leaves_no_new_file(tmp_path, signum):
     options = big_slow_input(tmp_path)
     status, err = interrupt_after_progress(["convert", tmp_path / "big.bin",
-                                            tmp_path / "new.h5", *options])
+                                            tmp_path / "new.h5", *options], signum)
     assert status == 1, err
     assert "interrupted" in err
     assert sorted(os.listdir(tmp_path)) == ["big.bin"]
