@@ -203,7 +203,12 @@ parse_convert (int              argc,
     "INPUT is a raw binary file (give --dtype and --shape) or FILE.h5:/DATASET.\n"
     "The dataset is written to OUTPUT.h5 at /DATASET (default /data). A new file\n"
     "appears only when complete; in an existing file, the dataset appears only\n"
-    "when complete, and the rest of the file is kept.");
+    "when complete, and the rest of the file is kept.\n"
+    "\n"
+    "An argument FILE:PATH is split at its last ':' when FILE exists or ends in\n"
+    ".h5, .hdf5, .hdf, .he5 or .nwb; otherwise it is a file name. A relative PATH\n"
+    "is taken from the root (FILE.h5:data is FILE.h5:/data); a PATH that names\n"
+    "nothing (empty, '.', '/') is an error.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, size_option_group (&o->sizes));
   if (!g_option_context_parse (context, &argc, &argv, error))
@@ -220,15 +225,13 @@ parse_convert (int              argc,
     o->progress = FALSE;
 
   /* the input: an HDF5 dataset or a raw file */
-  o->hdf5_input = cli_split_hdf5_path (argv[1], &o->in_file, &o->in_dataset) &&
-                  cli_is_hdf5_file (o->in_file);
+  if (!cli_split_hdf5_path (argv[1], &o->in_file, &o->in_dataset, error) ||
+      !cli_split_hdf5_path (argv[2], &o->out_file, &o->out_dataset, error))
+    return FALSE;
+  o->hdf5_input = o->in_file != NULL;
   if (!o->hdf5_input)
-    {
-      g_clear_pointer (&o->in_file, g_free);
-      g_clear_pointer (&o->in_dataset, g_free);
-      o->in_file = g_strdup (argv[1]);
-    }
-  if (!cli_split_hdf5_path (argv[2], &o->out_file, &o->out_dataset))
+    o->in_file = g_strdup (argv[1]);
+  if (o->out_file == NULL)
     {
       o->out_file = g_strdup (argv[2]);
       o->out_dataset = g_strdup ("/data");
@@ -606,6 +609,8 @@ command_convert (int    argc,
       !check_convert (&o, writer, &error))
     return cli_fail (EXIT_USAGE, "%s", error->message);
 
+  if (o.hdf5_input && !cli_check_hdf5_input (o.in_file, &error))
+    return cli_fail_with (error);
   iter = open_input (&o, &error);
   if (iter == NULL)
     return cli_fail_with (error);

@@ -280,6 +280,69 @@ def test_missing_or_short_input_exits_1(tmp_path):
     assert not (tmp_path / "o.h5").exists()
 
 
+@pytest.mark.parametrize("suffix, written", [
+    ("data", "/data"), ("a/b", "/a/b"), ("/a/b", "/a/b"), ("./x", "/./x")])
+def test_output_path_is_split_and_taken_from_the_root(tmp_path, suffix, written):
+    data = recording(tmp_path / "rec.bin", rows=10, channels=4)
+    out = tmp_path / "out.h5"
+    result = run("convert", tmp_path / "rec.bin", f"{out}:{suffix}", "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Wrote {out}:{written}: ")
+    assert sorted(os.listdir(tmp_path)) == ["out.h5", "rec.bin"]
+    with h5py.File(out, "r") as f:
+        np.testing.assert_array_equal(f[written][...], data)
+    # the same rule for an input, and for a file of any name that exists
+    shutil.copy(out, tmp_path / "session")
+    result = run("convert", f"{tmp_path / 'session'}:{suffix}", f"{tmp_path / 'copy.nwb'}:y")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "copy.nwb", "r") as f:
+        np.testing.assert_array_equal(f["y"][...], data)
+
+
+@pytest.mark.parametrize("suffix", ["", ".", "/", "//", "./."])
+def test_a_path_that_names_nothing_is_a_usage_error(tmp_path, suffix):
+    recording(tmp_path / "rec.bin", rows=10, channels=4)
+    with h5py.File(tmp_path / "in.h5", "w") as f:
+        f["d"] = np.zeros(4)
+    out = f"{tmp_path / 'out.h5'}:{suffix}"
+    result = run("convert", tmp_path / "rec.bin", out, "--dtype", "int16", "--shape", "-1,4")
+    assert_one_line_error(result, 2, f"'{out}': give a dataset after the ':'")
+    source = f"{tmp_path / 'in.h5'}:{suffix}"
+    result = run("convert", source, tmp_path / "o.h5")
+    assert_one_line_error(result, 2, f"'{source}': give a dataset after the ':'")
+    assert sorted(os.listdir(tmp_path)) == ["in.h5", "rec.bin"]
+
+
+def test_a_colon_in_other_names_is_kept(tmp_path):
+    data = recording(tmp_path / "rec.bin", rows=10, channels=4)
+    result = run("convert", tmp_path / "rec.bin", tmp_path / "run:1", "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "run:1", "r") as f:
+        np.testing.assert_array_equal(f["data"][...], data)
+
+
+def test_an_hdf5_input_that_is_not_one(tmp_path):
+    (tmp_path / "text.h5").write_text("not HDF5")
+    result = run("convert", f"{tmp_path / 'text.h5'}:/d", tmp_path / "o.h5")
+    assert_one_line_error(result, 1, f"'{tmp_path / 'text.h5'}' is not an HDF5 file")
+    (tmp_path / "dir.h5").mkdir()
+    result = run("convert", f"{tmp_path / 'dir.h5'}:/d", tmp_path / "o.h5")
+    assert_one_line_error(result, 1, f"'{tmp_path / 'dir.h5'}' is not an HDF5 file")
+    assert not (tmp_path / "o.h5").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_hdf5_input(tmp_path):
+    with h5py.File(tmp_path / "in.h5", "w") as f:
+        f["d"] = np.zeros(4)
+    os.chmod(tmp_path / "in.h5", 0)
+    result = run("convert", f"{tmp_path / 'in.h5'}:/d", tmp_path / "o.h5")
+    assert_one_line_error(result, 1, "Permission denied")
+    assert not (tmp_path / "o.h5").exists()
+
+
 def test_progress_bar(tmp_path):
     recording(tmp_path / "rec.bin", rows=5000, channels=8)
     args = ["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "--dtype", "int16",
