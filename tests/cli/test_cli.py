@@ -343,6 +343,33 @@ def test_an_unreadable_hdf5_input(tmp_path):
     assert not (tmp_path / "o.h5").exists()
 
 
+@pytest.mark.parametrize("length", [239, 240, 250, 254, 255])
+def test_a_long_output_name(tmp_path, length):
+    """Valid names up to NAME_MAX (255 bytes) work, though the temporary
+    name adds 16 bytes; a name of two-byte characters is cut between them."""
+    data = recording(tmp_path / "rec.bin", rows=10, channels=4)
+    first = name = "\u00e9" * 100 + "x" * (length - 203) + ".h5"
+    assert len(name.encode()) == length
+    result = run("convert", tmp_path / "rec.bin", tmp_path / name, "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert result.returncode == 0, result.stderr
+    assert sorted(os.listdir(tmp_path)) == sorted(["rec.bin", name])
+    with h5py.File(tmp_path / name, "r") as f:
+        np.testing.assert_array_equal(f["data"][...], data)
+    name = "x" * (length - 3) + ".h5"
+    assert run("convert", tmp_path / "rec.bin", tmp_path / name, "--dtype", "int16",
+               "--shape", "-1,4").returncode == 0
+    assert sorted(os.listdir(tmp_path)) == sorted(["rec.bin", name, first])
+
+
+def test_a_name_beyond_name_max_fails_cleanly(tmp_path):
+    recording(tmp_path / "rec.bin", rows=10, channels=4)
+    result = run("convert", tmp_path / "rec.bin", tmp_path / ("y" * 253 + ".h5"), "--dtype",
+                 "int16", "--shape", "-1,4")
+    assert_one_line_error(result, 1, "File name too long")
+    assert os.listdir(tmp_path) == ["rec.bin"]
+
+
 def test_progress_bar(tmp_path):
     recording(tmp_path / "rec.bin", rows=5000, channels=8)
     args = ["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "--dtype", "int16",
