@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -213,6 +214,22 @@ set_replaced_error (GdciH5Target  *target,
                target->temp_filename);
 }
 
+/* The temporary name's copy of @base, cut (at a character boundary of
+ * UTF-8) so that ".BASE.XXXXXX.partial" fits in NAME_MAX bytes */
+static char *
+temp_base_name (const char *base)
+{
+  const size_t room = NAME_MAX - strlen (".." "XXXXXX" ".partial");
+  size_t len = strlen (base);
+
+  if (len <= room)
+    return g_strdup (base);
+  len = room;
+  while (len > 0 && ((guchar) base[len] & 0xC0) == 0x80)
+    len--;
+  return g_strndup (base, len);
+}
+
 /* A new file: created under a temporary name, and written from the
  * descriptor it was created with, so that whatever comes to be at that
  * name meanwhile is never opened */
@@ -221,7 +238,8 @@ create_new_file (GdciH5Target  *target,
                  GError       **error)
 {
   g_autofree char *dir = g_path_get_dirname (target->filename);
-  g_autofree char *base = g_path_get_basename (target->filename);
+  g_autofree char *full_base = g_path_get_basename (target->filename);
+  g_autofree char *base = temp_base_name (full_base);
   g_autofree char *template = g_strdup_printf ("%s%s.%s.XXXXXX.partial", dir,
                                                G_DIR_SEPARATOR_S, base);
 

@@ -161,17 +161,86 @@ cli_describe_shape (const guint64 *shape,
 
 /* ---- files ------------------------------------------------------------------- */
 
+static gboolean
+has_hdf5_suffix (const char *name)
+{
+  static const char *const suffixes[] = { ".h5", ".hdf5", ".hdf", ".he5", ".nwb" };
+  size_t len = strlen (name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      size_t n = strlen (suffixes[i]);
+
+      if (len > n && g_ascii_strcasecmp (name + len - n, suffixes[i]) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether @path has a name in it: not only '/' and '.' components */
+static gboolean
+names_something (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0' && strcmp (parts[i], ".") != 0)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 cli_split_hdf5_path (const char  *text,
                      char       **file,
-                     char       **dataset)
+                     char       **dataset,
+                     GError     **error)
 {
-  const char *colon = g_strrstr (text, ":/");
+  const char *colon = strrchr (text, ':');
+  g_autofree char *name = NULL;
+  const char *path;
 
+  *file = NULL;
+  *dataset = NULL;
   if (colon == NULL || colon == text)
-    return FALSE;
-  *file = g_strndup (text, colon - text);
-  *dataset = g_strdup (colon + 1);
+    return TRUE;
+  name = g_strndup (text, (gsize) (colon - text));
+  if (!has_hdf5_suffix (name) && !g_file_test (name, G_FILE_TEST_EXISTS))
+    return TRUE;
+  path = colon + 1;
+  if (!names_something (path))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s': give a dataset after the ':', such as %s:/data", text, name);
+      return FALSE;
+    }
+  *dataset = path[0] == '/' ? g_strdup (path) : g_strconcat ("/", path, NULL);
+  *file = g_steal_pointer (&name);
+  return TRUE;
+}
+
+gboolean
+cli_check_hdf5_input (const char  *path,
+                      GError     **error)
+{
+  int fd;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not open '%s': %s", path,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_close (fd, NULL);
+  if (!cli_is_hdf5_file (path))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
+                   "'%s' is not an HDF5 file", path);
+      return FALSE;
+    }
   return TRUE;
 }
 

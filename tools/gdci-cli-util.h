@@ -40,10 +40,19 @@ char       *cli_describe_shape      (const guint64 *shape,
                                      guint          n_dims,
                                      guint64        n_bytes);
 
-/* "file.h5:/a/b": the file and the dataset, split at the last ":/" */
+/* "FILE:PATH", split at the last ':' when FILE exists or ends in an HDF5
+ * suffix (.h5 .hdf5 .hdf .he5 .nwb); a relative PATH is taken from the
+ * root. Sets @file and @dataset to NULL when @text is not FILE:PATH, and
+ * fails (a usage error naming @text) when PATH names no dataset: empty,
+ * '.', '/', ... */
 gboolean    cli_split_hdf5_path     (const char  *text,
                                      char       **file,
-                                     char       **dataset);
+                                     char       **dataset,
+                                     GError     **error);
+/* Fails when @path exists but cannot be read, or is not an HDF5 file; a
+ * missing file is left to the library to report */
+gboolean    cli_check_hdf5_input    (const char  *path,
+                                     GError     **error);
 /* Whether @path is a regular file with HDF5's signature where HDF5 looks
  * for it (at 0, 512, 1024, 2048, ... bytes) */
 gboolean    cli_is_hdf5_file        (const char  *path);

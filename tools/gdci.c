@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <gobject/gvaluecollector.h>
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -202,7 +203,12 @@ parse_convert (int              argc,
     "INPUT is a raw binary file (give --dtype and --shape) or FILE.h5:/DATASET.\n"
     "The dataset is written to OUTPUT.h5 at /DATASET (default /data). A new file\n"
     "appears only when complete; in an existing file, the dataset appears only\n"
-    "when complete, and the rest of the file is kept.");
+    "when complete, and the rest of the file is kept.\n"
+    "\n"
+    "An argument FILE:PATH is split at its last ':' when FILE exists or ends in\n"
+    ".h5, .hdf5, .hdf, .he5 or .nwb; otherwise it is a file name. A relative PATH\n"
+    "is taken from the root (FILE.h5:data is FILE.h5:/data); a PATH that names\n"
+    "nothing (empty, '.', '/') is an error.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, size_option_group (&o->sizes));
   if (!g_option_context_parse (context, &argc, &argv, error))
@@ -219,15 +225,13 @@ parse_convert (int              argc,
     o->progress = FALSE;
 
   /* the input: an HDF5 dataset or a raw file */
-  o->hdf5_input = cli_split_hdf5_path (argv[1], &o->in_file, &o->in_dataset) &&
-                  cli_is_hdf5_file (o->in_file);
+  if (!cli_split_hdf5_path (argv[1], &o->in_file, &o->in_dataset, error) ||
+      !cli_split_hdf5_path (argv[2], &o->out_file, &o->out_dataset, error))
+    return FALSE;
+  o->hdf5_input = o->in_file != NULL;
   if (!o->hdf5_input)
-    {
-      g_clear_pointer (&o->in_file, g_free);
-      g_clear_pointer (&o->in_dataset, g_free);
-      o->in_file = g_strdup (argv[1]);
-    }
-  if (!cli_split_hdf5_path (argv[2], &o->out_file, &o->out_dataset))
+    o->in_file = g_strdup (argv[1]);
+  if (o->out_file == NULL)
     {
       o->out_file = g_strdup (argv[2]);
       o->out_dataset = g_strdup ("/data");
@@ -421,9 +425,6 @@ on_written (GObject      *source,
   g_main_loop_quit (state->loop);
 }
 
-/* Writes @iter with @writer, drawing the bar the iterator's settings ask
- * for, until done, failed or interrupted (SIGINT, SIGTERM) */
-
 /* The writer uses fewer compression threads than asked when their scratch
  * memory would pass its cap: say so, once the write has started. */
 static void
@@ -438,6 +439,81 @@ report_thread_clamp (GdciH5Writer *writer,
                 "large for more to share the writer's 64 MiB of scratch memory\n",
                 cli_get_command_name (), used, used == 1 ? "" : "s", wanted);
 }
+
+/* The signals whose default action would end the process mid-write: each
+ * cancels the conversion instead. GLib watches all but SIGALRM, which a
+ * handler of our own turns into a byte on a pipe. */
+static const int cancelling_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
+
+static int alarm_pipe[2] = { -1, -1 };
+
+static void
+on_alarm_signal (int signum)
+{
+  int saved_errno = errno;
+  char byte = 1;
+
+  (void) signum;
+  if (write (alarm_pipe[1], &byte, 1) < 0)
+    { /* the pipe is full: a byte is already waiting */ }
+  errno = saved_errno;
+}
+
+static gboolean
+on_alarm (int          fd,
+          GIOCondition condition,
+          gpointer     user_data)
+{
+  char bytes[16];
+
+  (void) condition;
+  while (read (fd, bytes, sizeof bytes) > 0)
+    ;
+  return on_interrupt (user_data);
+}
+
+typedef struct
+{
+  guint ids[G_N_ELEMENTS (cancelling_signals) + 1];
+  struct sigaction old_alarm;
+} SignalWatch;
+
+static void
+watch_signals (SignalWatch  *watch,
+               ConvertState *state)
+{
+  struct sigaction action;
+
+  memset (watch, 0, sizeof *watch);
+  for (guint i = 0; i < G_N_ELEMENTS (cancelling_signals); i++)
+    watch->ids[i] = g_unix_signal_add (cancelling_signals[i], on_interrupt, state);
+  if (alarm_pipe[0] < 0 &&
+      (!g_unix_open_pipe (alarm_pipe, FD_CLOEXEC, NULL) ||
+       !g_unix_set_fd_nonblocking (alarm_pipe[0], TRUE, NULL) ||
+       !g_unix_set_fd_nonblocking (alarm_pipe[1], TRUE, NULL)))
+    return;
+  watch->ids[G_N_ELEMENTS (cancelling_signals)] =
+    g_unix_fd_add (alarm_pipe[0], G_IO_IN, on_alarm, state);
+  memset (&action, 0, sizeof action);
+  action.sa_handler = on_alarm_signal;
+  action.sa_flags = SA_RESTART;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGALRM, &action, &watch->old_alarm);
+}
+
+static void
+unwatch_signals (SignalWatch *watch)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (watch->ids); i++)
+    if (watch->ids[i] != 0)
+      g_source_remove (watch->ids[i]);
+  if (watch->ids[G_N_ELEMENTS (cancelling_signals)] != 0)
+    sigaction (SIGALRM, &watch->old_alarm, NULL);
+}
+
+/* Writes @iter with @writer, drawing the bar the iterator's settings ask
+ * for, until done, failed or interrupted (SIGINT, SIGTERM, SIGHUP,
+ * SIGUSR1, SIGUSR2, SIGALRM) */
 static gboolean
 run_convert (const ConvertOptions  *o,
              GdciChunkIterator     *iter,
@@ -449,7 +525,7 @@ run_convert (const ConvertOptions  *o,
   g_autofree char *description = NULL;
   ConvertState state = { loop, cancellable, NULL, NULL };
   gboolean display_progress = FALSE;
-  guint sigint_id, sigterm_id;
+  SignalWatch watch;
 
   /* a write error such as a file-size limit must come back as an error */
   signal (SIGXFSZ, SIG_IGN);
@@ -460,16 +536,14 @@ run_convert (const ConvertOptions  *o,
   if (display_progress)
     state.bar = progress_bar_new (description, NULL);
   g_signal_connect (writer, "progress", G_CALLBACK (on_progress), &state);
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &state);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &state);
+  watch_signals (&watch, &state);
 
   gdci_h5_writer_write_async (writer, iter, o->out_file, o->out_dataset, cancellable,
                               on_written, &state);
   report_thread_clamp (writer, o->n_threads);
   g_main_loop_run (loop);
 
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  unwatch_signals (&watch);
   g_signal_handlers_disconnect_by_data (writer, &state);
   g_clear_pointer (&state.bar, progress_bar_free);
   if (state.error != NULL)
@@ -535,6 +609,8 @@ command_convert (int    argc,
       !check_convert (&o, writer, &error))
     return cli_fail (EXIT_USAGE, "%s", error->message);
 
+  if (o.hdf5_input && !cli_check_hdf5_input (o.in_file, &error))
+    return cli_fail_with (error);
   iter = open_input (&o, &error);
   if (iter == NULL)
     return cli_fail_with (error);

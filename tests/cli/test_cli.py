@@ -280,6 +280,96 @@ def test_missing_or_short_input_exits_1(tmp_path):
     assert not (tmp_path / "o.h5").exists()
 
 
+@pytest.mark.parametrize("suffix, written", [
+    ("data", "/data"), ("a/b", "/a/b"), ("/a/b", "/a/b"), ("./x", "/./x")])
+def test_output_path_is_split_and_taken_from_the_root(tmp_path, suffix, written):
+    data = recording(tmp_path / "rec.bin", rows=10, channels=4)
+    out = tmp_path / "out.h5"
+    result = run("convert", tmp_path / "rec.bin", f"{out}:{suffix}", "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Wrote {out}:{written}: ")
+    assert sorted(os.listdir(tmp_path)) == ["out.h5", "rec.bin"]
+    with h5py.File(out, "r") as f:
+        np.testing.assert_array_equal(f[written][...], data)
+    # the same rule for an input, and for a file of any name that exists
+    shutil.copy(out, tmp_path / "session")
+    result = run("convert", f"{tmp_path / 'session'}:{suffix}", f"{tmp_path / 'copy.nwb'}:y")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "copy.nwb", "r") as f:
+        np.testing.assert_array_equal(f["y"][...], data)
+
+
+@pytest.mark.parametrize("suffix", ["", ".", "/", "//", "./."])
+def test_a_path_that_names_nothing_is_a_usage_error(tmp_path, suffix):
+    recording(tmp_path / "rec.bin", rows=10, channels=4)
+    with h5py.File(tmp_path / "in.h5", "w") as f:
+        f["d"] = np.zeros(4)
+    out = f"{tmp_path / 'out.h5'}:{suffix}"
+    result = run("convert", tmp_path / "rec.bin", out, "--dtype", "int16", "--shape", "-1,4")
+    assert_one_line_error(result, 2, f"'{out}': give a dataset after the ':'")
+    source = f"{tmp_path / 'in.h5'}:{suffix}"
+    result = run("convert", source, tmp_path / "o.h5")
+    assert_one_line_error(result, 2, f"'{source}': give a dataset after the ':'")
+    assert sorted(os.listdir(tmp_path)) == ["in.h5", "rec.bin"]
+
+
+def test_a_colon_in_other_names_is_kept(tmp_path):
+    data = recording(tmp_path / "rec.bin", rows=10, channels=4)
+    result = run("convert", tmp_path / "rec.bin", tmp_path / "run:1", "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "run:1", "r") as f:
+        np.testing.assert_array_equal(f["data"][...], data)
+
+
+def test_an_hdf5_input_that_is_not_one(tmp_path):
+    (tmp_path / "text.h5").write_text("not HDF5")
+    result = run("convert", f"{tmp_path / 'text.h5'}:/d", tmp_path / "o.h5")
+    assert_one_line_error(result, 1, f"'{tmp_path / 'text.h5'}' is not an HDF5 file")
+    (tmp_path / "dir.h5").mkdir()
+    result = run("convert", f"{tmp_path / 'dir.h5'}:/d", tmp_path / "o.h5")
+    assert_one_line_error(result, 1, f"'{tmp_path / 'dir.h5'}' is not an HDF5 file")
+    assert not (tmp_path / "o.h5").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_hdf5_input(tmp_path):
+    with h5py.File(tmp_path / "in.h5", "w") as f:
+        f["d"] = np.zeros(4)
+    os.chmod(tmp_path / "in.h5", 0)
+    result = run("convert", f"{tmp_path / 'in.h5'}:/d", tmp_path / "o.h5")
+    assert_one_line_error(result, 1, "Permission denied")
+    assert not (tmp_path / "o.h5").exists()
+
+
+@pytest.mark.parametrize("length", [239, 240, 250, 254, 255])
+def test_a_long_output_name(tmp_path, length):
+    """Valid names up to NAME_MAX (255 bytes) work, though the temporary
+    name adds 16 bytes; a name of two-byte characters is cut between them."""
+    data = recording(tmp_path / "rec.bin", rows=10, channels=4)
+    first = name = "\u00e9" * 100 + "x" * (length - 203) + ".h5"
+    assert len(name.encode()) == length
+    result = run("convert", tmp_path / "rec.bin", tmp_path / name, "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert result.returncode == 0, result.stderr
+    assert sorted(os.listdir(tmp_path)) == sorted(["rec.bin", name])
+    with h5py.File(tmp_path / name, "r") as f:
+        np.testing.assert_array_equal(f["data"][...], data)
+    name = "x" * (length - 3) + ".h5"
+    assert run("convert", tmp_path / "rec.bin", tmp_path / name, "--dtype", "int16",
+               "--shape", "-1,4").returncode == 0
+    assert sorted(os.listdir(tmp_path)) == sorted(["rec.bin", name, first])
+
+
+def test_a_name_beyond_name_max_fails_cleanly(tmp_path):
+    recording(tmp_path / "rec.bin", rows=10, channels=4)
+    result = run("convert", tmp_path / "rec.bin", tmp_path / ("y" * 253 + ".h5"), "--dtype",
+                 "int16", "--shape", "-1,4")
+    assert_one_line_error(result, 1, "File name too long")
+    assert os.listdir(tmp_path) == ["rec.bin"]
+
+
 def test_progress_bar(tmp_path):
     recording(tmp_path / "rec.bin", rows=5000, channels=8)
     args = ["convert", tmp_path / "rec.bin", tmp_path / "o.h5", "--dtype", "int16",
@@ -307,7 +397,13 @@ def big_slow_input(tmp_path):
             "--threads", "1", "--buffer-gb", "0.02", "--chunk-mb", "1", "--progress"]
 
 
-def interrupt_after_progress(args):
+# the signals that cancel a conversion cleanly: their default action would
+# end the process mid-write
+CANCELLING_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1,
+                      signal.SIGUSR2, signal.SIGALRM]
+
+
+def interrupt_after_progress(args, signum=signal.SIGINT):
     process = subprocess.Popen([GDCI, *map(str, args)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     # wait for the bar to move past 0%, then press Ctrl-C
@@ -317,21 +413,25 @@ def interrupt_after_progress(args):
         seen += process.stderr.read(1)
         if "%|" in seen and " 0%|" not in seen[-80:] and "MB/s" in seen[-40:]:
             break
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     out, err = process.communicate(timeout=60)
     return process.returncode, seen + err
 
 
-def test_sigint_leaves_an_existing_file_valid(tmp_path):
+@pytest.mark.parametrize("signum", CANCELLING_SIGNALS, ids=lambda s: s.name)
+def test_signal_leaves_an_existing_file_valid(tmp_path, signum):
     options = big_slow_input(tmp_path)
     out = tmp_path / "session.h5"
     with h5py.File(out, "w") as f:
         f["subject/age"] = np.array([42])
         f.attrs["identifier"] = "session-1"
     status, err = interrupt_after_progress(["convert", tmp_path / "big.bin",
-                                            f"{out}:/acquisition/raw", *options])
+                                            f"{out}:/acquisition/raw", *options], signum)
     assert status == 1, err
-    assert "interrupted: /acquisition/raw was not written" in err
+    # the bar's redrawings, then one plain line
+    assert err.split("\n")[-2:] == [
+        "gdci convert: interrupted: /acquisition/raw was not written to "
+        f"'{out}'", ""], err
     with h5py.File(out, "r") as f:
         assert list(f.keys()) == ["subject"]
         assert f["subject/age"][0] == 42
@@ -339,10 +439,26 @@ def test_sigint_leaves_an_existing_file_valid(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["big.bin", "session.h5"]
 
 
-def test_sigint_leaves_no_new_file(tmp_path):
+@pytest.mark.xfail(strict=True, reason="a cancelled write into an existing file leaves "
+                   "the space it allocated (the writer's roll-back restores the size only "
+                   "after a write error)")
+def test_cancel_keeps_an_existing_files_size(tmp_path):
+    options = big_slow_input(tmp_path)
+    out = tmp_path / "session.h5"
+    with h5py.File(out, "w") as f:
+        f["subject/age"] = np.array([42])
+    size = os.path.getsize(out)
+    status, err = interrupt_after_progress(["convert", tmp_path / "big.bin", f"{out}:/raw",
+                                            *options], signal.SIGHUP)
+    assert status == 1, err
+    assert os.path.getsize(out) == size
+
+
+@pytest.mark.parametrize("signum", CANCELLING_SIGNALS, ids=lambda s: s.name)
+def test_signal_leaves_no_new_file(tmp_path, signum):
     options = big_slow_input(tmp_path)
     status, err = interrupt_after_progress(["convert", tmp_path / "big.bin",
-                                            tmp_path / "new.h5", *options])
+                                            tmp_path / "new.h5", *options], signum)
     assert status == 1, err
     assert "interrupted" in err
     assert sorted(os.listdir(tmp_path)) == ["big.bin"]
