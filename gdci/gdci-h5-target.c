@@ -274,6 +274,62 @@ create_new_file (GdciH5Target  *target,
   return TRUE;
 }
 
+/* As many links as Linux follows in one path */
+#define MAX_LINK_HOPS 40
+
+/* A dangling symbolic link names the file to create, as with h5py: the
+ * target takes the name the chain of links ends at (each relative link
+ * read from its own directory), so the new file is made beside it and
+ * renamed onto it, and the link is kept. @filename is missing: stat()
+ * found nothing there. */
+static gboolean
+follow_dangling_link (GdciH5Target  *target,
+                      GError       **error)
+{
+  g_autofree char *path = g_strdup (target->filename);
+  g_autofree char *dir = NULL;
+  struct stat st;
+  guint hops = 0;
+
+  while (lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *link = g_file_read_link (path, &local_error);
+      char *next;
+
+      if (link == NULL || ++hops > MAX_LINK_HOPS)
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                       "Could not follow the symbolic link '%s': %s", target->filename,
+                       link == NULL ? local_error->message : "too many levels of links");
+          return FALSE;
+        }
+      if (g_path_is_absolute (link))
+        next = g_steal_pointer (&link);
+      else
+        {
+          g_autofree char *link_dir = g_path_get_dirname (path);
+          next = g_build_filename (link_dir, link, NULL);
+        }
+      g_free (path);
+      path = next;
+    }
+  if (hops == 0)
+    return TRUE;  /* not a link: a new file at that name */
+
+  dir = g_path_get_dirname (path);
+  if (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                   "'%s' is a symbolic link to '%s', whose directory '%s' does not exist",
+                   target->filename, path, dir);
+      return FALSE;
+    }
+  g_free (target->filename);
+  target->filename = g_steal_pointer (&path);
+  return TRUE;
+}
+
 gboolean
 _gdci_h5_target_open (GdciH5Target       *target,
                       GdciChunkIterator  *source,
@@ -301,7 +357,7 @@ _gdci_h5_target_open (GdciH5Target       *target,
                    target->filename, g_strerror (saved_errno));
       return FALSE;
     }
-  return create_new_file (target, error);
+  return follow_dangling_link (target, error) && create_new_file (target, error);
 }
 
 gboolean

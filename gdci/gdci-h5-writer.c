@@ -35,7 +35,13 @@
  *   and renamed into place only after every buffer succeeded, and in an
  *   existing file the dataset is written under a temporary name and moved
  *   into place at the end. On error or cancellation the temporary file or
- *   dataset is removed, and an existing file keeps its other contents.
+ *   dataset is removed, and an existing file keeps its other contents;
+ * - a dangling symbolic link as the file name creates the file it points
+ *   to, as h5py does: the chain of links is followed (each relative link
+ *   from its own directory), the temporary file is written in the target's
+ *   directory and renamed onto the target, and the link is kept. A link
+ *   loop, or a link into a directory that does not exist, is a
+ *   %GDCI_ERROR_IO error.
  *
  * Errors, HDF5's included, come back as a [struct@GLib.Error]; HDF5 never
  * prints its error stack.

@@ -753,6 +753,82 @@ test_async_error (Fixture *f, gconstpointer data)
   g_clear_error (&s.error);
 }
 
+/* A dangling symbolic link names the file to create, as with h5py: the
+ * file is made where the link points, relative to the link's directory,
+ * and the link stays; a loop or a link into a missing directory is an
+ * error that creates nothing */
+static void
+test_dangling_symlink (Fixture *f, gconstpointer data)
+{
+  guint64 shape[] = { 20 };
+  g_autoptr(GBytes) values = test_make_pattern (20, 1);
+  g_autoptr(GdciChunkIterator) it = array_iterator (values, GDCI_DTYPE_UINT8, shape, 1, NULL, NULL);
+  g_autoptr(GdciH5Writer) writer = gdci_h5_writer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sub = g_build_filename (f->dir, "sub", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.h5", NULL);
+  g_autofree char *hop = g_build_filename (sub, "hop.h5", NULL);
+  g_autofree char *target = g_build_filename (sub, "target.h5", NULL);
+  g_autofree char *loop_a = g_build_filename (f->dir, "loop-a.h5", NULL);
+  g_autofree char *loop_b = g_build_filename (f->dir, "loop-b.h5", NULL);
+  g_autofree char *nowhere = g_build_filename (f->dir, "nowhere.h5", NULL);
+  g_autofree char *read_link = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_auto(ReadBack) r = { 0 };
+  GStatBuf st;
+
+  /* link.h5 -> sub/hop.h5 -> target.h5, each relative to its directory */
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_cmpint (symlink ("sub/hop.h5", link), ==, 0);
+  g_assert_cmpint (symlink ("target.h5", hop), ==, 0);
+  g_assert_true (gdci_h5_writer_write (writer, it, link, "/data", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_lstat (target, &st), ==, 0);
+  g_assert_true (S_ISREG (st.st_mode));
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  read_link = g_file_read_link (link, NULL);
+  g_assert_cmpstr (read_link, ==, "sub/hop.h5");
+  g_assert_true (read_back (link, "/data", &r));
+  g_assert_true (g_bytes_equal (r.data, values));
+  /* nothing left beside the target */
+  listing = g_dir_open (sub, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL;)
+    g_assert_true (g_str_equal (name, "hop.h5") || g_str_equal (name, "target.h5"));
+
+  /* now that the target exists, the link is an existing file */
+  g_assert_false (gdci_h5_writer_write (writer, it, link, "/data", NULL, &error));
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* a loop */
+  g_assert_cmpint (symlink ("loop-b.h5", loop_a), ==, 0);
+  g_assert_cmpint (symlink ("loop-a.h5", loop_b), ==, 0);
+  g_assert_false (gdci_h5_writer_write (writer, it, loop_a, "/data", NULL, &error));
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, loop_a));
+  g_clear_error (&error);
+
+  /* a link into a directory that does not exist */
+  g_assert_cmpint (symlink ("missing/file.h5", nowhere), ==, 0);
+  g_assert_false (gdci_h5_writer_write (writer, it, nowhere, "/data", NULL, &error));
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_IO);
+  message = g_strdup_printf ("'%s' is a symbolic link to '%s%smissing%sfile.h5', whose directory "
+                             "'%s%smissing' does not exist", nowhere, f->dir, G_DIR_SEPARATOR_S,
+                             G_DIR_SEPARATOR_S, f->dir, G_DIR_SEPARATOR_S);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  g_unlink (nowhere);
+  g_unlink (loop_a);
+  g_unlink (loop_b);
+  g_unlink (link);
+  g_unlink (hop);
+  g_unlink (target);
+  g_rmdir (sub);
+}
+
 static void
 write_into_read_only_directory (gpointer data, gpointer user_data)
 {
@@ -812,6 +888,7 @@ main (int argc, char *argv[])
   add ("async", test_async);
   add ("async-error", test_async_error);
   add ("read-only-directory", test_read_only_directory);
+  add ("dangling-symlink", test_dangling_symlink);
 
   return g_test_run ();
 }

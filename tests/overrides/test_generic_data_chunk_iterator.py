@@ -297,6 +297,39 @@ def test_big_endian_data():
     np.testing.assert_array_equal(np.concatenate([c.data for c in chunks]), TEST_ARRAY)
 
 
+def test_a_dtype_of_none_is_a_type_error():
+    """numpy reads None as float64: the drop-in refuses it instead, when it
+    is built and so before any iteration, rather than give float64 chunks."""
+
+    class NoDtype(NumpyIterator):
+        def _get_dtype(self):
+            return None
+
+    message = r"NoDtype\._get_dtype\(\) returned None: return a numpy dtype"
+    with pytest.raises(TypeError, match=message):
+        NoDtype(TEST_ARRAY)
+    with pytest.raises(TypeError, match=message):
+        for _chunk in NoDtype(TEST_ARRAY, buffer_shape=(500, 384)):
+            pytest.fail("a chunk of a source without a dtype")
+
+
+def test_the_dtype_is_read_once():
+    """A _get_dtype() that later returns None changes nothing: the chunks
+    keep the dtype read when the iterator was built."""
+
+    class LaterNone(NumpyIterator):
+        def _get_dtype(self):
+            dtype, self.array_dtype = getattr(self, "array_dtype", self.array.dtype), None
+            return dtype
+
+    it = LaterNone(TEST_ARRAY, buffer_shape=(1000, 384), chunk_shape=(500, 384))
+    assert it._get_dtype() is None
+    chunks = list(it)
+    assert it.dtype == np.dtype("int16")
+    assert [c.data.dtype for c in chunks] == [np.dtype("int16")] * 2
+    np.testing.assert_array_equal(np.concatenate([c.data for c in chunks]), TEST_ARRAY)
+
+
 def test_exceptions_of_the_subclass_reach_the_caller():
     class DtypeFails(NumpyIterator):
         def _get_dtype(self):

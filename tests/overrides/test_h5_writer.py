@@ -206,6 +206,57 @@ def test_uninitialized_iterator(tmp_path):
                        "The GdciArrayIterator to write was used before g_initable_init() succeeded on it")
 
 
+class NoDtypeSource(ArraySource):
+    def do_get_dtype(self):
+        return None
+
+
+class NoDtypeDropIn(NumpyIterator):
+    def _get_dtype(self):
+        return None
+
+
+NO_DTYPE_SOURCES = [
+    pytest.param(NoDtypeSource, r"get_dtype\(\) of NoDtypeSource returned None", id="gi-override"),
+    pytest.param(NoDtypeDropIn, r"NoDtypeDropIn\._get_dtype\(\) returned None", id="hdmf-drop-in"),
+]
+
+
+@pytest.mark.parametrize(("cls", "message"), NO_DTYPE_SOURCES)
+def test_a_dtype_of_none_is_a_type_error(cls, message, tmp_path):
+    """numpy reads None as float64: a source whose dtype is None is refused
+    with a TypeError wherever it is used, and nothing is written."""
+    with pytest.raises(TypeError, match=message):
+        Gdci.H5Writer().write(cls(ARRAY, buffer_shape=(1000, 48)), tmp_path / "out.h5")
+    with pytest.raises(TypeError, match=message):
+        run_async(Gdci.H5Writer(), cls(ARRAY, buffer_shape=(1000, 48)), tmp_path / "out.h5")
+    with pytest.raises(TypeError, match=message):
+        next(iter(cls(ARRAY, buffer_shape=(1000, 48))))
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["write", "write_async"])
+def test_a_dtype_that_becomes_none_is_not_float64(asynchronous, tmp_path):
+    """The dtype is read once, when the source is built: one that later
+    returns None is still written with it, never as float64."""
+
+    class LaterNone(ArraySource):
+        def do_get_dtype(self):
+            dtype, self.later = getattr(self, "later", self.array.dtype), None
+            return dtype
+
+    source = LaterNone(ARRAY, buffer_shape=(1000, 48), chunk_shape=(250, 48))
+    assert source.do_get_dtype() is None and source.get_dtype() == Gdci.Dtype.INT16
+    path = tmp_path / "out.h5"
+    if asynchronous:
+        assert "error" not in run_async(Gdci.H5Writer(), source, path)
+    else:
+        Gdci.H5Writer().write(source, path)
+    with h5py.File(path, "r") as f:
+        assert f["data"].dtype == np.dtype("int16")
+        np.testing.assert_array_equal(f["data"][()], ARRAY)
+
+
 # ---- write_async() -----------------------------------------------------------
 
 

@@ -234,6 +234,9 @@ def _wrap_get_dtype(func):
     def do_get_dtype(self):
         try:
             dtype = func(self)
+            if dtype is None:  # numpy reads None as float64: refuse it, do not guess
+                raise TypeError(f"get_dtype() of {type(self).__name__} returned None: return a "
+                                "Gdci.Dtype, a numpy dtype or a type name")
             if isinstance(dtype, Gdci.Dtype):
                 return dtype
             if isinstance(dtype, int) and Gdci.dtype_is_valid(dtype):

@@ -262,7 +262,10 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         _require((chunk_mb is not None) != (chunk_shape is not None),
                  "Only one of 'chunk_mb' or 'chunk_shape' can be specified!")
 
-        self._dtype = _gdci_numpy.numpy().dtype(self._get_dtype())
+        dtype = self._get_dtype()
+        if dtype is None:  # numpy reads None as float64: refuse it, do not guess
+            raise TypeError(f"{type(self).__name__}._get_dtype() returned None: return a numpy dtype")
+        self._dtype = _gdci_numpy.numpy().dtype(dtype)
         self._gdci_dtype = _gdci_numpy.gdci_dtype(self._dtype)
         self._maxshape = tuple(int(axis) for axis in self._get_maxshape())
         if any(axis < 0 or axis >= _UINT64_END for axis in self._maxshape):

@@ -48,7 +48,11 @@ def numpy_dtype(dtype):
 
 def gdci_dtype(dtype):
     """The Gdci.Dtype of anything numpy reads as a dtype. A byte order other
-    than this machine's maps to the same type: data is converted on the way."""
+    than this machine's maps to the same type: data is converted on the way.
+    None is refused, though numpy reads it as float64: a source that gives
+    no dtype has a bug, and writing float64 would hide it."""
+    if dtype is None:
+        raise TypeError("the dtype is None: give a numpy dtype or a type name such as 'int16'")
     numpy_dtype = numpy().dtype(dtype)
     try:
         return Gdci.dtype_from_string(numpy_dtype.newbyteorder("=").str)
