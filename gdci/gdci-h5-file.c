@@ -415,6 +415,8 @@ remember_old_bytes (GdciH5File *file,
 static void
 revert_file (GdciH5File *file)
 {
+  struct stat st;
+
   for (guint i = file->undo != NULL ? file->undo->len : 0; i-- > 0;)
     {
       UndoRecord *record = g_ptr_array_index (file->undo, i);
@@ -425,7 +427,11 @@ revert_file (GdciH5File *file)
                  record->size, g_strerror (errno));
     }
   file->abandoned = TRUE;
-  if (file->eof > file->initial_eof && ftruncate (file->fd, (off_t) file->initial_eof) != 0)
+  /* the size on disk, not file->eof: once the file is abandoned, HDF5's
+   * closing truncation moves eof back to its end of allocation without
+   * cutting anything */
+  if (fstat (file->fd, &st) == 0 && (guint64) st.st_size > (guint64) file->initial_eof &&
+      ftruncate (file->fd, (off_t) file->initial_eof) != 0)
     g_debug ("Could not cut a file back to %" G_GUINT64_FORMAT " bytes: %s",
              (guint64) file->initial_eof, g_strerror (errno));
 }
