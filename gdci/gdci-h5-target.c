@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -546,6 +547,24 @@ _gdci_h5_target_sync (GdciH5Target  *target,
   return TRUE;
 }
 
+/* Renames @from to @to unless @to exists, atomically: what another program
+ * created at @to meanwhile is never replaced (errno EEXIST). Where the file
+ * system has no RENAME_NOREPLACE, a hard link and an unlink do the same. */
+static gboolean
+rename_no_replace (const char *from,
+                   const char *to)
+{
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+    return FALSE;
+  if (link (from, to) != 0)
+    return FALSE;
+  /* @to holds the file now: the temporary name goes, best effort */
+  g_unlink (from);
+  return TRUE;
+}
+
 gboolean
 _gdci_h5_target_publish_file (GdciH5Target  *target,
                               GError       **error)
@@ -557,11 +576,17 @@ _gdci_h5_target_publish_file (GdciH5Target  *target,
       set_replaced_error (target, error);
       return FALSE;
     }
-  if (rename (target->temp_filename, target->filename) != 0)
+  if (!rename_no_replace (target->temp_filename, target->filename))
     {
       int saved_errno = errno;
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': %s",
-                   target->filename, g_strerror (saved_errno));
+
+      if (saved_errno == EEXIST)
+        g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                     "'%s' already exists: another program created it while gdci "
+                     "wrote the file, and gdci does not replace it", target->filename);
+      else
+        g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': %s",
+                     target->filename, g_strerror (saved_errno));
       return FALSE;
     }
   g_clear_pointer (&target->temp_filename, g_free);

@@ -127,6 +127,35 @@ test_symlink_at_temporary_name (Fixture *f, gconstpointer data)
   g_free (swap.temp_name);
 }
 
+/* another program creates the file at the target's name meanwhile */
+static void
+create_at_target (const char *temp_filename,
+                  gpointer    user_data)
+{
+  g_assert_true (g_file_set_contents (user_data, "another program's", -1, NULL));
+}
+
+static void
+test_target_created_meanwhile (Fixture *f, gconstpointer data)
+{
+  /* a new-file write publishes without replacing: the other program's
+   * file stays, the write says the name exists, and nothing is left */
+  g_autoptr(GBytes) values = test_make_pattern (400 * 64, 1);
+  g_autoptr(GdciChunkIterator) it = uint8_iterator (values, 400, 64);
+  g_autoptr(GdciH5Writer) writer = gdci_h5_writer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  _gdci_h5_target_set_created_hook (create_at_target, f->path);
+  g_assert_false (gdci_h5_writer_write (writer, it, f->path, "/data", NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "already exists"));
+  g_assert_true (g_file_get_contents (f->path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "another program's");
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 1);
+}
+
 /* ---- the commit's steps ------------------------------------------------------ */
 
 static void
@@ -363,6 +392,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   add ("symlink-at-temporary-name", test_symlink_at_temporary_name);
+  add ("target-created-meanwhile", test_target_created_meanwhile);
   add ("restore-failure-names-the-backup", test_restore_failure_names_the_backup);
   add ("thread-start-failure", test_thread_start_failure);
   add ("file-size-limit-keeps-size", test_file_size_limit_keeps_size);
