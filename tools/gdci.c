@@ -603,6 +603,7 @@ command_convert (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GdciH5Writer) writer = gdci_h5_writer_new ();
   g_autoptr(GdciChunkIterator) iter = NULL;
+  gboolean into_existing;
   gint64 start;
 
   if (!parse_convert (argc, argv, &o, &error) ||
@@ -615,13 +616,16 @@ command_convert (int    argc,
   if (iter == NULL)
     return cli_fail_with (error);
 
+  /* an HDF5 file already there: a dataset in it may need --overwrite */
+  into_existing = cli_is_hdf5_file (o.out_file);
   start = g_get_monotonic_time ();
   if (!run_convert (&o, iter, writer, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return cli_fail (EXIT_FAILURE, "interrupted: %s was not written to '%s'",
                          o.out_dataset, o.out_file);
-      if (g_error_matches (error, GDCI_ERROR, GDCI_ERROR_EXISTS) && !o.overwrite)
+      if (g_error_matches (error, GDCI_ERROR, GDCI_ERROR_EXISTS) && !o.overwrite &&
+          into_existing)
         return cli_fail (EXIT_FAILURE, "%s; --overwrite replaces a dataset", error->message);
       return cli_fail_with (error);
     }
