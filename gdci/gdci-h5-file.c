@@ -148,6 +148,21 @@ open_fd (const char *name,
   return open (name, o_flags | O_CLOEXEC, 0666);
 }
 
+/* gdci's own lock on a file it writes, whatever HDF5's file locking
+ * (HDF5_USE_FILE_LOCKING=FALSE turns that off): an open file description
+ * lock on the whole file, which a second writer, in this process or in
+ * another, cannot take. It goes when the file is closed. A file system
+ * without such locks is written unlocked, as HDF5 does then. */
+static gboolean
+take_write_lock (int fd)
+{
+  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+
+  if (fcntl (fd, F_OFD_SETLK, &lock) == 0)
+    return TRUE;
+  return errno != EAGAIN && errno != EACCES;
+}
+
 static H5FD_t *
 file_open (const char *name,
            unsigned    flags,
@@ -172,6 +187,13 @@ file_open (const char *name,
     }
   if (flags & H5F_ACC_TRUNC)
     st.st_size = 0;
+  if ((flags & H5F_ACC_RDWR) && !take_write_lock (fd))
+    {
+      push_system_error (G_STRFUNC, H5E_CANTLOCKFILE,
+                         "file is being written by another program", errno);
+      close (fd);
+      return NULL;
+    }
 
   file = g_new0 (GdciH5File, 1);
   file->fd = fd;

@@ -181,6 +181,14 @@ open_existing_file (GdciH5Target  *target,
                     GError       **error)
 {
   target->file = H5Fopen (target->filename, H5F_ACC_RDWR, target->fapl);
+  if (target->file < 0 && _gdci_h5_error_has_minor (H5E_CANTLOCKFILE))
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
+                   "'%s' is being written by another program, or by another "
+                   "write of this one: try again when it is done", target->filename);
+      return FALSE;
+    }
   if (target->file < 0)
     {
       _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not open '%s' for writing",

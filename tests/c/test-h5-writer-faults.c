@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
 #include <signal.h>
@@ -154,6 +155,44 @@ test_target_created_meanwhile (Fixture *f, gconstpointer data)
   g_assert_true (g_file_get_contents (f->path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "another program's");
   g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 1);
+}
+
+static void
+test_second_writer_refused (Fixture *f, gconstpointer data)
+{
+  /* another writer holds the file (here an open file description lock of
+   * this process, as a second gdci takes): a write into it is refused, even
+   * with HDF5's own file locking off, and the file is left as it was */
+  g_autoptr(GBytes) values = test_make_pattern (400 * 64, 1);
+  g_autoptr(GdciChunkIterator) it = uint8_iterator (values, 400, 64);
+  g_autoptr(GdciH5Writer) writer = gdci_h5_writer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
+  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+  int fd;
+
+  g_assert_true (gdci_h5_writer_write (writer, it, f->path, "/a", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (f->path, &before, &before_len, NULL));
+
+  g_setenv ("HDF5_USE_FILE_LOCKING", "FALSE", TRUE);
+  fd = open (f->path, O_RDWR | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fcntl (fd, F_OFD_SETLK, &lock), ==, 0);
+  g_assert_false (gdci_h5_writer_write (writer, it, f->path, "/b", NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, GDCI_ERROR, GDCI_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "is being written by another program"));
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_clear_error (&error);
+
+  /* once the other writer is done, the write goes through */
+  close (fd);
+  g_assert_true (gdci_h5_writer_write (writer, it, f->path, "/b", NULL, &error));
+  g_assert_no_error (error);
+  g_unsetenv ("HDF5_USE_FILE_LOCKING");
 }
 
 /* ---- the commit's steps ------------------------------------------------------ */
@@ -393,6 +432,7 @@ main (int argc, char *argv[])
 
   add ("symlink-at-temporary-name", test_symlink_at_temporary_name);
   add ("target-created-meanwhile", test_target_created_meanwhile);
+  add ("second-writer-refused", test_second_writer_refused);
   add ("restore-failure-names-the-backup", test_restore_failure_names_the_backup);
   add ("thread-start-failure", test_thread_start_failure);
   add ("file-size-limit-keeps-size", test_file_size_limit_keeps_size);
