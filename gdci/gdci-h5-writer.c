@@ -35,7 +35,12 @@
  *   and renamed into place only after every buffer succeeded, and in an
  *   existing file the dataset is written under a temporary name and moved
  *   into place at the end. On error or cancellation the temporary file or
- *   dataset is removed, and an existing file keeps its other contents;
+ *   dataset is removed, and an existing file is left byte for byte as it
+ *   was (where the few MiB of it that HDF5 rewrites could be kept);
+ * - a new file never replaces one that another program created at its name
+ *   meanwhile (%GDCI_ERROR_EXISTS), and a file that another writer holds,
+ *   gdci or HDF5 with its file locking, is refused (%GDCI_ERROR_BUSY):
+ *   gdci locks every file it writes, whatever `HDF5_USE_FILE_LOCKING` says;
  * - a dangling symbolic link as the file name creates the file it points
  *   to, as h5py does: the chain of links is followed (each relative link
  *   from its own directory), the temporary file is written in the target's
