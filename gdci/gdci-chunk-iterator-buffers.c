@@ -33,7 +33,7 @@ gdci_chunk_iterator_get_buffer_selection (GdciChunkIterator *self,
   priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
   if (priv == NULL)
     return NULL;
-  g_return_val_if_fail (index < priv->n_buffers, NULL);
+  g_return_val_if_fail (index < gdci_plan_get_n_buffers (priv->plan), NULL);
 
   return gdci_plan_get_buffer_selection (priv->plan, index);
 }
@@ -128,7 +128,7 @@ read_buffer (GdciChunkIterator  *self,
   g_autoptr(GError) local_error = NULL;
   /* cannot overflow: init checked the size of a whole buffer */
   guint64 expected = gdci_selection_get_n_elements (selection) *
-                     gdci_dtype_get_itemsize (priv->dtype);
+                     gdci_dtype_get_itemsize (gdci_plan_get_dtype (priv->plan));
 
   data = klass->get_data (self, selection, &local_error);
   if (data == NULL)
@@ -139,7 +139,7 @@ read_buffer (GdciChunkIterator  *self,
         g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                     "Reading buffer %" G_GUINT64_FORMAT
                                     " of %" G_GUINT64_FORMAT " %s failed: ",
-                                    priv->position + 1, priv->n_buffers, sel);
+                                    priv->position + 1, gdci_plan_get_n_buffers (priv->plan), sel);
       else
         g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
                      "get_data() of %s returned no data for selection %s "
@@ -155,11 +155,11 @@ read_buffer (GdciChunkIterator  *self,
                    "get_data() of %s returned %" G_GSIZE_FORMAT " bytes for "
                    "selection %s of %s; expected %" G_GUINT64_FORMAT " bytes",
                    G_OBJECT_TYPE_NAME (self), g_bytes_get_size (data), sel,
-                   gdci_dtype_to_string (priv->dtype), expected);
+                   gdci_dtype_to_string (gdci_plan_get_dtype (priv->plan)), expected);
       return NULL;
     }
 
-  return gdci_data_chunk_new (selection, priv->dtype, data, error);
+  return gdci_data_chunk_new (selection, gdci_plan_get_dtype (priv->plan), data, error);
 }
 
 static GdciDataChunk *
@@ -170,7 +170,7 @@ next_buffer (GdciChunkIterator  *self,
   GdciChunkIteratorPrivate *priv = _gdci_chunk_iterator_get_private (self);
   GdciDataChunk *chunk;
 
-  if (priv->position >= priv->n_buffers)
+  if (priv->position >= gdci_plan_get_n_buffers (priv->plan))
     {
       /* done: nothing more to recycle buffer memory for */
       _gdci_buffer_pool_drain (priv->pool);
@@ -182,9 +182,9 @@ next_buffer (GdciChunkIterator  *self,
 
   priv->position++;
   if (owned && priv->progress_hook != NULL)
-    priv->progress_hook (self, priv->position, priv->n_buffers, priv->progress_hook_data);
+    priv->progress_hook (self, priv->position, gdci_plan_get_n_buffers (priv->plan), priv->progress_hook_data);
   else
-    g_signal_emit (self, _gdci_chunk_iterator_progress_signal (), 0, priv->position, priv->n_buffers);
+    g_signal_emit (self, _gdci_chunk_iterator_progress_signal (), 0, priv->position, gdci_plan_get_n_buffers (priv->plan));
   return chunk;
 }
 

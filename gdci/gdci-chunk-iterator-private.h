@@ -65,9 +65,7 @@ typedef struct
   /* set by GInitable.init() */
   gboolean init_done;
   GError *init_error;
-  GdciDtype dtype;
-  guint64 n_buffers;
-  GdciPlan *plan;            /* the shapes, from the settings and the source */
+  GdciPlan *plan;            /* the dtype and shapes, from the settings and the source */
 
   /* iteration */
   guint64 position;

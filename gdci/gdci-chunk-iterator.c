@@ -547,12 +547,7 @@ compute_shapes (GdciChunkIterator  *self,
   priv->plan = gdci_plan_new ((GdciDtype) dtype,
                               (const guint64 *) (gpointer) maxshape->data,
                               maxshape->len, &settings, error);
-  if (priv->plan == NULL)
-    return FALSE;
-
-  priv->dtype = (GdciDtype) dtype;
-  priv->n_buffers = gdci_plan_get_n_buffers (priv->plan);
-  return TRUE;
+  return priv->plan != NULL;
 }
 
 static gboolean
@@ -676,7 +671,7 @@ gdci_chunk_iterator_get_dtype (GdciChunkIterator *self)
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), GDCI_DTYPE_INT8);
 
   priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
-  return priv != NULL ? priv->dtype : GDCI_DTYPE_INT8;
+  return priv != NULL ? gdci_plan_get_dtype (priv->plan) : GDCI_DTYPE_INT8;
 }
 
 /**
@@ -739,7 +734,7 @@ gdci_chunk_iterator_get_n_buffers (GdciChunkIterator *self)
   g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
 
   priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
-  return priv != NULL ? priv->n_buffers : 0;
+  return priv != NULL ? gdci_plan_get_n_buffers (priv->plan) : 0;
 }
 
 /**
