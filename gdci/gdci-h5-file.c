@@ -1,12 +1,23 @@
 /* gdci-h5-file.c: the HDF5 file driver the writer uses
  *
- * A POSIX file driver like HDF5's own sec2, with one more ability: a file
- * can be abandoned. When a write fails because the disk is full or a size
- * limit is reached, HDF5 1.10 cannot close the file (its last flush and
- * truncation fail too), and a file left half-closed makes HDF5 crash when
- * the process exits. An abandoned file takes every later write and
- * truncation as done, so HDF5 closes it cleanly; the file itself is then
- * removed, or keeps what was written before the failure.
+ * A POSIX file driver like HDF5's own sec2, with a few more abilities,
+ * all steered by the writer through a GdciH5FileControl:
+ *
+ * A file can be abandoned. When a write fails because the disk is full or
+ * a size limit is reached, HDF5 1.10 cannot close the file (its last flush
+ * and truncation fail too), and a file left half-closed makes HDF5 crash
+ * when the process exits. An abandoned file takes every later write and
+ * truncation as done, so HDF5 closes it cleanly; the writer then removes
+ * the file, or puts it back as it was from its journal.
+ *
+ * Errors can be kept: while HDF5 closes the file, the first failure is
+ * recorded in the control and the file abandoned, instead of failing
+ * HDF5's close half-way (after which HDF5 1.10 may have released the
+ * file's identifier, or not). The writer reads the error once the close
+ * returned.
+ *
+ * An existing file has a journal (gdci-h5-journal.c): every byte the file
+ * held when it was opened is saved there before it is overwritten.
  *
  * For the same reason, the superblock, which records how long the file
  * is, is written only once the space it claims is reserved on the disk:
@@ -45,6 +56,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gdci-h5-file-private.h"
+#include "gdci-h5-journal-private.h"
 #include "gdci-hdf5-private.h"
 
 #define MAX_ADDRESS ((haddr_t) G_MAXINT64)
@@ -53,15 +66,13 @@
 /* O_DIRECT's alignment of file offsets, sizes and memory: the largest
  * logical block size of common disks, a multiple of the others */
 #define DIRECT_ALIGN ((haddr_t) 4096)
-/* the most of a file's old contents kept to put back after a failure */
-#define UNDO_MAX_BYTES ((gsize) 4 * 1024 * 1024)
 /* blocks below this are written through the page cache */
 #define DIRECT_MIN_BYTES ((size_t) 1024 * 1024)
 
 /* The driver's settings in a file access property list */
 typedef struct
 {
-  int fd;                   /* a file already open, or -1 to open by name */
+  GdciH5FileControl *control;   /* borrowed: the driver's file takes a ref */
 } GdciH5FileConfig;
 
 typedef struct
@@ -71,20 +82,12 @@ typedef struct
   int direct_fd;            /* the same file with O_DIRECT, or -1 */
   haddr_t eoa;              /* the end of the space HDF5 allocated */
   haddr_t eof;              /* the end of the file as written */
-  haddr_t initial_eof;      /* and as it was found */
-  /* what the file held when it was opened and was written over */
-  GPtrArray *undo;          /* of UndoRecord */
-  gsize undo_bytes;
-  gboolean undo_overflow;   /* too much, or unreadable: no revert */
-  gboolean revert;          /* put back as it was when closed */
+  GdciH5FileControl *control;
   dev_t device;
   ino_t inode;
-  gboolean abandoned;
 } GdciH5File;
 
 static hid_t driver_id = H5I_INVALID_HID;
-
-static void revert_file (GdciH5File *file);
 
 /* HDF5's error stack gets the system's words, in the form HDF5's own
  * drivers use, so that _gdci_h5_set_error () finds them. */
@@ -126,41 +129,15 @@ open_direct (const char        *name,
 #endif
 }
 
-/* The file descriptor HDF5 asks for: the given one, duplicated (HDF5 may
- * open a file more than once), or the named file opened */
-static int
-open_fd (const char *name,
-         unsigned    flags,
-         hid_t       fapl)
+/* The control of the file HDF5 opens, and a duplicate of its descriptor
+ * (HDF5 may open a file more than once): the driver opens nothing by
+ * name, so whatever was put at that name meanwhile is never written */
+static GdciH5FileControl *
+config_control (hid_t fapl)
 {
   const GdciH5FileConfig *config = H5Pget_driver_info (fapl);
-  int o_flags = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
 
-  if (config != NULL && config->fd >= 0)
-    return fcntl (config->fd, F_DUPFD_CLOEXEC, 0);
-
-  if (flags & H5F_ACC_TRUNC)
-    o_flags |= O_TRUNC;
-  if (flags & H5F_ACC_CREAT)
-    o_flags |= O_CREAT;
-  if (flags & H5F_ACC_EXCL)
-    o_flags |= O_EXCL;
-  return open (name, o_flags | O_CLOEXEC, 0666);
-}
-
-/* gdci's own lock on a file it writes, whatever HDF5's file locking
- * (HDF5_USE_FILE_LOCKING=FALSE turns that off): an open file description
- * lock on the whole file, which a second writer, in this process or in
- * another, cannot take. It goes when the file is closed. A file system
- * without such locks is written unlocked, as HDF5 does then. */
-static gboolean
-take_write_lock (int fd)
-{
-  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
-
-  if (fcntl (fd, F_OFD_SETLK, &lock) == 0)
-    return TRUE;
-  return errno != EAGAIN && errno != EACCES;
+  return config != NULL ? config->control : NULL;
 }
 
 static H5FD_t *
@@ -169,10 +146,17 @@ file_open (const char *name,
            hid_t       fapl,
            haddr_t     maxaddr)
 {
+  GdciH5FileControl *control = config_control (fapl);
   GdciH5File *file;
   struct stat st;
-  int fd = open_fd (name, flags, fapl);
+  int fd;
 
+  if (control == NULL || !(flags & H5F_ACC_RDWR))
+    {
+      push_system_error (G_STRFUNC, H5E_CANTOPENFILE, "unable to open file", EINVAL);
+      return NULL;
+    }
+  fd = fcntl (control->fd, F_DUPFD_CLOEXEC, 0);
   if (fd < 0)
     {
       push_system_error (G_STRFUNC, H5E_CANTOPENFILE, "unable to open file", errno);
@@ -187,48 +171,61 @@ file_open (const char *name,
     }
   if (flags & H5F_ACC_TRUNC)
     st.st_size = 0;
-  if ((flags & H5F_ACC_RDWR) && !take_write_lock (fd))
-    {
-      push_system_error (G_STRFUNC, H5E_CANTLOCKFILE,
-                         "file is being written by another program", errno);
-      close (fd);
-      return NULL;
-    }
 
   file = g_new0 (GdciH5File, 1);
   file->fd = fd;
   file->direct_fd = -1;
-  if ((flags & H5F_ACC_RDWR) && S_ISREG (st.st_mode))
+  if (S_ISREG (st.st_mode))
     file->direct_fd = open_direct (name, fd, &st);
   file->eof = (haddr_t) st.st_size;
-  file->initial_eof = file->eof;
+  file->control = _gdci_h5_file_control_ref (control);
   file->device = st.st_dev;
   file->inode = st.st_ino;
   return &file->pub;
+}
+
+/* A failed write, truncation or close: HDF5 is told, or, while the
+ * control keeps errors, the first one is kept there and the file is
+ * abandoned, so that HDF5 goes on as if it had worked */
+static herr_t
+fail (GdciH5File  *file,
+      const char  *function,
+      hid_t        minor,
+      const char  *what,
+      int          saved_errno)
+{
+  GdciH5FileControl *control = file->control;
+
+  if (control->keep_errors)
+    {
+      if (control->error == 0)
+        control->error = saved_errno != 0 ? saved_errno : EIO;
+      control->abandoned = TRUE;
+      return 0;
+    }
+  push_system_error (function, minor, what, saved_errno);
+  return -1;
 }
 
 static herr_t
 file_close (H5FD_t *pub)
 {
   GdciH5File *file = (GdciH5File *) pub;
+  GdciH5FileControl *control = file->control;
   int status, saved_errno;
+  herr_t result = 0;
 
   if (file->direct_fd >= 0)
     close (file->direct_fd);
-  if (file->revert)
-    revert_file (file);
-  g_clear_pointer (&file->undo, g_ptr_array_unref);
-  /* the lock goes now, even when the caller keeps the file open */
+  /* HDF5's lock goes now, even when the caller keeps the file open */
   flock (file->fd, LOCK_UN);
   status = close (file->fd);
   saved_errno = errno;
+  if (status != 0 && !control->abandoned)
+    result = fail (file, G_STRFUNC, H5E_CANTCLOSEFILE, "unable to close file", saved_errno);
+  _gdci_h5_file_control_unref (control);
   g_free (file);
-  if (status != 0)
-    {
-      push_system_error (G_STRFUNC, H5E_CANTCLOSEFILE, "unable to close file", saved_errno);
-      return -1;
-    }
-  return 0;
+  return result;
 }
 
 static int
@@ -332,7 +329,7 @@ write_all (GdciH5File   *file,
            size_t        size,
            const guint8 *p)
 {
-  while (size > 0 && !file->abandoned)
+  while (size > 0 && !file->control->abandoned)
     {
       ssize_t n = pwrite (fd, p, MIN (size, MAX_IO_BYTES), (off_t) addr);
 
@@ -362,7 +359,7 @@ write_direct (GdciH5File   *file,
   haddr_t start = (addr + DIRECT_ALIGN - 1) / DIRECT_ALIGN * DIRECT_ALIGN;
   haddr_t stop = (addr + size) / DIRECT_ALIGN * DIRECT_ALIGN;
 
-  if (file->direct_fd < 0 || file->abandoned || type != H5FD_MEM_DRAW ||
+  if (file->direct_fd < 0 || file->control->abandoned || type != H5FD_MEM_DRAW ||
       size < DIRECT_MIN_BYTES || stop <= start ||
       ((guintptr) p + (start - addr)) % DIRECT_ALIGN != 0)
     return 0;
@@ -377,85 +374,6 @@ write_direct (GdciH5File   *file,
     }
   *direct_start = start;
   return (gssize) (stop - addr);
-}
-
-/* What a write overwrote of what the file held when it was opened: HDF5
- * rewrites the superblock (with its "open for writing" flag) as it opens
- * a file, and flushes metadata in place. Kept, up to UNDO_MAX_BYTES, so
- * that a failed write can put the file back exactly as it was. */
-typedef struct
-{
-  haddr_t addr;
-  size_t size;
-  guint8 data[];
-} UndoRecord;
-
-static void
-remember_old_bytes (GdciH5File *file,
-                    haddr_t     addr,
-                    size_t      size)
-{
-  UndoRecord *record;
-  size_t done = 0;
-
-  if (file->undo_overflow || addr >= file->initial_eof)
-    return;
-  size = MIN (size, (size_t) (file->initial_eof - addr));
-  if (file->undo_bytes + size > UNDO_MAX_BYTES)
-    {
-      file->undo_overflow = TRUE;
-      g_clear_pointer (&file->undo, g_ptr_array_unref);
-      return;
-    }
-  record = g_malloc (sizeof (UndoRecord) + size);
-  record->addr = addr;
-  record->size = size;
-  while (done < size)
-    {
-      ssize_t n = pread (file->fd, record->data + done, size - done, (off_t) (addr + done));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          g_free (record);
-          file->undo_overflow = TRUE;
-          g_clear_pointer (&file->undo, g_ptr_array_unref);
-          return;
-        }
-      done += (size_t) n;
-    }
-  if (file->undo == NULL)
-    file->undo = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (file->undo, record);
-  file->undo_bytes += size;
-}
-
-/* Puts back what was overwritten, newest first, and cuts the file back to
- * its old end (shrinking a file never fails for lack of space or a size
- * limit) */
-static void
-revert_file (GdciH5File *file)
-{
-  struct stat st;
-
-  for (guint i = file->undo != NULL ? file->undo->len : 0; i-- > 0;)
-    {
-      UndoRecord *record = g_ptr_array_index (file->undo, i);
-
-      file->abandoned = FALSE;
-      if (!write_all (file, file->fd, record->addr, record->size, record->data))
-        g_debug ("Could not put back %" G_GSIZE_FORMAT " bytes of a file: %s",
-                 record->size, g_strerror (errno));
-    }
-  file->abandoned = TRUE;
-  /* the size on disk, not file->eof: once the file is abandoned, HDF5's
-   * closing truncation moves eof back to its end of allocation without
-   * cutting anything */
-  if (fstat (file->fd, &st) == 0 && (guint64) st.st_size > (guint64) file->initial_eof &&
-      ftruncate (file->fd, (off_t) file->initial_eof) != 0)
-    g_debug ("Could not cut a file back to %" G_GUINT64_FORMAT " bytes: %s",
-             (guint64) file->initial_eof, g_strerror (errno));
 }
 
 /* Reserves the disk space up to the end of what HDF5 allocated, so that
@@ -486,25 +404,26 @@ file_write (H5FD_t      *pub,
             const void  *buffer)
 {
   GdciH5File *file = (GdciH5File *) pub;
+  GdciH5FileControl *control = file->control;
   const guint8 *p = buffer;
   haddr_t end = addr + size;
   haddr_t direct_start = addr;
   gssize direct_end;
   gboolean ok;
 
+  if (control->abandoned)
+    {
+      file->eof = MAX (file->eof, end);
+      return 0;
+    }
   /* the superblock is at the base address, written there alone or as the
    * start of a block of metadata */
   if (addr <= file->pub.base_addr && file->pub.base_addr - addr < size &&
-      !file->abandoned)
-    {
-      if (!reserve_allocated (file))
-        {
-          push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
-          return -1;
-        }
-    }
-  if (!file->abandoned)
-    remember_old_bytes (file, addr, size);
+      !reserve_allocated (file))
+    return fail (file, G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
+  /* what the file held is saved before it is overwritten */
+  if (control->journal != NULL && !_gdci_h5_journal_save (control->journal, addr, size))
+    return fail (file, G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
   direct_end = write_direct (file, type, addr, size, p, &direct_start);
 
   if (direct_end > 0)
@@ -515,10 +434,7 @@ file_write (H5FD_t      *pub,
   else
     ok = direct_end == 0 && write_all (file, file->fd, addr, size, p);
   if (!ok)
-    {
-      push_system_error (G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
-      return -1;
-    }
+    return fail (file, G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
   file->eof = MAX (file->eof, end);
   return 0;
 }
@@ -532,11 +448,8 @@ file_truncate (H5FD_t   *pub,
 
   if (file->eoa == file->eof)
     return 0;
-  if (!file->abandoned && ftruncate (file->fd, (off_t) file->eoa) != 0)
-    {
-      push_system_error (G_STRFUNC, H5E_SEEKERROR, "unable to extend file properly", errno);
-      return -1;
-    }
+  if (!file->control->abandoned && ftruncate (file->fd, (off_t) file->eoa) != 0)
+    return fail (file, G_STRFUNC, H5E_SEEKERROR, "unable to extend file properly", errno);
   file->eof = file->eoa;
   return 0;
 }
@@ -589,11 +502,50 @@ static const H5FD_class_t driver_class = {
   .fl_map = H5FD_FLMAP_DICHOTOMY,
 };
 
+GdciH5FileControl *
+_gdci_h5_file_control_new (int            fd,
+                           GdciH5Journal *journal)
+{
+  GdciH5FileControl *control = g_new0 (GdciH5FileControl, 1);
+
+  g_atomic_ref_count_init (&control->ref_count);
+  control->fd = fd;
+  control->journal = journal;
+  return control;
+}
+
+GdciH5FileControl *
+_gdci_h5_file_control_ref (GdciH5FileControl *control)
+{
+  g_atomic_ref_count_inc (&control->ref_count);
+  return control;
+}
+
+void
+_gdci_h5_file_control_unref (GdciH5FileControl *control)
+{
+  if (control != NULL && g_atomic_ref_count_dec (&control->ref_count))
+    g_free (control);
+}
+
+void
+_gdci_h5_file_control_release (GdciH5FileControl *control)
+{
+  if (control == NULL)
+    return;
+  /* a file HDF5 failed to close, and may still write at exit, writes
+   * nothing any more, and never to the journal freed */
+  control->abandoned = TRUE;
+  control->journal = NULL;
+  control->fd = -1;
+  _gdci_h5_file_control_unref (control);
+}
+
 hid_t
-_gdci_h5_file_access_plist (int fd)
+_gdci_h5_file_access_plist (GdciH5FileControl *control)
 {
   static gsize registered = 0;
-  GdciH5FileConfig config = { fd };
+  GdciH5FileConfig config = { control };
   hid_t fapl;
 
   if (g_once_init_enter (&registered))
@@ -610,41 +562,4 @@ _gdci_h5_file_access_plist (int fd)
       return H5I_INVALID_HID;
     }
   return fapl;
-}
-
-/* The driver's file of an HDF5 file, if it is one of ours */
-static GdciH5File *
-lookup_file (hid_t file_id)
-{
-  hid_t fapl = H5Fget_access_plist (file_id);
-  void *handle = NULL;
-  GdciH5File *file = NULL;
-
-  if (fapl >= 0 && H5Pget_driver (fapl) == driver_id &&
-      H5Fget_vfd_handle (file_id, fapl, &handle) >= 0 && handle != NULL)
-    file = (GdciH5File *) (gpointer) ((guint8 *) handle - offsetof (GdciH5File, fd));
-  if (fapl >= 0)
-    H5Pclose (fapl);
-  return file;
-}
-
-void
-_gdci_h5_file_abandon (hid_t file_id)
-{
-  GdciH5File *file = lookup_file (file_id);
-
-  if (file != NULL)
-    file->abandoned = TRUE;
-}
-
-gboolean
-_gdci_h5_file_revert (hid_t file_id)
-{
-  GdciH5File *file = lookup_file (file_id);
-
-  if (file == NULL || file->undo_overflow)
-    return FALSE;
-  file->abandoned = TRUE;
-  file->revert = TRUE;
-  return TRUE;
 }

@@ -9,6 +9,8 @@
 
 #include "gdci-chunk-iterator.h"
 #include "gdci-codec-private.h"
+#include "gdci-h5-file-private.h"
+#include "gdci-h5-journal-private.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +18,11 @@ G_BEGIN_DECLS
  * committed: a new file is written under a temporary name, from the
  * descriptor it was created with, and renamed into place at the end; in
  * an existing file the dataset is written under a temporary name beside
- * the root and moved into place at the end. */
+ * the root and moved into place at the end, and every byte of the file
+ * that is overwritten is first saved in the file's journal, so that a
+ * failure, or a later recovery after a crash, puts the file back exactly
+ * as it was. The file is locked for writing from its opening to the end
+ * of the commit or roll-back. */
 typedef struct
 {
   char *filename;
@@ -24,10 +30,11 @@ typedef struct
   gboolean overwrite;
 
   char *temp_filename;      /* a new file, until it is renamed */
-  int fd;                   /* the new file, as created; or -1 */
+  int fd;                   /* the file, locked; or -1 */
+  GdciH5Journal *journal;   /* an existing file's; or NULL */
+  GdciH5FileControl *control;
   char *temp_dataset;       /* in an existing file, until it is linked */
   char *backup;             /* the dataset replaced, while it steps aside */
-  gboolean backup_stuck;    /* and it could not be put back */
 
   hid_t fapl;
   hid_t file;
@@ -67,41 +74,31 @@ gboolean      _gdci_h5_target_finish_dataset (GdciH5Target  *target,
 gboolean      _gdci_h5_target_set_aside_old  (GdciH5Target  *target,
                                               GError       **error);
 /* Links the new dataset at its path. On failure, it keeps its temporary
- * name and the old one is put back; if that fails too, the old one stays
- * at target->backup (target->backup_stuck), for the roll-back. */
+ * name and the old one is put back, if it can be (the roll-back puts back
+ * the whole file anyway). */
 gboolean      _gdci_h5_target_link_new       (GdciH5Target  *target,
                                               GError       **error);
 /* Deletes the old dataset set aside; best effort */
 void          _gdci_h5_target_drop_old       (GdciH5Target  *target);
-/* Closes the file. On failure it stays open for the roll-back. */
+/* Closes the file in HDF5: on failure too, HDF5 is done with it, and the
+ * roll-back only has the descriptor and the journal. */
 gboolean      _gdci_h5_target_close_file     (GdciH5Target  *target,
                                               GError       **error);
-/* Syncs the closed file and its directory. On failure, nothing changed. */
+/* Syncs the closed file. On failure, nothing changed. */
 gboolean      _gdci_h5_target_sync           (GdciH5Target  *target,
                                               GError       **error);
-/* Renames a new file into place, if its temporary name still holds it.
- * On failure, nothing changed. */
+/* Renames a new file into place, if its temporary name still holds it,
+ * and syncs its directory; for an existing file, deletes its journal,
+ * which commits what was written. On failure, nothing changed. */
 gboolean      _gdci_h5_target_publish_file   (GdciH5Target  *target,
                                               GError       **error);
 gboolean      _gdci_h5_target_commit         (GdciH5Target  *target,
                                               GError       **error);
 
-/* The roll-back, step by step; _gdci_h5_target_roll_back() runs them all */
-
-/* Puts the dataset set aside back at its path; on failure it stays at
- * target->backup, and target->backup_stuck is set */
-gboolean      _gdci_h5_target_restore_old    (GdciH5Target  *target,
-                                              GError       **error);
-/* Closes the new dataset and unlinks its temporary name */
-void          _gdci_h5_target_discard_dataset (GdciH5Target *target);
-/* Closes the file, whatever its state; an existing file keeps its old
- * size when nothing it held before lies past that */
-void          _gdci_h5_target_close_after_error (GdciH5Target *target);
-/* Removes a new file, if its temporary name still holds it */
-void          _gdci_h5_target_remove_file    (GdciH5Target  *target);
-/* After a failure, with its @error (may be NULL): when a dataset that was
- * replaced cannot be put back, the error says where it is (without an
- * error, a warning does) */
+/* After a failure, with its @error (may be NULL): a new file is removed,
+ * an existing file put back as it was from its journal. When that fails,
+ * @error says so (without an error, a warning does): the journal stays,
+ * and the next write of the file, or gdci_h5_clean(), puts it back. */
 void          _gdci_h5_target_roll_back      (GdciH5Target  *target,
                                               GError       **error);
 
@@ -111,7 +108,8 @@ typedef enum
 {
   GDCI_H5_TARGET_FAULT_LINK_NEW    = 1 << 0,
   GDCI_H5_TARGET_FAULT_RESTORE_OLD = 1 << 1,
-  GDCI_H5_TARGET_FAULT_REVERT      = 1 << 2,   /* the driver cannot revert */
+  GDCI_H5_TARGET_FAULT_REVERT      = 1 << 2,   /* the journal cannot revert */
+  GDCI_H5_TARGET_FAULT_COMMIT      = 1 << 3,   /* the journal cannot be deleted */
 } GdciH5TargetFaults;
 
 typedef void (*GdciH5TargetHook) (const char *temp_filename,

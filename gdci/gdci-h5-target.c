@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "gdci-error.h"
+#include "gdci-h5-clean-private.h"
 #include "gdci-h5-iterator.h"
 #include "gdci-h5-target-private.h"
 #include "gdci-hdf5-private.h"
@@ -176,23 +177,93 @@ check_existing_file (GdciH5Target       *target,
   return TRUE;
 }
 
+/* The file @st, opened for writing and locked */
 static gboolean
-open_existing_file (GdciH5Target  *target,
-                    GError       **error)
+open_and_lock (GdciH5Target       *target,
+               const struct stat  *st,
+               GError            **error)
 {
-  target->file = H5Fopen (target->filename, H5F_ACC_RDWR, target->fapl);
-  if (target->file < 0 && _gdci_h5_error_has_minor (H5E_CANTLOCKFILE))
+  struct stat opened;
+
+  target->fd = open (target->filename, O_RDWR | O_CLOEXEC);
+  if (target->fd < 0)
     {
-      H5Eclear2 (H5E_DEFAULT);
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not open '%s' for writing: %s",
+                   target->filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (fstat (target->fd, &opened) != 0 || opened.st_dev != st->st_dev ||
+      opened.st_ino != st->st_ino)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                   "Could not open '%s' for writing: it was replaced meanwhile",
+                   target->filename);
+      return FALSE;
+    }
+  if (!_gdci_h5_lock_for_writing (target->fd))
+    {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
                    "'%s' is being written by another program, or by another "
                    "write of this one: try again when it is done", target->filename);
       return FALSE;
     }
+  return TRUE;
+}
+
+static void
+set_open_error (GdciH5Target  *target,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (_gdci_h5_error_has_minor (H5E_CANTLOCKFILE))
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
+                   "'%s' is being written by another program, or by another "
+                   "write of this one: try again when it is done", target->filename);
+      return;
+    }
+  _gdci_h5_set_error (&local_error, GDCI_ERROR_IO, "Could not open '%s' for writing",
+                      target->filename);
+  /* the marks a writer that stopped left in a superblock of version 3 */
+  if (strstr (local_error->message, "already open for write") != NULL)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_BUSY,
+                 "'%s' is marked as being written by a program that stopped, and HDF5 "
+                 "refuses to open it: if nothing writes it now, cleaning it (gdci clean) "
+                 "clears the mark", target->filename);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+}
+
+static gboolean
+open_existing_file (GdciH5Target       *target,
+                    const struct stat  *st,
+                    GError            **error)
+{
+  gboolean recovered;
+
+  /* locked, then put back as it was if a write was killed in it, and
+   * journaled */
+  if (!open_and_lock (target, st, error) ||
+      !_gdci_h5_journal_recover (target->filename, target->fd, &recovered, error))
+    return FALSE;
+  target->journal = _gdci_h5_journal_begin (target->filename, target->fd, error);
+  if (target->journal == NULL)
+    return FALSE;
+  target->control = _gdci_h5_file_control_new (target->fd, target->journal);
+  target->fapl = _gdci_h5_file_access_plist (target->control);
+  if (target->fapl < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not set up HDF5 to write '%s'",
+                          target->filename);
+      return FALSE;
+    }
+  target->file = H5Fopen (target->filename, H5F_ACC_RDWR, target->fapl);
   if (target->file < 0)
     {
-      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not open '%s' for writing",
-                          target->filename);
+      set_open_error (target, error);
       return FALSE;
     }
   if (!check_dataset_path (target, error))
@@ -223,48 +294,59 @@ set_replaced_error (GdciH5Target  *target,
                target->temp_filename);
 }
 
-/* The temporary name's copy of @base, cut (at a character boundary of
- * UTF-8) so that ".BASE.XXXXXX.partial" fits in NAME_MAX bytes */
-static char *
-temp_base_name (const char *base)
+/* A new file: created under a temporary name, and written from the
+ * descriptor it was created with, so that whatever comes to be at that
+ * name meanwhile is never opened */
+/* The new file, created under a temporary name and locked: a file whose
+ * lock a cleaner took first (which takes it for a write that stopped,
+ * and removes it) is left to it, and another name tried */
+static gboolean
+create_temp_file (GdciH5Target  *target,
+                  GError       **error)
 {
-  const size_t room = NAME_MAX - strlen (".." "XXXXXX" ".partial");
-  size_t len = strlen (base);
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *template = _gdci_h5_hidden_name (target->filename,
+                                                        GDCI_H5_PARTIAL_SUFFIX);
+      int fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0666);
 
-  if (len <= room)
-    return g_strdup (base);
-  len = room;
-  while (len > 0 && ((guchar) base[len] & 0xC0) == 0x80)
-    len--;
-  return g_strndup (base, len);
+      if (fd < 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *dir = g_path_get_dirname (target->filename);
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                       "Could not create a file in '%s': %s", dir, g_strerror (saved_errno));
+          return FALSE;
+        }
+      target->fd = fd;
+      target->temp_filename = g_steal_pointer (&template);
+      if (_gdci_h5_lock_for_writing (fd) && temp_name_is_ours (target))
+        return TRUE;
+      close (fd);
+      target->fd = -1;
+      g_clear_pointer (&target->temp_filename, g_free);
+    }
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': its temporary "
+               "files were taken away as they were made", target->filename);
+  return FALSE;
 }
 
 /* A new file: created under a temporary name, and written from the
  * descriptor it was created with, so that whatever comes to be at that
- * name meanwhile is never opened */
+ * name meanwhile is never opened. The temporary files of earlier writes
+ * of the same file that stopped go first. */
 static gboolean
 create_new_file (GdciH5Target  *target,
                  GError       **error)
 {
-  g_autofree char *dir = g_path_get_dirname (target->filename);
-  g_autofree char *full_base = g_path_get_basename (target->filename);
-  g_autofree char *base = temp_base_name (full_base);
-  g_autofree char *template = g_strdup_printf ("%s%s.%s.XXXXXX.partial", dir,
-                                               G_DIR_SEPARATOR_S, base);
-
-  target->fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0666);
-  if (target->fd < 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                   "Could not create a file in '%s': %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-  target->temp_filename = g_steal_pointer (&template);
+  _gdci_h5_remove_stale_partials (target->filename, NULL);
+  if (!create_temp_file (target, error))
+    return FALSE;
   if (created_hook != NULL)
     created_hook (target->temp_filename, created_hook_data);
 
-  target->fapl = _gdci_h5_file_access_plist (target->fd);
+  target->control = _gdci_h5_file_control_new (target->fd, NULL);
+  target->fapl = _gdci_h5_file_access_plist (target->control);
   if (target->fapl >= 0)
     target->file = H5Fcreate (target->temp_filename, H5F_ACC_TRUNC, H5P_DEFAULT,
                               target->fapl);
@@ -350,14 +432,7 @@ _gdci_h5_target_open (GdciH5Target       *target,
     {
       if (!check_existing_file (target, &st, source, error))
         return FALSE;
-      target->fapl = _gdci_h5_file_access_plist (-1);
-      if (target->fapl < 0)
-        {
-          _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not set up HDF5 to write '%s'",
-                              target->filename);
-          return FALSE;
-        }
-      return open_existing_file (target, error);
+      return open_existing_file (target, &st, error);
     }
   if (errno != ENOENT)
     {
@@ -455,24 +530,17 @@ _gdci_h5_target_set_aside_old (GdciH5Target  *target,
   return TRUE;
 }
 
-gboolean
-_gdci_h5_target_restore_old (GdciH5Target  *target,
-                             GError       **error)
+/* Puts the dataset set aside back at its path, if it can */
+static void
+restore_old (GdciH5Target *target)
 {
   if (target->backup == NULL)
-    return TRUE;
+    return;
   if (move_link (target->file, target->backup, target->dataset_path, H5P_DEFAULT,
                  GDCI_H5_TARGET_FAULT_RESTORE_OLD) < 0)
-    {
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not put '%s' back in '%s' "
-                          "from '%s'", target->dataset_path, target->filename,
-                          target->backup);
-      target->backup_stuck = TRUE;
-      return FALSE;
-    }
-  target->backup_stuck = FALSE;
-  g_clear_pointer (&target->backup, g_free);
-  return TRUE;
+    H5Eclear2 (H5E_DEFAULT);
+  else
+    g_clear_pointer (&target->backup, g_free);
 }
 
 gboolean
@@ -494,8 +562,8 @@ _gdci_h5_target_link_new (GdciH5Target  *target,
   _gdci_h5_close (lcpl);
   if (status < 0)
     {
-      /* if this fails, the roll-back says where the old dataset is */
-      _gdci_h5_target_restore_old (target, NULL);
+      /* if this fails, the roll-back puts back the whole file anyway */
+      restore_old (target);
       return FALSE;
     }
   g_clear_pointer (&target->temp_dataset, g_free);
@@ -514,14 +582,26 @@ gboolean
 _gdci_h5_target_close_file (GdciH5Target  *target,
                             GError       **error)
 {
-  if (H5Fclose (target->file) < 0)
+  herr_t status;
+
+  /* a failure half-way through HDF5's close would leave HDF5 unsure of
+   * the file: the driver keeps it, and HDF5 finishes closing */
+  target->control->keep_errors = TRUE;
+  status = H5Fclose (target->file);
+  target->file = H5I_INVALID_HID;
+  if (status < 0 || target->control->error != 0)
     {
-      /* the file stays open for the roll-back */
-      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
-                          target->filename);
+      if (target->control->error != 0)
+        {
+          H5Eclear2 (H5E_DEFAULT);
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not finish writing '%s': %s",
+                       target->filename, g_strerror (target->control->error));
+        }
+      else
+        _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
+                            target->filename);
       return FALSE;
     }
-  target->file = H5I_INVALID_HID;
   return TRUE;
 }
 
@@ -529,28 +609,12 @@ gboolean
 _gdci_h5_target_sync (GdciH5Target  *target,
                       GError       **error)
 {
-  g_autofree char *dir = g_path_get_dirname (target->filename);
-  int fd = target->fd;
-  int dir_fd;
-
-  if (fd < 0)
-    fd = open (target->filename, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || fsync (fd) != 0)
+  if (fsync (target->fd) != 0)
     {
       int saved_errno = errno;
-      if (fd >= 0 && fd != target->fd)
-        close (fd);
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not save '%s': %s",
                    target->filename, g_strerror (saved_errno));
       return FALSE;
-    }
-  if (fd != target->fd)
-    close (fd);
-  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0)
-    {
-      fsync (dir_fd);   /* best effort: some file systems refuse it */
-      close (dir_fd);
     }
   return TRUE;
 }
@@ -573,10 +637,33 @@ rename_no_replace (const char *from,
   return TRUE;
 }
 
+static void
+sync_directory (const char *filename)
+{
+  g_autofree char *dir = g_path_get_dirname (filename);
+  int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);   /* best effort: some file systems refuse it */
+      close (dir_fd);
+    }
+}
+
 gboolean
 _gdci_h5_target_publish_file (GdciH5Target  *target,
                               GError       **error)
 {
+  if (target->journal != NULL)
+    {
+      if (faults & GDCI_H5_TARGET_FAULT_COMMIT)
+        {
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not remove the journal of "
+                       "'%s': Input/output error (injected fault)", target->filename);
+          return FALSE;
+        }
+      return _gdci_h5_journal_commit (target->journal, error);
+    }
   if (target->temp_filename == NULL)
     return TRUE;
   if (!temp_name_is_ours (target))
@@ -598,6 +685,7 @@ _gdci_h5_target_publish_file (GdciH5Target  *target,
       return FALSE;
     }
   g_clear_pointer (&target->temp_filename, g_free);
+  sync_directory (target->filename);
   return TRUE;
 }
 
@@ -618,58 +706,42 @@ _gdci_h5_target_commit (GdciH5Target  *target,
 
 /* ---- the roll-back ------------------------------------------------------- */
 
-void
-_gdci_h5_target_discard_dataset (GdciH5Target *target)
+/* HDF5 lets go of the file, writing nothing more to it */
+static void
+abandon_file (GdciH5Target *target)
 {
+  if (target->control != NULL)
+    target->control->abandoned = TRUE;
   _gdci_h5_close (target->dataset);
   target->dataset = H5I_INVALID_HID;
-  if (target->file >= 0 && target->temp_dataset != NULL)
-    H5Ldelete (target->file, target->temp_dataset, H5P_DEFAULT);
-  g_clear_pointer (&target->temp_dataset, g_free);
-}
-
-void
-_gdci_h5_target_close_after_error (GdciH5Target *target)
-{
-  if (target->file >= 0)
-    {
-      /* a new file is thrown away whole: nothing of it needs writing; an
-       * existing file that cannot be written any more (a full disk) keeps
-       * what it had on disk before, and is closed all the same */
-      if (target->temp_filename != NULL || H5Fflush (target->file, H5F_SCOPE_LOCAL) < 0)
-        _gdci_h5_file_abandon (target->file);
-      if (H5Fclose (target->file) < 0)
-        g_warning ("HDF5 could not close a file after an error");
-    }
+  if (target->file >= 0 && H5Fclose (target->file) < 0)
+    g_debug ("HDF5 could not close a file after an error");
   target->file = H5I_INVALID_HID;
   H5Eclear2 (H5E_DEFAULT);
+  _gdci_h5_close (target->fapl);
+  target->fapl = H5I_INVALID_HID;
+  g_clear_pointer (&target->control, _gdci_h5_file_control_release);
 }
 
-void
-_gdci_h5_target_remove_file (GdciH5Target *target)
-{
-  if (target->temp_filename != NULL && target->fd >= 0 && temp_name_is_ours (target))
-    g_unlink (target->temp_filename);
-  g_clear_pointer (&target->temp_filename, g_free);
-}
-
-/* Tells the caller, after @error, where the dataset replaced now is */
+/* Tells the caller, after @error, that the file could not be put back */
 static void
-add_stuck_backup (GdciH5Target  *target,
+add_not_reverted (GdciH5Target  *target,
+                  const GError  *revert_error,
                   GError       **error)
 {
-  g_autofree char *where =
-    g_strdup_printf ("the dataset it replaces could not be put back: it is now at "
-                     "'%s' in '%s'", target->backup, target->filename);
+  g_autofree char *what =
+    g_strdup_printf ("'%s' could not be put back as it was yet (%s): its journal keeps "
+                     "what it held, and the next write into it, or cleaning it "
+                     "(gdci clean), puts it back", target->filename, revert_error->message);
 
   if (error == NULL)
-    g_warning ("gdci: %s", where);
+    g_warning ("gdci: %s", what);
   else if (*error == NULL)
-    g_set_error (error, GDCI_ERROR, GDCI_ERROR_HDF5, "Writing '%s' in '%s' failed, and %s",
-                 target->dataset_path, target->filename, where);
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Writing '%s' in '%s' failed, and %s",
+                 target->dataset_path, target->filename, what);
   else
     {
-      char *message = g_strdup_printf ("%s; %s", (*error)->message, where);
+      char *message = g_strdup_printf ("%s; %s", (*error)->message, what);
 
       g_free ((*error)->message);
       (*error)->message = message;
@@ -680,23 +752,26 @@ void
 _gdci_h5_target_roll_back (GdciH5Target  *target,
                            GError       **error)
 {
-  /* an existing file whose old part the driver can put back is simply
-   * reverted: nothing more is written to it, it is as it was */
-  if (target->file >= 0 && target->temp_filename == NULL &&
-      !(faults & GDCI_H5_TARGET_FAULT_REVERT) && _gdci_h5_file_revert (target->file))
-    g_clear_pointer (&target->backup, g_free);
-  /* else a dataset set aside goes back first, while its name is free */
-  if (target->file >= 0 && target->temp_dataset != NULL && !target->backup_stuck)
-    _gdci_h5_target_restore_old (target, NULL);
-  if (target->backup != NULL)
-    add_stuck_backup (target, error);
-  _gdci_h5_target_discard_dataset (target);
-  _gdci_h5_target_close_after_error (target);
-  _gdci_h5_target_remove_file (target);
+  abandon_file (target);
+  if (target->journal != NULL)
+    {
+      g_autoptr(GError) revert_error = NULL;
+
+      if (faults & GDCI_H5_TARGET_FAULT_REVERT)
+        g_set_error (&revert_error, GDCI_ERROR, GDCI_ERROR_IO,
+                     "Input/output error (injected fault)");
+      else
+        _gdci_h5_journal_revert (target->journal, &revert_error);
+      if (revert_error != NULL)
+        add_not_reverted (target, revert_error, error);
+      g_clear_pointer (&target->journal, _gdci_h5_journal_free);
+    }
+  if (target->temp_filename != NULL && target->fd >= 0 && temp_name_is_ours (target))
+    g_unlink (target->temp_filename);
+  g_clear_pointer (&target->temp_filename, g_free);
+  g_clear_pointer (&target->temp_dataset, g_free);
   g_clear_pointer (&target->backup, g_free);
   if (target->fd >= 0)
     close (target->fd);
   target->fd = -1;
-  _gdci_h5_close (target->fapl);
-  target->fapl = H5I_INVALID_HID;
 }

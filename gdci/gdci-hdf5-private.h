@@ -37,20 +37,6 @@ gboolean  _gdci_h5_dtype_from_type    (hid_t         type,
                                        GdciDtype    *dtype,
                                        const char  **description);
 
-/* A file access property list for gdci's own POSIX file driver, which can
- * abandon a file whose writes fail (see gdci-h5-file.c); a negative id if
- * HDF5 refused it. With @fd not -1, the driver opens no file by name: it
- * writes to (a duplicate of) @fd, which the caller keeps and closes. */
-hid_t     _gdci_h5_file_access_plist  (int           fd);
-/* From now on, what HDF5 writes to @file is dropped: it can then always be
- * closed */
-void      _gdci_h5_file_abandon       (hid_t         file);
-/* When the driver kept all that was written over of what @file held when
- * it was opened (a few MiB at most), abandons it and has its closing put
- * that back and cut the file to its old end, so that it is exactly as it
- * was: TRUE. Otherwise FALSE, and nothing changes. */
-gboolean  _gdci_h5_file_revert        (hid_t         file);
-
 /* The type of the object at @path under @loc; FALSE, with HDF5's error
  * stack set, when it cannot be opened. The same code for every HDF5 from
  * 1.10 on, whose H5Oget_info variants differ. */

@@ -25,5 +25,6 @@
 #include "gdci-file-iterator.h"
 #include "gdci-h5-iterator.h"
 #include "gdci-h5-writer.h"
+#include "gdci-h5-clean.h"
 
 #undef __GDCI_INSIDE__

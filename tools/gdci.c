@@ -2,6 +2,7 @@
  *
  *   gdci plan --dtype int32 --shape 20000,5000 [--buffer-gb X] [--chunk-mb X]
  *   gdci convert INPUT OUTPUT.h5[:/dataset] [options]
+ *   gdci clean PATH...
  *
  * Exit status: 0 on success, 1 when the work fails, 2 on a usage error.
  *
@@ -633,6 +634,57 @@ command_convert (int    argc,
   return EXIT_SUCCESS;
 }
 
+/* ---- gdci clean ------------------------------------------------------------ */
+
+static int
+command_clean (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean quiet = FALSE;
+  const GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing unless it fails", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  int status = EXIT_SUCCESS;
+
+  context = g_option_context_new ("PATH... - clean up after conversions that were killed");
+  g_option_context_set_summary (context,
+    "A conversion that was killed (SIGKILL, a crash, a power loss) had no\n"
+    "chance to undo what it had begun. For each file PATH, gdci clean puts\n"
+    "the file back as it was before that conversion (from the journal it\n"
+    "left beside the file), removes the temporary files of new files of\n"
+    "that name, and clears the marks HDF5 leaves in files with\n"
+    "libver='latest' (SWMR files) when their writer stops, as h5clear does.\n"
+    "For a directory PATH, the temporary files and journals in it are\n"
+    "cleaned up. Files still being written are left alone.\n"
+    "\n"
+    "gdci convert does the same by itself for the file it writes.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cli_fail (EXIT_USAGE, "%s", error->message);
+  if (argc < 2)
+    return cli_fail (EXIT_USAGE, "clean needs a file or directory");
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) clean_error = NULL;
+      g_auto(GStrv) cleaned = gdci_h5_clean (argv[i], NULL, &clean_error);
+
+      if (cleaned == NULL)
+        {
+          status = cli_fail (EXIT_FAILURE, "%s", clean_error->message);
+          continue;
+        }
+      for (guint j = 0; !quiet && cleaned[j] != NULL; j++)
+        g_print ("%s: %s\n", argv[i], cleaned[j]);
+      if (!quiet && cleaned[0] == NULL)
+        g_print ("%s: nothing to clean\n", argv[i]);
+    }
+  return status;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void
@@ -642,12 +694,14 @@ usage (FILE *out)
            "Usage:\n"
            "  gdci plan --dtype DTYPE --shape N,N,... [OPTION...]\n"
            "  gdci convert INPUT OUTPUT.h5[:/DATASET] [OPTION...]\n"
+           "  gdci clean PATH...\n"
            "\n"
            "Write datasets larger than memory into chunked, compressed HDF5 files.\n"
            "\n"
            "Commands:\n"
            "  plan       Show the chunk shape, buffer shape and buffers of a dataset\n"
            "  convert    Write a raw binary file or an HDF5 dataset into an HDF5 file\n"
+           "  clean      Clean up after conversions that were killed\n"
            "\n"
            "Run 'gdci COMMAND --help' for the options of a command.\n"
            "  --version  Show the version\n");
@@ -690,6 +744,11 @@ main (int    argc,
     {
       cli_set_command_name ("gdci convert");
       return command_convert (argc - 1, argv + 1);
+    }
+  if (strcmp (command, "clean") == 0)
+    {
+      cli_set_command_name ("gdci clean");
+      return command_clean (argc - 1, argv + 1);
     }
   return cli_fail (EXIT_USAGE, "unknown command '%s'", command);
 }

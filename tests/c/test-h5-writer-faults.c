@@ -198,11 +198,10 @@ test_second_writer_refused (Fixture *f, gconstpointer data)
 /* ---- the commit's steps ------------------------------------------------------ */
 
 static void
-test_restore_failure_names_the_backup (Fixture *f, gconstpointer data)
+test_link_failure_puts_the_file_back (Fixture *f, gconstpointer data)
 {
   /* with overwrite, the old dataset steps aside; if the new one cannot be
-   * linked and the old one cannot be put back, the message says where
-   * the old data now is, and it is there */
+   * linked, the file is put back as it was, however much of that fails */
   g_autoptr(GBytes) old_values = test_make_pattern (400 * 64, 2);
   g_autoptr(GBytes) new_values = test_make_pattern (400 * 64, 3);
   g_autoptr(GdciChunkIterator) old_it = uint8_iterator (old_values, 400, 64);
@@ -210,53 +209,58 @@ test_restore_failure_names_the_backup (Fixture *f, gconstpointer data)
   g_autoptr(GdciH5Writer) writer = gdci_h5_writer_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) found = NULL;
-  g_autofree char *backup = NULL;
-  struct stat before, after;
-  const char *at;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_auto(GStrv) cleaned = NULL;
 
   g_assert_true (gdci_h5_writer_write (writer, old_it, f->path, "/data", NULL, &error));
   g_assert_no_error (error);
   gdci_h5_writer_set_overwrite (writer, TRUE);
+  before = test_read_file_bytes (f->path);
 
-  /* the link fails, the restore works: as if nothing happened */
+  /* the link fails, the restore works */
   _gdci_h5_target_set_faults (GDCI_H5_TARGET_FAULT_LINK_NEW);
   g_assert_false (gdci_h5_writer_write (writer, new_it, f->path, "/data", NULL, &error));
   g_assert_error (error, GDCI_ERROR, GDCI_ERROR_HDF5);
   g_assert_true (g_str_has_prefix (error->message, "Could not create '/data' in"));
   g_assert_null (strstr (error->message, ".gdci-replaced-"));
   g_clear_error (&error);
-  found = read_uint8 (f->path, "/data");
-  g_assert_true (g_bytes_equal (found, old_values));
-  g_clear_pointer (&found, g_bytes_unref);
+  after = test_read_file_bytes (f->path);
+  g_assert_true (g_bytes_equal (after, before));
+  g_clear_pointer (&after, g_bytes_unref);
 
   /* both fail: the file is put back as it was all the same */
   _gdci_h5_target_set_faults (GDCI_H5_TARGET_FAULT_LINK_NEW | GDCI_H5_TARGET_FAULT_RESTORE_OLD);
-  g_assert_cmpint (g_stat (f->path, &before), ==, 0);
   g_assert_false (gdci_h5_writer_write (writer, new_it, f->path, "/data", NULL, &error));
   g_assert_error (error, GDCI_ERROR, GDCI_ERROR_HDF5);
   g_assert_null (strstr (error->message, ".gdci-replaced-"));
   g_clear_error (&error);
-  g_assert_cmpint (g_stat (f->path, &after), ==, 0);
-  g_assert_cmpint (after.st_size, ==, before.st_size);
-  found = read_uint8 (f->path, "/data");
-  g_assert_true (g_bytes_equal (found, old_values));
-  g_clear_pointer (&found, g_bytes_unref);
+  after = test_read_file_bytes (f->path);
+  g_assert_true (g_bytes_equal (after, before));
+  g_clear_pointer (&after, g_bytes_unref);
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 1);
 
-  /* and when the file cannot be put back as it was either */
+  /* and when the journal cannot put it back either, the message says so,
+   * the journal stays, and cleaning the file puts it back */
   _gdci_h5_target_set_faults (GDCI_H5_TARGET_FAULT_LINK_NEW | GDCI_H5_TARGET_FAULT_RESTORE_OLD |
                               GDCI_H5_TARGET_FAULT_REVERT);
   g_assert_false (gdci_h5_writer_write (writer, new_it, f->path, "/data", NULL, &error));
   g_assert_error (error, GDCI_ERROR, GDCI_ERROR_HDF5);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, "Could not create '/data' in"));
-  at = strstr (error->message, "it is now at '/.gdci-replaced-");
-  g_assert_nonnull (at);
-  backup = g_strndup (at + strlen ("it is now at '"), strlen ("/.gdci-replaced-") + 16);
+  g_assert_nonnull (strstr (error->message, "could not be put back as it was yet"));
+  g_clear_error (&error);
   _gdci_h5_target_set_faults (0);
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 2);
 
-  g_assert_null (read_uint8 (f->path, "/data"));
-  found = read_uint8 (f->path, backup);
-  g_assert_nonnull (found);
+  cleaned = gdci_h5_clean (f->path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (cleaned), ==, 1);
+  g_assert_true (g_str_has_prefix (cleaned[0], "put '"));
+  g_assert_cmpuint (test_count_dir_entries (f->dir), ==, 1);
+  after = test_read_file_bytes (f->path);
+  g_assert_true (g_bytes_equal (after, before));
+  found = read_uint8 (f->path, "/data");
   g_assert_true (g_bytes_equal (found, old_values));
 }
 
@@ -433,7 +437,7 @@ main (int argc, char *argv[])
   add ("symlink-at-temporary-name", test_symlink_at_temporary_name);
   add ("target-created-meanwhile", test_target_created_meanwhile);
   add ("second-writer-refused", test_second_writer_refused);
-  add ("restore-failure-names-the-backup", test_restore_failure_names_the_backup);
+  add ("link-failure-puts-the-file-back", test_link_failure_puts_the_file_back);
   add ("thread-start-failure", test_thread_start_failure);
   add ("file-size-limit-keeps-size", test_file_size_limit_keeps_size);
   g_test_add_func ("/h5-writer-faults/threads-used", test_threads_used);

@@ -526,6 +526,18 @@ test_count_dir_entries (const char *dir)
   return n;
 }
 
+GBytes *
+test_read_file_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
 void
 test_out_dir_init (TestOutDir *out,
                    const char *tmpl)

@@ -83,6 +83,8 @@ void          test_subprocess_dir_free    (char          *dir);
 void          test_remove_tree            (const char    *dir);
 /* How many entries @dir holds */
 guint         test_count_dir_entries      (const char    *dir);
+/* The whole of the file @path */
+GBytes       *test_read_file_bytes        (const char    *path);
 
 /* A temporary directory for a test to write in, and "out.h5" in it */
 typedef struct
