@@ -110,6 +110,7 @@ typedef enum
   GDCI_H5_TARGET_FAULT_RESTORE_OLD = 1 << 1,
   GDCI_H5_TARGET_FAULT_REVERT      = 1 << 2,   /* the journal cannot revert */
   GDCI_H5_TARGET_FAULT_COMMIT      = 1 << 3,   /* the journal cannot be deleted */
+  GDCI_H5_TARGET_FAULT_SYNC        = 1 << 4,   /* fsync fails with EIO */
 } GdciH5TargetFaults;
 
 typedef void (*GdciH5TargetHook) (const char *temp_filename,

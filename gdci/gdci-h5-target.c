@@ -609,9 +609,9 @@ gboolean
 _gdci_h5_target_sync (GdciH5Target  *target,
                       GError       **error)
 {
-  if (fsync (target->fd) != 0)
+  if ((faults & GDCI_H5_TARGET_FAULT_SYNC) || fsync (target->fd) != 0)
     {
-      int saved_errno = errno;
+      int saved_errno = (faults & GDCI_H5_TARGET_FAULT_SYNC) ? EIO : errno;
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not save '%s': %s",
                    target->filename, g_strerror (saved_errno));
       return FALSE;

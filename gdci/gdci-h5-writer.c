@@ -32,15 +32,32 @@
  *   allows it, without a copy in the page cache, and the file is synced
  *   before the write returns;
  * - nothing is left half-done: a new file is written under a temporary name
- *   and renamed into place only after every buffer succeeded, and in an
- *   existing file the dataset is written under a temporary name and moved
- *   into place at the end. On error or cancellation the temporary file or
- *   dataset is removed, and an existing file is left byte for byte as it
- *   was (where the few MiB of it that HDF5 rewrites could be kept);
+ *   (".NAME.XXXXXX.partial") and renamed into place only after every
+ *   buffer succeeded and the file was synced, and in an existing file the
+ *   dataset is written under a temporary name and moved into place at the
+ *   end. Every byte of an existing file that the write overwrites (HDF5
+ *   rewrites its superblock and some metadata in place) is first saved in
+ *   a journal beside the file (".NAME.gdci-journal"), synced to the disk;
+ *   the write is committed when the journal is deleted, after the file is
+ *   synced. On error or cancellation, at any step (the final close and
+ *   sync included), the temporary file is removed, or the existing file is
+ *   put back from its journal exactly as it was, byte for byte and size;
+ * - a write that is killed (`SIGKILL`, a crash, a power loss) leaves its
+ *   journal or temporary file, and the next write to the same file puts
+ *   the file back from the journal, or removes the temporary files, before
+ *   it starts; gdci_h5_clean() does the same without writing. Until then
+ *   HDF5 may refuse to open a `libver='latest'` file ("file is already open
+ *   for write"), and an older file shows what the killed write had begun.
+ *   Where the directory does not allow the journal (it is read-only), the
+ *   journal is kept in memory: failures are still undone, a killed write
+ *   is not;
  * - a new file never replaces one that another program created at its name
  *   meanwhile (%GDCI_ERROR_EXISTS), and a file that another writer holds,
  *   gdci or HDF5 with its file locking, is refused (%GDCI_ERROR_BUSY):
- *   gdci locks every file it writes, whatever `HDF5_USE_FILE_LOCKING` says;
+ *   gdci locks every file it writes, for the whole write, whatever
+ *   `HDF5_USE_FILE_LOCKING` says (an open file description lock, which the
+ *   system drops when the process ends: that is how the leftovers of
+ *   writes that are gone are told from those of writes still running);
  * - a dangling symbolic link as the file name creates the file it points
  *   to, as h5py does: the chain of links is followed (each relative link
  *   from its own directory), the temporary file is written in the target's

@@ -502,3 +502,95 @@ def test_version_and_help():
     assert help_text.returncode == 0 and "gdci convert INPUT" in help_text.stdout
     convert_help = run("convert", "--help")
     assert convert_help.returncode == 0 and "--compression" in convert_help.stdout
+
+
+# ---- gdci clean ---------------------------------------------------------------
+
+def test_clean_usage():
+    result = run("clean")
+    assert_one_line_error(result, 2, "clean needs a file or directory")
+    assert run("clean", "--help").returncode == 0
+
+
+def test_clean_nothing(tmp_path):
+    result = run("clean", tmp_path / "missing.h5", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"{tmp_path / 'missing.h5'}: nothing to clean",
+                                          f"{tmp_path}: nothing to clean"]
+    assert run("clean", "--quiet", tmp_path).stdout == ""
+
+
+def test_clean_refuses_what_it_cannot_clean(tmp_path):
+    assert_one_line_error(run("clean", "/dev/null"), 1, "is not a regular file or a directory")
+
+
+@pytest.mark.parametrize("libver", ["earliest", "latest"])
+def test_killed_conversion_then_clean(tmp_path, libver):
+    """SIGKILL in the middle of a conversion into an existing file: the file
+    (with libver='latest', a file HDF5 then refuses to open) is put back
+    byte for byte by gdci clean, and the killed run's journal goes."""
+    options = big_slow_input(tmp_path)
+    out = tmp_path / "session.h5"
+    with h5py.File(out, "w", libver=libver) as f:
+        f["subject/age"] = np.array([42])
+    before = out.read_bytes()
+    status, _ = interrupt_after_progress(["convert", tmp_path / "big.bin", f"{out}:/raw",
+                                          *options], signal.SIGKILL)
+    assert status == -signal.SIGKILL
+    assert len(os.listdir(tmp_path)) == 3   # the journal
+    result = run("clean", out)
+    assert result.returncode == 0, result.stderr
+    assert "back as it was" in result.stdout
+    assert out.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["big.bin", "session.h5"]
+
+
+def test_killed_new_file_conversion_then_convert(tmp_path):
+    """The temporary file of a killed conversion goes with the next
+    conversion to the same file."""
+    options = big_slow_input(tmp_path)
+    status, _ = interrupt_after_progress(["convert", tmp_path / "big.bin", tmp_path / "new.h5",
+                                          *options], signal.SIGKILL)
+    assert status == -signal.SIGKILL
+    assert len(os.listdir(tmp_path)) == 2   # the temporary file
+    data = recording(tmp_path / "rec.bin", rows=100, channels=4)
+    result = run("convert", tmp_path / "rec.bin", tmp_path / "new.h5", "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert result.returncode == 0, result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["big.bin", "new.h5", "rec.bin"]
+    with h5py.File(tmp_path / "new.h5", "r") as f:
+        np.testing.assert_array_equal(f["data"][...], data)
+
+
+def test_clean_a_file_hdf5_left_marked(tmp_path):
+    """A libver='latest' file whose writer (here h5py) was killed: HDF5
+    refuses it until its marks are cleared, as h5clear does."""
+    out = tmp_path / "swmr.h5"
+    code = (f"import h5py, numpy, os, signal\n"
+            f"f = h5py.File({str(out)!r}, 'w', libver='latest')\n"
+            f"f['x'] = numpy.arange(10)\n"
+            f"f.flush()\n"
+            f"os.kill(os.getpid(), signal.SIGKILL)\n")
+    subprocess.run(["/usr/bin/python3", "-c", code])
+    with pytest.raises(OSError):
+        h5py.File(out, "r")
+    result = run("clean", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{out}: cleared the mark of a writer that stopped from '{out}'\n"
+    with h5py.File(out, "r") as f:
+        np.testing.assert_array_equal(f["x"][...], np.arange(10))
+
+
+def test_convert_into_a_marked_file_says_to_clean(tmp_path):
+    out = tmp_path / "swmr.h5"
+    code = (f"import h5py, numpy, os, signal\n"
+            f"f = h5py.File({str(out)!r}, 'w', libver='latest')\n"
+            f"f['x'] = numpy.arange(10)\n"
+            f"f.flush()\n"
+            f"os.kill(os.getpid(), signal.SIGKILL)\n")
+    subprocess.run(["/usr/bin/python3", "-c", code])
+    recording(tmp_path / "rec.bin", rows=10, channels=4)
+    result = run("convert", tmp_path / "rec.bin", f"{out}:/y", "--dtype", "int16",
+                 "--shape", "-1,4")
+    assert_one_line_error(result, 1, "gdci clean")
+    assert sorted(os.listdir(tmp_path)) == ["rec.bin", "swmr.h5"]

@@ -469,3 +469,18 @@ def test_drop_in_written_after_python_iteration(tmp_path):
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
     assert len(list(it)) == 2
+
+
+def test_h5_clean(tmp_path):
+    """Gdci.h5_clean takes path-like objects and returns a list of what it
+    cleaned up."""
+    Gdci.H5Writer().write(NumpyIterator(ARRAY, buffer_shape=(1000, 48), chunk_shape=(500, 48)),
+                          tmp_path / "out.h5")
+    assert Gdci.h5_clean(tmp_path) == []
+    assert Gdci.h5_clean(tmp_path / "out.h5") == []
+    assert Gdci.h5_clean(str(tmp_path / "missing.h5")) == []
+    with pytest.raises(GLib.Error, match="not a regular file or a directory") as raised:
+        Gdci.h5_clean("/dev/null")
+    assert raised.value.matches(Gdci.error_quark(), Gdci.Error.NOT_SUPPORTED)
+    with pytest.raises(TypeError, match="path must be a str or an os.PathLike"):
+        Gdci.h5_clean(3)

@@ -746,6 +746,16 @@ H5Writer = override(H5Writer)
 __all__.append("H5Writer")
 
 
+def h5_clean(path, cancellable=None):
+    """Cleans up after writes that were killed, in a file or a directory
+    (see gdci_h5_clean()); `path` may be any path-like object. Returns the
+    list of what was cleaned up, one line each."""
+    return list(Gdci.h5_clean(_path_setting("path", path), cancellable))
+
+
+__all__.append("h5_clean")
+
+
 # ---- hdmf's GenericDataChunkIterator ------------------------------------
 #
 # Last: the drop-in builds on the ChunkIterator override above.
