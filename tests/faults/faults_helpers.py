@@ -9,6 +9,7 @@ import random
 import shutil
 import signal
 import subprocess
+import time
 
 import h5py
 import numpy as np
@@ -180,8 +181,8 @@ class Target:
     def made(self):
         return ["out.h5"] if self.pristine is not None else []
 
-    def convert_args(self, recording, extra=()):
-        args = ["convert", recording, f"{self.path}:{self.dataset}", *SIZE_ARGS, *extra]
+    def convert_args(self, recording, extra=(), size_args=SIZE_ARGS):
+        args = ["convert", recording, f"{self.path}:{self.dataset}", *size_args, *extra]
         if self.overwrite:
             args.append("--overwrite")
         return args
@@ -240,3 +241,50 @@ def describe(gdci, args, fault=None, fsize=None):
     if fsize is not None:
         words.append(f"(ulimit -f of {fsize} bytes)")
     return " ".join(words + ["gdci", *map(str, args)])
+
+
+# ---- a run watched while it writes ------------------------------------------
+
+def open_for_writing(pid, fd):
+    try:
+        with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+            flags = next(line for line in f if line.startswith("flags:"))
+    except (OSError, StopIteration):
+        return False
+    return int(flags.split()[1], 8) & os.O_ACCMODE != os.O_RDONLY
+
+
+def writing_to(pid, directory):
+    """Whether process @pid has a file of @directory open for writing (the
+    target, or its temporary copy): not only looked at"""
+    fd_dir = f"/proc/{pid}/fd"
+    try:
+        names = os.listdir(fd_dir)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            link = os.readlink(os.path.join(fd_dir, name))
+        except OSError:
+            continue
+        if (os.path.dirname(link) == str(directory) and link.endswith((".h5", ".partial"))
+                and open_for_writing(pid, name)):
+            return True
+    return False
+
+
+def wait_until_writing(process, directory, timeout=60):
+    """Waits until @process has opened its target in @directory: its
+    signal handlers are in place then. False if it ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        if writing_to(process.pid, os.path.realpath(directory)):
+            return True
+        time.sleep(0.001)
+    raise AssertionError(f"gdci did not open its target in {directory} within {timeout} s")
+
+
+def partial_files(directory):
+    return [name for name in os.listdir(directory) if name.endswith(".partial")]
