@@ -27,6 +27,11 @@ def rng_for(*words):
     return random.Random(f"{SEED}:" + ":".join(map(str, words)))
 
 
+# what the suite did, for its summary: runs of gdci, faults the shim
+# injected, signals sent
+STATS = {"runs": 0, "faults injected": 0, "signals sent": 0}
+
+
 class Gdci:
     """The installed gdci tool, run with the shim or without"""
 
@@ -58,11 +63,27 @@ class Gdci:
         preexec = None
         if fsize is not None:
             preexec = lambda: limit_file_size(fsize)   # noqa: E731
+        STATS["runs"] += 1
         return subprocess.run(self.command(args), capture_output=True, text=True,
                               env=self.environment(fault, report), preexec_fn=preexec,
                               timeout=timeout)
 
+    def run_with_fault(self, args, fault, directory):
+        """Runs @args with @fault; the result, and how many calls the shim
+        made fail (None if the run ended without saying)"""
+        report = pathlib.Path(directory) / f"fault-report-{os.getpid()}.txt"
+        report.unlink(missing_ok=True)
+        result = self.run(args, fault=fault, report=report)
+        injected = None
+        if report.exists():
+            counts = dict(line.split() for line in report.read_text().splitlines())
+            injected = int(counts["injected"])
+            STATS["faults injected"] += injected
+            report.unlink()
+        return result, injected
+
     def popen(self, args, **kwargs):
+        STATS["runs"] += 1
         return subprocess.Popen(self.command(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env=self.environment(), **kwargs)
 

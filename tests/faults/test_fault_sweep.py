@@ -127,9 +127,10 @@ def test_fault_sweep(gdci, workspace, case, function, errno_name, sticky, cap, c
         target.reset()
         args = target.convert_args(workspace["recording"], COMPRESSION[compression])
         label = f"{case}: {fh.describe(gdci, args, fault)}"
-        result = gdci.run(args, fault=fault)
+        result, injected = gdci.run_with_fault(args, fault, workspace["root"])
         try:
             target.check_outcome(result, workspace["data"], label)
+            assert injected, f"{label}: the run made no call fail ({injected})"
         except AssertionError as error:
             failures.append(str(error).splitlines()[0])
     assert not failures, f"{len(failures)} of {count} calls:\n" + "\n".join(failures[:5])

@@ -81,6 +81,7 @@ def test_signal_cancels(gdci, workspace, case, signum):
             time.sleep(delay)
             if process.poll() is None:
                 process.send_signal(signum)
+                fh.STATS["signals sent"] += 1
         out, err = process.communicate(timeout=300)
         try:
             result = subprocess.CompletedProcess(args, process.returncode, out, err)
@@ -128,6 +129,7 @@ def kill_while_writing(gdci, workspace, target, rng, label):
         process.send_signal(signal.SIGSTOP)
         still_writing = fh.writing_to(process.pid, os.path.realpath(target.directory))
         process.kill()
+        fh.STATS["signals sent"] += 1
         process.communicate(timeout=60)
         if still_writing:
             assert process.returncode == -signal.SIGKILL, f"{label}: status {process.returncode}"
