@@ -32,12 +32,8 @@ def gdci(tmp_path_factory):
     yield tool
 
 
-@pytest.fixture(scope="session")
-def seed():
-    return faults_helpers.SEED
-
-
 def pytest_terminal_summary(terminalreporter):
     """The counts the Reliability issue's closing note asks for"""
     stats = ", ".join(f"{value} {name}" for name, value in faults_helpers.STATS.items())
-    terminalreporter.write_line(f"gdci fault injection (GDCI_FAULT_SEED={faults_helpers.SEED}): {stats}")
+    terminalreporter.write_line(
+        f"gdci fault injection (GDCI_FAULT_SEED={faults_helpers.SEED}): {stats}")

@@ -201,6 +201,9 @@ should_fail_at (Family family, int fd, long long end)
   return 1;
 }
 
+/* where a call at @offset of @len bytes ends */
+#define END(offset, len) ((long long) (offset) + (long long) (len))
+
 static int
 should_fail (Family family)
 {
@@ -256,7 +259,7 @@ ssize_t
 pwrite (int fd, const void *buf, size_t count, off_t offset)
 {
   REAL (PwriteFn, pwrite);
-  if (is_counted_fd (fd) && should_fail_at (FAMILY_PWRITE, fd, (long long) offset + (long long) count))
+  if (is_counted_fd (fd) && should_fail_at (FAMILY_PWRITE, fd, END (offset, count)))
     return -1;
   return real_pwrite (fd, buf, count, offset);
 }
@@ -265,7 +268,7 @@ ssize_t
 pwrite64 (int fd, const void *buf, size_t count, off64_t offset)
 {
   REAL (Pwrite64Fn, pwrite64);
-  if (is_counted_fd (fd) && should_fail_at (FAMILY_PWRITE, fd, (long long) offset + (long long) count))
+  if (is_counted_fd (fd) && should_fail_at (FAMILY_PWRITE, fd, END (offset, count)))
     return -1;
   return real_pwrite64 (fd, buf, count, offset);
 }
@@ -319,7 +322,7 @@ int
 fallocate (int fd, int mode, off_t offset, off_t len)
 {
   REAL (FallocateFn, fallocate);
-  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, (long long) offset + (long long) len))
+  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, END (offset, len)))
     return -1;
   return real_fallocate (fd, mode, offset, len);
 }
@@ -328,7 +331,7 @@ int
 fallocate64 (int fd, int mode, off64_t offset, off64_t len)
 {
   REAL (Fallocate64Fn, fallocate64);
-  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, (long long) offset + (long long) len))
+  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, END (offset, len)))
     return -1;
   return real_fallocate64 (fd, mode, offset, len);
 }
@@ -338,7 +341,7 @@ int
 posix_fallocate (int fd, off_t offset, off_t len)
 {
   REAL (PosixFallocateFn, posix_fallocate);
-  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, (long long) offset + (long long) len))
+  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, END (offset, len)))
     return errno;
   return real_posix_fallocate (fd, offset, len);
 }
@@ -347,7 +350,7 @@ int
 posix_fallocate64 (int fd, off64_t offset, off64_t len)
 {
   REAL (PosixFallocate64Fn, posix_fallocate64);
-  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, (long long) offset + (long long) len))
+  if (is_counted_fd (fd) && should_fail_at (FAMILY_FALLOCATE, fd, END (offset, len)))
     return errno;
   return real_posix_fallocate64 (fd, offset, len);
 }

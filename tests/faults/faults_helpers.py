@@ -148,7 +148,8 @@ def read_contents(path):
     def visit(name, obj):
         if isinstance(obj, h5py.Dataset):
             value = obj[...]
-            contents[name] = ("dataset", str(obj.dtype), obj.shape, value.tobytes(), attributes(obj))
+            contents[name] = ("dataset", str(obj.dtype), obj.shape, value.tobytes(),
+                              attributes(obj))
         else:
             contents[name] = ("group", None, None, None, attributes(obj))
 
@@ -228,7 +229,8 @@ class Target:
         contents = read_contents(self.path)
         name = self.dataset.lstrip("/")
         kind, dtype, shape, raw, _ = contents.pop(name)
-        assert (kind, dtype, shape) == ("dataset", "int16", data.shape), f"{label}: {kind} {dtype} {shape}"
+        assert (kind, dtype, shape) == ("dataset", "int16", data.shape), \
+            f"{label}: {kind} {dtype} {shape}"
         assert raw == data.tobytes(), f"{label}: the dataset's values are wrong"
         if self.pristine is not None:
             expected = dict(self.pristine_contents)
@@ -245,6 +247,7 @@ class Target:
             f"{label}: status {result.returncode}, stderr {result.stderr!r}"
         if result.returncode == 0:
             assert result.stdout.startswith("Wrote "), f"{label}: {result.stdout!r}"
+            assert result.stderr == "", f"{label}: written, but {result.stderr!r}"
             self.check_written(data, label)
             return True
         lines = result.stderr.splitlines()

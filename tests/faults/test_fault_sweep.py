@@ -107,8 +107,8 @@ def fault_params():
             for compression in COMPRESSION:
                 reason = known_failure(case, function, errno_name)
                 marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-                yield pytest.param(case, function, errno_name, sticky, cap, compression, marks=marks,
-                                   id=f"{case}-{function}-{errno_name}-{compression}")
+                yield pytest.param(case, function, errno_name, sticky, cap, compression,
+                                   marks=marks, id=f"{case}-{function}-{errno_name}-{compression}")
 
 
 @pytest.mark.parametrize("case, function, errno_name, sticky, cap, compression", fault_params())

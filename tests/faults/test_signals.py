@@ -133,7 +133,8 @@ def kill_while_writing(gdci, workspace, target, rng, label):
         process.communicate(timeout=60)
         if still_writing:
             assert process.returncode == -signal.SIGKILL, f"{label}: status {process.returncode}"
-            return f"{label}: killed {delay:.3f} s after the target was open ({fh.describe(gdci, args)})"
+            return (f"{label}: killed {delay:.3f} s after the target was open "
+                    f"({fh.describe(gdci, args)})")
     raise AssertionError(f"{label}: the conversion ended each time before the kill")
 
 
