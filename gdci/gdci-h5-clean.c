@@ -165,7 +165,6 @@ finish (const char         *path,
         GdciH5Journal      *journal,
         GError            **error)
 {
-  control->keep_errors = TRUE;
   if (H5Fclose (file) < 0 && control->error == 0)
     control->error = EIO;
   H5Eclear2 (H5E_DEFAULT);

@@ -20,8 +20,8 @@ typedef struct
                              * to a duplicate of it and opens nothing */
   GdciH5Journal *journal;   /* an existing file's old bytes; or NULL */
   gboolean abandoned;       /* every write and truncation is dropped */
-  gboolean keep_errors;     /* a failure is kept in @error, not given to HDF5 */
-  int error;                /* the errno of the first failure kept, or 0 */
+  int error;                /* the errno of the first failed write,
+                             * truncation or close, or 0: HDF5 is never told */
 } GdciH5FileControl;
 
 /* @fd and @journal are the caller's, and must outlive HDF5's use of the

@@ -10,11 +10,13 @@
  * truncation as done, so HDF5 closes it cleanly; the writer then removes
  * the file, or puts it back as it was from its journal.
  *
- * Errors can be kept: while HDF5 closes the file, the first failure is
- * recorded in the control and the file abandoned, instead of failing
- * HDF5's close half-way (after which HDF5 1.10 may have released the
- * file's identifier, or not). The writer reads the error once the close
- * returned.
+ * Errors are kept from HDF5: the first failure of a write, a truncation or
+ * the close is recorded in the control and the file abandoned, and HDF5
+ * is told it worked. HDF5 1.10 does not recover from a driver's failure:
+ * a flush or close that fails half-way leaves the file half-closed, with
+ * an identifier that may or may not be released, and HDF5 crashes when
+ * the process exits. The writer reads the error after each of its steps
+ * (each chunk written, the flush, the close) instead.
  *
  * An existing file has a journal (gdci-h5-journal.c): every byte the file
  * held when it was opened is saved there before it is overwritten.
@@ -184,27 +186,19 @@ file_open (const char *name,
   return &file->pub;
 }
 
-/* A failed write, truncation or close: HDF5 is told, or, while the
- * control keeps errors, the first one is kept there and the file is
- * abandoned, so that HDF5 goes on as if it had worked */
+/* A failed write, truncation or close: the first one is kept in the
+ * control, and the file abandoned, so that HDF5 goes on as if it had
+ * worked and the writer finds the error */
 static herr_t
 fail (GdciH5File  *file,
-      const char  *function,
-      hid_t        minor,
-      const char  *what,
       int          saved_errno)
 {
   GdciH5FileControl *control = file->control;
 
-  if (control->keep_errors)
-    {
-      if (control->error == 0)
-        control->error = saved_errno != 0 ? saved_errno : EIO;
-      control->abandoned = TRUE;
-      return 0;
-    }
-  push_system_error (function, minor, what, saved_errno);
-  return -1;
+  if (control->error == 0)
+    control->error = saved_errno != 0 ? saved_errno : EIO;
+  control->abandoned = TRUE;
+  return 0;
 }
 
 static herr_t
@@ -213,7 +207,6 @@ file_close (H5FD_t *pub)
   GdciH5File *file = (GdciH5File *) pub;
   GdciH5FileControl *control = file->control;
   int status, saved_errno;
-  herr_t result = 0;
 
   if (file->direct_fd >= 0)
     close (file->direct_fd);
@@ -222,10 +215,10 @@ file_close (H5FD_t *pub)
   status = close (file->fd);
   saved_errno = errno;
   if (status != 0 && !control->abandoned)
-    result = fail (file, G_STRFUNC, H5E_CANTCLOSEFILE, "unable to close file", saved_errno);
+    fail (file, saved_errno);
   _gdci_h5_file_control_unref (control);
   g_free (file);
-  return result;
+  return 0;
 }
 
 static int
@@ -420,10 +413,10 @@ file_write (H5FD_t      *pub,
    * start of a block of metadata */
   if (addr <= file->pub.base_addr && file->pub.base_addr - addr < size &&
       !reserve_allocated (file))
-    return fail (file, G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
+    return fail (file, errno);
   /* what the file held is saved before it is overwritten */
   if (control->journal != NULL && !_gdci_h5_journal_save (control->journal, addr, size))
-    return fail (file, G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
+    return fail (file, errno);
   direct_end = write_direct (file, type, addr, size, p, &direct_start);
 
   if (direct_end > 0)
@@ -434,7 +427,7 @@ file_write (H5FD_t      *pub,
   else
     ok = direct_end == 0 && write_all (file, file->fd, addr, size, p);
   if (!ok)
-    return fail (file, G_STRFUNC, H5E_WRITEERROR, "file write failed", errno);
+    return fail (file, errno);
   file->eof = MAX (file->eof, end);
   return 0;
 }
@@ -449,7 +442,7 @@ file_truncate (H5FD_t   *pub,
   if (file->eoa == file->eof)
     return 0;
   if (!file->control->abandoned && ftruncate (file->fd, (off_t) file->eoa) != 0)
-    return fail (file, G_STRFUNC, H5E_SEEKERROR, "unable to extend file properly", errno);
+    return fail (file, errno);
   file->eof = file->eoa;
   return 0;
 }

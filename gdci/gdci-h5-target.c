@@ -55,6 +55,22 @@ move_link (hid_t               file,
   return H5Lmove (file, from, file, to, lcpl, H5P_DEFAULT);
 }
 
+/* Whether a write to the file failed (HDF5 is not told: see
+ * gdci-h5-file.c); if so, @error says "@what 'FILE': the system's words" */
+static gboolean
+io_failed (GdciH5Target  *target,
+           const char    *what,
+           GError       **error)
+{
+  if (target->control == NULL || target->control->error == 0)
+    return FALSE;
+  H5Eclear2 (H5E_DEFAULT);
+  g_clear_error (error);
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "%s '%s': %s", what, target->filename,
+               g_strerror (target->control->error));
+  return TRUE;
+}
+
 static hid_t
 link_create_plist (void)
 {
@@ -261,6 +277,8 @@ open_existing_file (GdciH5Target       *target,
       return FALSE;
     }
   target->file = H5Fopen (target->filename, H5F_ACC_RDWR, target->fapl);
+  if (io_failed (target, "Could not open for writing", error))
+    return FALSE;
   if (target->file < 0)
     {
       set_open_error (target, error);
@@ -350,6 +368,8 @@ create_new_file (GdciH5Target  *target,
   if (target->fapl >= 0)
     target->file = H5Fcreate (target->temp_filename, H5F_ACC_TRUNC, H5P_DEFAULT,
                               target->fapl);
+  if (io_failed (target, "Could not create", error))
+    return FALSE;
   if (target->file < 0)
     {
       /* HDF5 checks that the name is the file it has */
@@ -481,6 +501,11 @@ _gdci_h5_target_create_dataset (GdciH5Target             *target,
   if (target->dataset < 0)
     _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not create the dataset '%s' in '%s'",
                         target->dataset_path, target->filename);
+  if (io_failed (target, "Could not write to", error))
+    {
+      _gdci_h5_close (target->dataset);
+      target->dataset = H5I_INVALID_HID;
+    }
   _gdci_h5_close (type);
   _gdci_h5_close (lcpl);
   _gdci_h5_close (dcpl);
@@ -504,9 +529,10 @@ _gdci_h5_target_finish_dataset (GdciH5Target  *target,
     {
       _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
                           target->filename);
+      io_failed (target, "Could not finish writing", error);
       return FALSE;
     }
-  return TRUE;
+  return !io_failed (target, "Could not finish writing", error);
 }
 
 gboolean
@@ -582,24 +608,16 @@ gboolean
 _gdci_h5_target_close_file (GdciH5Target  *target,
                             GError       **error)
 {
-  herr_t status;
+  herr_t status = H5Fclose (target->file);
 
-  /* a failure half-way through HDF5's close would leave HDF5 unsure of
-   * the file: the driver keeps it, and HDF5 finishes closing */
-  target->control->keep_errors = TRUE;
-  status = H5Fclose (target->file);
+  /* HDF5 is done with the file, whatever it says */
   target->file = H5I_INVALID_HID;
-  if (status < 0 || target->control->error != 0)
+  if (io_failed (target, "Could not finish writing", error))
+    return FALSE;
+  if (status < 0)
     {
-      if (target->control->error != 0)
-        {
-          H5Eclear2 (H5E_DEFAULT);
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not finish writing '%s': %s",
-                       target->filename, g_strerror (target->control->error));
-        }
-      else
-        _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
-                            target->filename);
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
+                          target->filename);
       return FALSE;
     }
   return TRUE;

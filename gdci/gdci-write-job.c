@@ -374,6 +374,7 @@ write_job_write (GdciWriteJob  *job,
     return FALSE;
 
   job->spec.dataset = target->dataset;
+  job->spec.io_error = &target->control->error;
   report_progress (job, 0, TRUE);
   ok = _gdci_write_pipeline_run (&job->spec, error);
   /* a blocking write: the iterator's last progress before it returns */

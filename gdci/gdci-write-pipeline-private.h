@@ -18,6 +18,8 @@ typedef struct
 {
   GdciChunkIterator *iter;      /* in use by the write, at its first buffer */
   hid_t dataset;                /* created with the chunk shape below */
+  const int *io_error;          /* the file driver's errno of a failed
+                                 * write, which HDF5 is not told, or 0 */
   const char *filename;         /* for messages */
   guint n_dims;
   guint64 chunk[GDCI_MAX_DIMS];

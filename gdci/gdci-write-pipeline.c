@@ -316,6 +316,12 @@ write_chunk (Pipeline  *p,
       _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not write to '%s'", spec->filename);
       return FALSE;
     }
+  if (spec->io_error != NULL && *spec->io_error != 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not write to '%s': %s",
+                   spec->filename, g_strerror (*spec->io_error));
+      return FALSE;
+    }
   p->bytes_done += n_elements * gdci_dtype_get_itemsize (spec->dtype);
   spec->written (p->bytes_done, spec->user_data);
   return TRUE;

@@ -37,21 +37,9 @@ FAULTS = [
 
 COMPRESSION = {"none": [], "gzip": ["--compression", "gzip", "--shuffle"]}
 
-# What fails on this version, and why: (case, function, errno) -> reason,
-# "*" for any. Marked strict, so each turns red when its fix lands.
-ITEM_1 = ("issue item 1: a failed write or close at the file's final close crashes gdci "
-          "(SIGSEGV); a failed first write, at the open, leaves HDF5 half-closed ('HDF5: "
-          "infinite loop closing library' on stderr, the superblock's flags changed)")
-ITEM_2 = ("issue item 2: a failed fsync of an existing file says 'Could not save' with the "
-          "new dataset already linked (the file grown, with --overwrite the old one gone)")
-KNOWN = {
-    ("*", "pwrite", "*"): ITEM_1,
-    ("*", "close", "*"): ITEM_1,
-    ("existing", "fsync", "*"): ITEM_2,
-    ("existing_latest", "fsync", "*"): ITEM_2,
-    ("overwrite", "fsync", "*"): ITEM_2,
-    ("overwrite_latest", "fsync", "*"): ITEM_2,
-}
+# What is known to fail, and why: (case, function, errno) -> reason, "*"
+# for any; marked strict xfail. Empty: nothing is.
+KNOWN = {}
 
 
 def known_failure(case, function, errno_name):
@@ -144,10 +132,7 @@ def fsize_limits(case, pristine_size, output_size):
                    pristine_size + (output_size - pristine_size) // 2, output_size - 1})
 
 
-KNOWN_FSIZE = {
-    "overwrite": "issue item 1: a file-size limit reached by the last writes of --overwrite "
-                 "crashes gdci (SIGSEGV) at the final close",
-}
+KNOWN_FSIZE = {}
 
 
 def fsize_params():

@@ -98,19 +98,13 @@ def test_signal_cancels(gdci, workspace, case, signum):
 
 # ---- SIGKILL, then what cleans up -------------------------------------------
 
-ITEM_12 = ("issue item 12: a killed conversion leaves its .NAME.XXXXXX.partial file or "
-           "its /.gdci-writing-* dataset, and nothing removes them")
-ITEM_5 = ("issue item 5: a file with libver='latest' killed while written into refuses "
-          "to open ('file is already open for write')")
-CLEAN = "gdci clean does not exist yet (issue item 12)"
-
-# the cases, and why each fails on this version (None: it passes)
+# the cases, and why each is known to fail (None: it passes)
 KILL_CASES = {
-    "new": ITEM_12,
+    "new": None,
     "existing": None,
-    "existing_latest": ITEM_5,
+    "existing_latest": None,
     "overwrite": None,
-    "overwrite_latest": ITEM_5,
+    "overwrite_latest": None,
 }
 
 
@@ -169,7 +163,6 @@ def test_second_run_after_sigkill(gdci, workspace, case):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(reason=CLEAN, strict=True)
 @pytest.mark.parametrize("case", list(KILL_CASES))
 def test_clean_after_sigkill(gdci, workspace, case):
     """gdci clean PATH (the file written into, or the directory of a new
@@ -188,7 +181,6 @@ def test_clean_after_sigkill(gdci, workspace, case):
     assert gdci.run(["clean", cleaned]).returncode == 0, label
 
 
-@pytest.mark.xfail(reason=CLEAN, strict=True)
 def test_clean_leaves_other_files_alone(gdci, workspace):
     """gdci clean on a directory that holds nothing a killed write left
     succeeds and changes nothing"""
