@@ -57,4 +57,61 @@ guint32       _gdci_fletcher32    (const guint8             *data,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciCodec, _gdci_codec_free)
 
+/* ---- decoding: a stored chunk back to its elements -------------------- */
+
+/* The filters gdci decodes itself; a chunk that any other filter made is
+ * read by HDF5 */
+typedef enum
+{
+  GDCI_FILTER_SHUFFLE,
+  GDCI_FILTER_DEFLATE,
+  GDCI_FILTER_FLETCHER32,
+} GdciFilterKind;
+
+#define GDCI_DECODER_MAX_FILTERS 8
+
+typedef struct
+{
+  gsize chunk_bytes;    /* a whole chunk, as HDF5 stores it before filtering */
+  guint n_filters;      /* the pipeline, in the order HDF5 applied it */
+  GdciFilterKind filters[GDCI_DECODER_MAX_FILTERS];
+  gsize shuffle_itemsize[GDCI_DECODER_MAX_FILTERS];  /* the shuffle's element size */
+} GdciDecoderSettings;
+
+/* One per thread, like a codec: its decompressor and scratch chunks */
+typedef struct _GdciDecoder GdciDecoder;
+
+GdciDecoder  *_gdci_decoder_new         (const GdciDecoderSettings *settings,
+                                         GError                   **error);
+void          _gdci_decoder_free        (GdciDecoder              *decoder);
+/* The most bytes a chunk stored with the filters that @filter_mask does
+ * not skip (bit i set: filter i was skipped) can take: more is damage */
+guint64       _gdci_decoder_stored_bound (const GdciDecoder       *decoder,
+                                          guint32                  filter_mask);
+/* Room for the stored bytes of one chunk, at least the bound of mask 0;
+ * NULL when out of memory */
+guint8       *_gdci_decoder_input       (GdciDecoder              *decoder);
+/* Undoes the filters @filter_mask does not skip, last first, on the
+ * @n_stored bytes at _gdci_decoder_input(): the chunk's chunk_bytes bytes
+ * (in the decoder, writable, until the next call), or NULL with a
+ * GDCI_ERROR_INVALID_DATA error saying what does not match (a size, the
+ * compressed stream, the checksum). Uses no HDF5 call. */
+guint8       *_gdci_decoder_decode      (GdciDecoder              *decoder,
+                                         gsize                     n_stored,
+                                         guint32                   filter_mask,
+                                         GError                  **error);
+
+/* The inverse of _gdci_shuffle() over @n_bytes: bytes past the last whole
+ * element are copied as they are, as HDF5 does */
+void          _gdci_unshuffle           (const guint8             *src,
+                                         guint8                   *dst,
+                                         gsize                     n_bytes,
+                                         gsize                     itemsize);
+/* Swaps the bytes of each of @n_elements elements of @itemsize in place */
+void          _gdci_byte_swap           (guint8                   *data,
+                                         gsize                     n_elements,
+                                         gsize                     itemsize);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciDecoder, _gdci_decoder_free)
+
 G_END_DECLS

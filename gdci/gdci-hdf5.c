@@ -5,14 +5,40 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "gdci-error.h"
 #include "gdci-hdf5-private.h"
 
+/* HDF5 closes itself at exit, and prints its own message when it cannot
+ * (after reading a damaged file, it may leave objects it cannot free,
+ * and says "infinite loop closing library"): gdci's callers never see
+ * HDF5's printing. Run before HDF5's own handler, registered earlier. */
+static void
+quiet_at_exit (void)
+{
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+}
+
+static void
+register_quiet_at_exit (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      /* HDF5 registers its handler on opening, so ours runs first */
+      H5open ();
+      atexit (quiet_at_exit);
+      g_once_init_leave (&registered, 1);
+    }
+}
+
 void
 _gdci_h5_quiet_begin (GdciH5Quiet *quiet)
 {
+  register_quiet_at_exit ();
   if (H5Eget_auto2 (H5E_DEFAULT, &quiet->func, &quiet->data) < 0)
     {
       quiet->func = NULL;
@@ -119,18 +145,20 @@ _gdci_h5_dtype_from_type (hid_t        type,
           }
       }
     case H5T_FLOAT:
-      if (size == 4 && H5Tget_precision (type) == 32)
+      /* IEEE's layouts only: HDF5 would convert others, each its own way */
+      if (size == 4 && (H5Tequal (type, H5T_IEEE_F32LE) > 0 || H5Tequal (type, H5T_IEEE_F32BE) > 0))
         {
           *dtype = GDCI_DTYPE_FLOAT32;
           return TRUE;
         }
-      if (size == 8 && H5Tget_precision (type) == 64)
+      if (size == 8 && (H5Tequal (type, H5T_IEEE_F64LE) > 0 || H5Tequal (type, H5T_IEEE_F64BE) > 0))
         {
           *dtype = GDCI_DTYPE_FLOAT64;
           return TRUE;
         }
-      *description = size == 2 ? "a half-precision floating-point type"
-                                : "a floating-point type of unusual size";
+      *description = size == 2 ? "a half-precision floating-point type" :
+                     size == 4 || size == 8 ? "a floating-point type of a layout other than IEEE's" :
+                     "a floating-point type of unusual size";
       return FALSE;
     case H5T_STRING: *description = "a string type"; return FALSE;
     case H5T_COMPOUND: *description = "a compound type"; return FALSE;
