@@ -7,14 +7,16 @@
 
 #include <gio/gio.h>
 
+#include "gdci-compressor-private.h"
+
 G_BEGIN_DECLS
 
 typedef struct
 {
   gsize chunk_bytes;    /* a whole chunk, padded at the data's edges */
   gsize itemsize;
-  gboolean shuffle;
-  int gzip_level;       /* 0: no compression */
+  gboolean shuffle;     /* HDF5's shuffle filter, before the compressor */
+  GdciCompressorSettings compressor;   /* kind NONE: no compression */
   gboolean fletcher32;
 } GdciCodecSettings;
 
