@@ -163,14 +163,14 @@ _gdci_codec_new (const GdciCodecSettings  *settings,
   gsize chunk_bytes = settings->chunk_bytes;
 
   codec->settings = *settings;
-  if (settings->gzip_level > 0)
+  if (settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE)
     {
-      codec->compressor = libdeflate_alloc_compressor (settings->gzip_level);
+      codec->compressor = libdeflate_alloc_compressor (settings->compressor.level);
       if (codec->compressor == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                        "Could not set up gzip compression at level %d",
-                       settings->gzip_level);
+                       settings->compressor.level);
           return NULL;
         }
       codec->compressed_bound = libdeflate_zlib_compress_bound (codec->compressor,
@@ -185,9 +185,9 @@ _gdci_codec_new (const GdciCodecSettings  *settings,
   if (settings->shuffle && settings->itemsize > 1)
     codec->staging = _gdci_try_alloc_large (chunk_bytes);
   /* only compression and checksums write a chunk anew */
-  if (settings->gzip_level > 0 || settings->fletcher32)
+  if (settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE || settings->fletcher32)
     codec->compressed = _gdci_try_alloc_large (codec->compressed_bound);
-  if (((settings->gzip_level > 0 || settings->fletcher32) && codec->compressed == NULL) ||
+  if (((settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE || settings->fletcher32) && codec->compressed == NULL) ||
       (settings->shuffle && settings->itemsize > 1 && codec->staging == NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
@@ -201,7 +201,7 @@ _gdci_codec_new (const GdciCodecSettings  *settings,
 guint64
 _gdci_codec_scratch_bytes (const GdciCodecSettings *settings)
 {
-  gboolean rewrites = settings->gzip_level > 0 || settings->fletcher32;
+  gboolean rewrites = settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE || settings->fletcher32;
 
   /* a staging chunk (for edge chunks even without the shuffle), and the
    * compressed output, a little larger than a chunk at worst */

@@ -492,7 +492,8 @@ _gdci_h5_target_create_dataset (GdciH5Target             *target,
   if (space < 0 || dcpl < 0 || lcpl < 0 || type < 0 ||
       H5Pset_chunk (dcpl, (int) n_dims, h5_chunk) < 0 ||
       (codec->shuffle && H5Pset_shuffle (dcpl) < 0) ||
-      (codec->gzip_level > 0 && H5Pset_deflate (dcpl, (unsigned) codec->gzip_level) < 0) ||
+      (codec->compressor.kind == GDCI_COMPRESSOR_DEFLATE &&
+       H5Pset_deflate (dcpl, (unsigned) codec->compressor.level) < 0) ||
       (codec->fletcher32 && H5Pset_fletcher32 (dcpl) < 0))
     target->dataset = H5I_INVALID_HID;
   else

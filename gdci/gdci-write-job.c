@@ -348,8 +348,11 @@ _gdci_write_job_new (GdciH5Writer       *self,
   job->spec.written = on_written;
   job->spec.user_data = job;
   job->spec.codec.shuffle = gdci_h5_writer_get_shuffle (self);
-  job->spec.codec.gzip_level = gdci_h5_writer_get_compression (self) == GDCI_COMPRESSION_GZIP
-                               ? gdci_h5_writer_get_compression_level (self) : 0;
+  if (gdci_h5_writer_get_compression (self) == GDCI_COMPRESSION_GZIP)
+    {
+      job->spec.codec.compressor.kind = GDCI_COMPRESSOR_DEFLATE;
+      job->spec.codec.compressor.level = gdci_h5_writer_get_compression_level (self);
+    }
   job->spec.codec.fletcher32 = gdci_h5_writer_get_fletcher32 (self);
   choose_n_threads (job);
 

@@ -65,7 +65,10 @@ test_byte_swap (void)
 static void
 test_decoder (void)
 {
-  GdciCodecSettings encode = { 4000, 4, TRUE, 4, TRUE };
+  GdciCodecSettings encode = {
+    .chunk_bytes = 4000, .itemsize = 4, .shuffle = TRUE, .fletcher32 = TRUE,
+    .compressor = { .kind = GDCI_COMPRESSOR_DEFLATE, .level = 4 },
+  };
   GdciDecoderSettings decode = { 4000, 3, { GDCI_FILTER_SHUFFLE, GDCI_FILTER_DEFLATE,
                                             GDCI_FILTER_FLETCHER32 }, { 4, 0, 0 } };
   g_autoptr(GBytes) chunk = test_make_pattern (4000, 7);
