@@ -15,6 +15,7 @@
 #include "gdci-h5-chunks-private.h"
 #include "gdci-hdf5-private.h"
 
+#include "test-h5-util.h"
 #include "test-util.h"
 
 static char *test_dir;
@@ -58,24 +59,6 @@ static const GdciDtype dtypes[] = {
   GDCI_DTYPE_INT8, GDCI_DTYPE_UINT16, GDCI_DTYPE_INT16, GDCI_DTYPE_INT32, GDCI_DTYPE_UINT32,
   GDCI_DTYPE_INT64, GDCI_DTYPE_FLOAT32, GDCI_DTYPE_FLOAT64,
 };
-
-static hid_t
-file_type (GdciDtype dtype,
-           gboolean  big_endian)
-{
-  switch (dtype)
-    {
-    case GDCI_DTYPE_INT8: return big_endian ? H5T_STD_I8BE : H5T_STD_I8LE;
-    case GDCI_DTYPE_INT16: return big_endian ? H5T_STD_I16BE : H5T_STD_I16LE;
-    case GDCI_DTYPE_UINT16: return big_endian ? H5T_STD_U16BE : H5T_STD_U16LE;
-    case GDCI_DTYPE_INT32: return big_endian ? H5T_STD_I32BE : H5T_STD_I32LE;
-    case GDCI_DTYPE_UINT32: return big_endian ? H5T_STD_U32BE : H5T_STD_U32LE;
-    case GDCI_DTYPE_INT64: return big_endian ? H5T_STD_I64BE : H5T_STD_I64LE;
-    case GDCI_DTYPE_FLOAT32: return big_endian ? H5T_IEEE_F32BE : H5T_IEEE_F32LE;
-    case GDCI_DTYPE_FLOAT64: return big_endian ? H5T_IEEE_F64BE : H5T_IEEE_F64LE;
-    default: g_assert_not_reached ();
-    }
-}
 
 /* Source @index: ranks 1 to 3, chunks from one element to the whole axis
  * (most of them with edge chunks), every filter combination gdci decodes,
@@ -147,7 +130,7 @@ write_source (hid_t         file,
       double fill = 42.0;   /* converted to the dataset's type */
       H5Pset_fill_value (dcpl, H5T_NATIVE_DOUBLE, &fill);
     }
-  dset = H5Dcreate2 (file, s->name, file_type (s->dtype, s->big_endian), space, H5P_DEFAULT,
+  dset = H5Dcreate2 (file, s->name, test_h5_file_type (s->dtype, s->big_endian), space, H5P_DEFAULT,
                      dcpl, H5P_DEFAULT);
   g_assert_cmpint (dset, >=, 0);
 
@@ -362,32 +345,6 @@ write_rows (const char *name)
   return path;
 }
 
-/* Flips a byte in the middle of the chunk at row @row */
-static void
-damage_chunk (const char *path,
-              hsize_t     row)
-{
-  hsize_t offset[2] = { row, 0 }, size = 0;
-  haddr_t address = HADDR_UNDEF;
-  unsigned mask = 0;
-  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hid_t dset = H5Dopen2 (file, "data", H5P_DEFAULT);
-  FILE *f;
-  int c;
-
-  g_assert_cmpint (H5Dget_chunk_info_by_coord (dset, offset, &mask, &address, &size), >=, 0);
-  H5Dclose (dset);
-  H5Fclose (file);
-
-  f = fopen (path, "r+b");
-  g_assert_nonnull (f);
-  g_assert_cmpint (fseek (f, (long) (address + size / 2), SEEK_SET), ==, 0);
-  c = fgetc (f);
-  g_assert_cmpint (fseek (f, (long) (address + size / 2), SEEK_SET), ==, 0);
-  fputc (c ^ 0x5a, f);
-  fclose (f);
-}
-
 /* Reads rows [@first, @last) of "/data" of @path with every number of
  * threads, a few times each: the error naming the chunk at row @bad and
  * saying @message, or (@bad < 0) what H5Dread() reads; never a thread
@@ -453,7 +410,7 @@ test_damaged_in_the_middle (void)
 {
   g_autofree char *path = write_rows ("damaged.h5");
 
-  damage_chunk (path, ROWS / 2);
+  test_h5_damage_chunk (path, ROWS / 2, G_MAXUINT64);
   assert_rows_read (path, 0, ROWS, ROWS / 2, "its Fletcher-32 checksum does not match");
   assert_rows_read (path, 3, ROWS - 5, ROWS / 2, "its Fletcher-32 checksum does not match");
   /* the rest reads, with the same reader after its errors */

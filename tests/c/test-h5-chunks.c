@@ -15,6 +15,7 @@
 #include "gdci-h5-chunks-private.h"
 #include "gdci-hdf5-private.h"
 
+#include "test-h5-util.h"
 #include "test-util.h"
 
 static char *test_dir;
@@ -176,24 +177,6 @@ static const Dataset datasets[] = {
   { "/i16-contiguous", GDCI_DTYPE_INT16, 2, { 100, 30 }, { 0 }, F_CONTIGUOUS, FALSE },
 };
 
-static hid_t
-file_type (GdciDtype dtype,
-           gboolean  big_endian)
-{
-  switch (dtype)
-    {
-    case GDCI_DTYPE_UINT8: return big_endian ? H5T_STD_U8BE : H5T_STD_U8LE;
-    case GDCI_DTYPE_INT16: return big_endian ? H5T_STD_I16BE : H5T_STD_I16LE;
-    case GDCI_DTYPE_UINT16: return big_endian ? H5T_STD_U16BE : H5T_STD_U16LE;
-    case GDCI_DTYPE_INT32: return big_endian ? H5T_STD_I32BE : H5T_STD_I32LE;
-    case GDCI_DTYPE_UINT32: return big_endian ? H5T_STD_U32BE : H5T_STD_U32LE;
-    case GDCI_DTYPE_INT64: return big_endian ? H5T_STD_I64BE : H5T_STD_I64LE;
-    case GDCI_DTYPE_FLOAT32: return big_endian ? H5T_IEEE_F32BE : H5T_IEEE_F32LE;
-    case GDCI_DTYPE_FLOAT64: return big_endian ? H5T_IEEE_F64BE : H5T_IEEE_F64LE;
-    default: g_assert_not_reached ();
-    }
-}
-
 static gsize
 n_elements (const Dataset *ds)
 {
@@ -241,7 +224,7 @@ write_dataset (hid_t          file,
   hid_t dcpl = dataset_plist (ds);
   hid_t space = H5Screate_simple ((int) ds->n_dims, ds->dims, NULL);
   hid_t mem_space = H5Scopy (space);
-  hid_t dset = H5Dcreate2 (file, ds->name, file_type (ds->dtype, ds->flags & F_BIG_ENDIAN), space,
+  hid_t dset = H5Dcreate2 (file, ds->name, test_h5_file_type (ds->dtype, ds->flags & F_BIG_ENDIAN), space,
                            H5P_DEFAULT, dcpl, H5P_DEFAULT);
 
   g_assert_cmpint (dset, >=, 0);
@@ -376,34 +359,6 @@ write_one (const char *name,
   return path;
 }
 
-/* Flips one byte, @where bytes into the chunk at row @row */
-static void
-damage_chunk (const char *path,
-              hsize_t     row,
-              hsize_t     where)
-{
-  hsize_t offset[2] = { row, 0 }, size = 0;
-  haddr_t address = HADDR_UNDEF;
-  unsigned mask = 0;
-  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hid_t dset = H5Dopen2 (file, "data", H5P_DEFAULT);
-  FILE *f;
-  int c;
-
-  g_assert_cmpint (H5Dget_chunk_info_by_coord (dset, offset, &mask, &address, &size), >=, 0);
-  g_assert_cmpuint (where, <, size);
-  H5Dclose (dset);
-  H5Fclose (file);
-
-  f = fopen (path, "r+b");
-  g_assert_nonnull (f);
-  g_assert_cmpint (fseek (f, (long) (address + where), SEEK_SET), ==, 0);
-  c = fgetc (f);
-  g_assert_cmpint (fseek (f, (long) (address + where), SEEK_SET), ==, 0);
-  fputc (c ^ 0x5a, f);
-  fclose (f);
-}
-
 /* Reads "/data" to the end: the error of its third buffer, the chunk at
  * (20, 0) */
 static void
@@ -442,7 +397,7 @@ test_damaged_compression (void)
   H5Pset_deflate (dcpl, 6);
   path = write_one ("gzip.h5", dcpl);
   H5Pclose (dcpl);
-  damage_chunk (path, 20, 30);
+  test_h5_damage_chunk (path, 20, 30);
   assert_read_fails (path, "its ");
 }
 
@@ -455,7 +410,7 @@ test_fletcher32_mismatch (void)
   H5Pset_fletcher32 (dcpl);
   path = write_one ("fletcher32.h5", dcpl);
   H5Pclose (dcpl);
-  damage_chunk (path, 20, 123);
+  test_h5_damage_chunk (path, 20, 123);
   assert_read_fails (path, "its Fletcher-32 checksum does not match");
 }
 
