@@ -24,7 +24,6 @@ import h5py
 import numpy as np
 import pytest
 
-BUILD_ROOT = os.environ["GDCI_BUILD_ROOT"]
 SANITIZER = os.environ.get("GDCI_FUZZ_SANITIZER", "") not in ("", "0")
 CASES = int(os.environ.get("GDCI_FUZZ_CASES", "60" if SANITIZER else "300"))
 SEED = int(os.environ.get("GDCI_FUZZ_SEED", str(random.SystemRandom().randrange(2**32))))
@@ -40,20 +39,12 @@ GDCI = None
 
 
 @pytest.fixture(scope="module", autouse=True)
-def installed_gdci(tmp_path_factory):
-    """gdci as a user runs it: installed with meson install, as the
-    command-line tests do."""
+def installed_gdci(gdci):
+    """gdci as a user runs it: installed with meson install (conftest's
+    gdci), run with this file's sanitizer settings."""
     global GDCI
-    root = tmp_path_factory.mktemp("installed")
-    subprocess.run([shutil.which("meson"), "install", "-C", BUILD_ROOT, "--destdir", str(root),
-                    "--no-rebuild", "--quiet"], check=True, capture_output=True)
-    found = [os.path.join(d, "gdci") for d, _, files in os.walk(root)
-             if "gdci" in files and os.path.basename(d) == "bin"]
-    assert len(found) == 1, found
-    libraries = [d for d, _, files in os.walk(root) if "libgdci-1.0.so.0" in files]
-    assert len(libraries) == 1, libraries
-    CHILD_ENV["LD_LIBRARY_PATH"] = libraries[0]
-    GDCI = found[0]
+    CHILD_ENV["LD_LIBRARY_PATH"] = gdci.env["LD_LIBRARY_PATH"]
+    GDCI = gdci.path
     print(f"\nfuzz seed {SEED} (GDCI_FUZZ_SEED={SEED} repeats it), {CASES} cases",
           file=sys.stderr)
     yield GDCI
