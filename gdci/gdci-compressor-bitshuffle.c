@@ -188,7 +188,8 @@ bitshuffle_compress (GdciCompressor *compressor,
         }
       done += this_block;
     }
-  memcpy (dst + pos, src + done * es, (n_elements - done) * es);
+  if (n_elements > done)
+    memcpy (dst + pos, src + done * es, (n_elements - done) * es);
   return pos + (n_elements - done) * es;
 }
 
@@ -309,7 +310,8 @@ unshuffle_none (GdciCompressor  *compressor,
       _gdci_bitunshuffle_block (src + done * es, dst + done * es, this_block, es, scratch);
       done += this_block;
     }
-  memcpy (dst + done * es, src + done * es, (n_elements - done) * es);
+  if (n_elements > done)
+    memcpy (dst + done * es, src + done * es, (n_elements - done) * es);
   *n_made = n_bytes;
   return TRUE;
 }
@@ -372,7 +374,8 @@ bitshuffle_decompress (GdciCompressor  *compressor,
                                     " elements are left", n_bytes - pos, n_elements - done);
       return FALSE;
     }
-  memcpy (dst + done * es, src + pos, n_bytes - pos);
+  if (n_bytes > pos)
+    memcpy (dst + done * es, src + pos, n_bytes - pos);
   *n_made = (gsize) size;
   return TRUE;
 }

@@ -184,7 +184,8 @@ store (const guint8 *src,
       dst[pos + 2] = (guint8) (len >> 8);
       dst[pos + 3] = (guint8) ~len;
       dst[pos + 4] = (guint8) ((guint16) ~len >> 8);
-      memcpy (dst + pos + 5, src + done, len);
+      if (len > 0)
+        memcpy (dst + pos + 5, src + done, len);
       pos += 5 + (gsize) len;
       done += len;
     }
