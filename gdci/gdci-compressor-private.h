@@ -145,8 +145,16 @@ gboolean        _gdci_compressor_decoded_size (const GdciCompressorSettings *set
 
 /* Registers zstd, LZ4, Blosc and Bitshuffle with HDF5 (H5Zregister), both
  * directions, built on the compressors above, unless a filter of the same
- * id is already available (a plugin, hdf5plugin); once per process, under
- * HDF5's lock. */
+ * id is already registered (hdf5plugin's, a plugin HDF5 has loaded);
+ * plugins HDF5 has not loaded are not searched for. Once per process,
+ * under HDF5's lock.
+ *
+ * HDF5 1.10 does not check the size a filter's decoding gives against the
+ * chunk's: a damaged chunk whose stream says a smaller size (or a
+ * Bitshuffle chunk without compression cut short, which cannot say it)
+ * makes H5Dread() read past the filter's output. gdci reads these
+ * filters' chunks raw and decodes them itself, knowing the chunk's size;
+ * H5Dread() through these filters is for what it cannot read raw. */
 void            _gdci_h5_register_filters   (void);
 
 /* Adds the filter of @settings (none for NONE) to @dcpl, as h5py and

@@ -284,15 +284,19 @@ _gdci_h5_register_filters (void)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     {
-      htri_t available;
+      unsigned int config = 0;
+      herr_t found;
 
-      /* a filter HDF5 has (hdf5plugin's, a plugin on its path) stays */
+      /* a filter HDF5 has registered (hdf5plugin's, a plugin it loaded)
+       * stays. HDF5 is not sent searching its plugin path for one
+       * (H5Zfilter_avail() would load every plugin there): gdci's own
+       * decoders check every size. */
       H5E_BEGIN_TRY
         {
-          available = H5Zfilter_avail (classes[i]->id);
+          found = H5Zget_filter_info (classes[i]->id, &config);
         }
       H5E_END_TRY;
-      if (available <= 0)
+      if (found < 0)
         H5Zregister (classes[i]);
     }
   H5Eclear2 (H5E_DEFAULT);

@@ -214,7 +214,10 @@ test_read_write (void)
 }
 
 /* H5Dread() of damaged chunks through gdci's filters fails (truncated), or
- * reads something (a flipped bit that still decodes); never crashes */
+ * reads something (a flipped bit that still decodes); never crashes. Not
+ * the sizes in the headers, nor Bitshuffle without compression cut short:
+ * HDF5 1.10 reads as much as a chunk from whatever a filter gives (see
+ * _gdci_h5_register_filters()); test-compressors damages those. */
 static void
 test_damaged (void)
 {
@@ -244,8 +247,9 @@ test_damaged (void)
         if (t < 6)
           n_bytes = n_bytes * t / 6;
         else
-          bad[g_rand_int_range (rand, 0, (gint32) MIN (n_bytes, 32))] ^= (guint8) (1 << (t % 8));
-        if (n_bytes == 0)
+          bad[g_rand_int_range (rand, 16, (gint32) MIN (n_bytes, 64))] ^= (guint8) (1 << (t % 8));
+        if (n_bytes == 0 || (t < 6 && s.kind == GDCI_COMPRESSOR_BITSHUFFLE &&
+                             s.bitshuffle_inner == GDCI_BITSHUFFLE_INNER_NONE))
           continue;
         file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         space = H5Screate_simple (2, dims, NULL);
@@ -257,7 +261,7 @@ test_damaged (void)
             read = H5Dread (dataset, H5T_NATIVE_INT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, back);
           }
         H5E_END_TRY;
-        if (t > 0 && t < 6 && s.kind != GDCI_COMPRESSOR_BITSHUFFLE)
+        if (t < 6)
           g_assert_cmpint (read, <, 0);
         H5Dclose (dataset);
         H5Pclose (dcpl);
@@ -487,7 +491,7 @@ test_plugins_h5dump (void)
       g_unlink (raw_path);
     }
 #else
-  g_test_skip ("the HDF5 filter plugins are not built");
+  g_test_skip ("the HDF5 filter plugins are not built, or built with the sanitizers");
 #endif
 }
 
