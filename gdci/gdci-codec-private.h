@@ -66,8 +66,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciCodec, _gdci_codec_free)
 typedef enum
 {
   GDCI_FILTER_SHUFFLE,
-  GDCI_FILTER_DEFLATE,
+  GDCI_FILTER_DEFLATE,       /* HDF5's deflate: a compressor of that kind */
   GDCI_FILTER_FLETCHER32,
+  GDCI_FILTER_COMPRESSOR,    /* the compressor of its compressor[] */
 } GdciFilterKind;
 
 #define GDCI_DECODER_MAX_FILTERS 8
@@ -78,6 +79,9 @@ typedef struct
   guint n_filters;      /* the pipeline, in the order HDF5 applied it */
   GdciFilterKind filters[GDCI_DECODER_MAX_FILTERS];
   gsize shuffle_itemsize[GDCI_DECODER_MAX_FILTERS];  /* the shuffle's element size */
+  /* a compressor's settings (_gdci_compressor_settings_for_filter()); the
+   * decoder sets their chunk_bytes to what the filter was given */
+  GdciCompressorSettings compressor[GDCI_DECODER_MAX_FILTERS];
 } GdciDecoderSettings;
 
 /* One per thread, like a codec: its decompressor and scratch chunks */

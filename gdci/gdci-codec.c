@@ -2,25 +2,24 @@
  *
  * The bytes made here are written with H5Dwrite_chunk(), so they must be
  * what HDF5's own filters would have stored: the shuffle filter's byte
- * planes, then a zlib stream (HDF5's deflate filter), then the Fletcher-32
- * checksum of everything before it, as a little-endian 32-bit number.
+ * planes, then the compressor's stream (HDF5's deflate filter, or one of
+ * hdf5plugin's: gdci-compressor.c), then the Fletcher-32 checksum of
+ * everything before it, as a little-endian 32-bit number.
  *
- * The decoders undo the same filters for the HDF5 source, which reads a
- * chunked dataset's stored chunks with H5Dread_chunk() and checks every
- * size before it is used.
+ * The decoders that undo the same filters are in gdci-decoder.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
 
-#include <libdeflate.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 #include "gdci-codec-private.h"
+#include "gdci-compressor-impl-private.h"
 #include "gdci-error.h"
 #include "gdci-copy-private.h"
 #include "gdci-memory-private.h"
@@ -147,7 +146,7 @@ _gdci_fletcher32 (const guint8 *data,
 struct _GdciCodec
 {
   GdciCodecSettings settings;
-  struct libdeflate_compressor *compressor;
+  GdciCompressor *compressor;
   /* one chunk, shuffled or gathered (or both at once): a chunk that is
    * not contiguous, or at the data's edges, is shuffled straight in */
   guint8 *staging;
@@ -155,39 +154,63 @@ struct _GdciCodec
   gsize compressed_bound;
 };
 
+/* The most a chunk of @settings takes filtered, G_MAXUINT64 on overflow */
+static guint64
+filtered_bound (const GdciCodecSettings *settings)
+{
+  guint64 bound = settings->chunk_bytes;
+
+  if (settings->compressor.kind != GDCI_COMPRESSOR_NONE)
+    bound = _gdci_compressor_settings_bound (&settings->compressor, bound);
+  return bound > G_MAXUINT64 - 4 ? G_MAXUINT64 : bound + 4;   /* and the checksum */
+}
+
+/* Whether the chunk is written anew: compressed or checksummed */
+static gboolean
+rewrites (const GdciCodecSettings *settings)
+{
+  return settings->compressor.kind != GDCI_COMPRESSOR_NONE || settings->fletcher32;
+}
+
 GdciCodec *
 _gdci_codec_new (const GdciCodecSettings  *settings,
                  GError                  **error)
 {
   g_autoptr(GdciCodec) codec = g_new0 (GdciCodec, 1);
   gsize chunk_bytes = settings->chunk_bytes;
+  guint64 bound = filtered_bound (settings);
 
   codec->settings = *settings;
-  if (settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE)
+  if (settings->compressor.kind != GDCI_COMPRESSOR_NONE)
     {
-      codec->compressor = libdeflate_alloc_compressor (settings->compressor.level);
+      GdciCompressorSettings compressor = settings->compressor;
+
+      /* the compressor is given whole chunks, shuffled or not */
+      compressor.chunk_bytes = chunk_bytes;
+      if (compressor.itemsize == 0)
+        compressor.itemsize = settings->itemsize;
+      codec->settings.compressor = compressor;
+      codec->compressor = _gdci_compressor_new (&compressor, error);
       if (codec->compressor == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "Could not set up gzip compression at level %d",
-                       settings->compressor.level);
-          return NULL;
-        }
-      codec->compressed_bound = libdeflate_zlib_compress_bound (codec->compressor,
-                                                               chunk_bytes);
+        return NULL;
     }
-  else
-    codec->compressed_bound = chunk_bytes;
-  codec->compressed_bound += 4;   /* room for the checksum */
+  if (bound > G_MAXSIZE)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                   "Compressed chunks of %" G_GSIZE_FORMAT " bytes do not fit in memory",
+                   chunk_bytes);
+      return NULL;
+    }
+  codec->compressed_bound = (gsize) bound;
 
   /* every chunk is shuffled; without the shuffle, the staging buffer is
    * made when the first chunk needs gathering */
   if (settings->shuffle && settings->itemsize > 1)
     codec->staging = _gdci_try_alloc_large (chunk_bytes);
   /* only compression and checksums write a chunk anew */
-  if (settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE || settings->fletcher32)
+  if (rewrites (settings))
     codec->compressed = _gdci_try_alloc_large (codec->compressed_bound);
-  if (((settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE || settings->fletcher32) && codec->compressed == NULL) ||
+  if ((rewrites (settings) && codec->compressed == NULL) ||
       (settings->shuffle && settings->itemsize > 1 && codec->staging == NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
@@ -201,11 +224,21 @@ _gdci_codec_new (const GdciCodecSettings  *settings,
 guint64
 _gdci_codec_scratch_bytes (const GdciCodecSettings *settings)
 {
-  gboolean rewrites = settings->compressor.kind == GDCI_COMPRESSOR_DEFLATE || settings->fletcher32;
+  GdciCompressorSettings compressor = settings->compressor;
+  guint64 bytes = settings->chunk_bytes;   /* a staging chunk, for edge
+                                            * chunks even without the shuffle */
 
-  /* a staging chunk (for edge chunks even without the shuffle), and the
-   * compressed output, a little larger than a chunk at worst */
-  return (guint64) settings->chunk_bytes * (rewrites ? 2 : 1);
+  if (!rewrites (settings))
+    return bytes;
+  /* the compressed output, a little larger than a chunk at worst, and the
+   * compressor's own state */
+  compressor.chunk_bytes = settings->chunk_bytes;
+  if (compressor.itemsize == 0)
+    compressor.itemsize = settings->itemsize;
+  bytes = _gdci_sat_add (bytes, filtered_bound (settings));
+  if (compressor.kind != GDCI_COMPRESSOR_NONE)
+    bytes = _gdci_sat_add (bytes, _gdci_compressor_scratch_bytes (&compressor));
+  return bytes;
 }
 
 void
@@ -213,8 +246,7 @@ _gdci_codec_free (GdciCodec *codec)
 {
   if (codec == NULL)
     return;
-  if (codec->compressor != NULL)
-    libdeflate_free_compressor (codec->compressor);
+  _gdci_compressor_free (codec->compressor);
   _gdci_free_large (codec->staging);
   _gdci_free_large (codec->compressed);
   g_free (codec);
@@ -231,10 +263,10 @@ compress_and_sum (GdciCodec    *codec,
 
   if (codec->compressor != NULL)
     {
-      size = libdeflate_zlib_compress (codec->compressor, data, size,
-                                       codec->compressed, codec->compressed_bound - 4);
+      size = _gdci_compressor_compress (codec->compressor, data, size,
+                                        codec->compressed, codec->compressed_bound - 4);
       if (size == 0)
-        return NULL;   /* cannot happen: the bound is always enough */
+        return NULL;   /* the compressor failed: the bound is always enough */
       data = codec->compressed;
     }
   if (s->fletcher32)
@@ -392,343 +424,4 @@ _gdci_codec_encode_box (GdciCodec        *codec,
     _gdci_copy_box (n_dims, extent, s->itemsize, src, src_strides,
                     codec->staging, chunk_strides);
   return compress_and_sum (codec, codec->staging, n_bytes);
-}
-
-/* ---- decoding ---------------------------------------------------------- */
-
-void
-_gdci_unshuffle (const guint8 *src,
-                 guint8       *dst,
-                 gsize         n_bytes,
-                 gsize         itemsize)
-{
-  gsize n_elements = itemsize > 0 ? n_bytes / itemsize : 0;
-  gsize whole = n_elements * itemsize;
-
-  if (itemsize <= 1 || n_elements == 0)
-    {
-      memcpy (dst, src, n_bytes);
-      return;
-    }
-  switch (itemsize)
-    {
-    case 2:
-      for (gsize i = 0; i < n_elements; i++)
-        {
-          dst[2 * i] = src[i];
-          dst[2 * i + 1] = src[n_elements + i];
-        }
-      break;
-    case 4:
-      for (gsize i = 0; i < n_elements; i++)
-        for (gsize b = 0; b < 4; b++)
-          dst[4 * i + b] = src[b * n_elements + i];
-      break;
-    default:
-      for (gsize i = 0; i < n_elements; i++)
-        for (gsize b = 0; b < itemsize; b++)
-          dst[itemsize * i + b] = src[b * n_elements + i];
-      break;
-    }
-  memcpy (dst + whole, src + whole, n_bytes - whole);
-}
-
-void
-_gdci_byte_swap (guint8 *data,
-                 gsize   n_elements,
-                 gsize   itemsize)
-{
-  switch (itemsize)
-    {
-    case 1:
-      break;
-    case 2:
-      for (gsize i = 0; i < n_elements; i++)
-        {
-          guint16 v;
-          memcpy (&v, data + 2 * i, 2);
-          v = GUINT16_SWAP_LE_BE (v);
-          memcpy (data + 2 * i, &v, 2);
-        }
-      break;
-    case 4:
-      for (gsize i = 0; i < n_elements; i++)
-        {
-          guint32 v;
-          memcpy (&v, data + 4 * i, 4);
-          v = GUINT32_SWAP_LE_BE (v);
-          memcpy (data + 4 * i, &v, 4);
-        }
-      break;
-    case 8:
-      for (gsize i = 0; i < n_elements; i++)
-        {
-          guint64 v;
-          memcpy (&v, data + 8 * i, 8);
-          v = GUINT64_SWAP_LE_BE (v);
-          memcpy (data + 8 * i, &v, 8);
-        }
-      break;
-    default:
-      for (gsize i = 0; i < n_elements; i++)
-        for (gsize b = 0; b < itemsize / 2; b++)
-          {
-            guint8 t = data[itemsize * i + b];
-            data[itemsize * i + b] = data[itemsize * i + itemsize - 1 - b];
-            data[itemsize * i + itemsize - 1 - b] = t;
-          }
-      break;
-    }
-}
-
-struct _GdciDecoder
-{
-  GdciDecoderSettings settings;
-  struct libdeflate_decompressor *decompressor;
-  guint8 *input;
-  guint64 input_bytes;
-  guint8 *scratch[2];        /* the stages, in turn */
-  gsize scratch_bytes;       /* a chunk and its checksums */
-};
-
-/* A zlib stream of @n bytes takes at most this much: zlib's own bound,
- * libdeflate's, and room to spare */
-static guint64
-deflate_bound (guint64 n)
-{
-  return n + n / 16 + 64;
-}
-
-guint64
-_gdci_decoder_stored_bound (const GdciDecoder *decoder,
-                            guint32            filter_mask)
-{
-  const GdciDecoderSettings *s = &decoder->settings;
-  guint64 size = s->chunk_bytes;
-
-  for (guint i = 0; i < s->n_filters; i++)
-    {
-      if (filter_mask & (1u << i))
-        continue;
-      if (s->filters[i] == GDCI_FILTER_FLETCHER32)
-        size += 4;
-      else if (s->filters[i] == GDCI_FILTER_DEFLATE)
-        size = deflate_bound (size);
-    }
-  return size;
-}
-
-GdciDecoder *
-_gdci_decoder_new (const GdciDecoderSettings  *settings,
-                   GError                    **error)
-{
-  g_autoptr(GdciDecoder) decoder = g_new0 (GdciDecoder, 1);
-  guint64 scratch = settings->chunk_bytes;
-
-  g_return_val_if_fail (settings->n_filters <= GDCI_DECODER_MAX_FILTERS, NULL);
-
-  decoder->settings = *settings;
-  for (guint i = 0; i < settings->n_filters; i++)
-    {
-      if (settings->filters[i] == GDCI_FILTER_FLETCHER32)
-        scratch += 4;
-      else if (settings->filters[i] == GDCI_FILTER_DEFLATE && decoder->decompressor == NULL)
-        {
-          decoder->decompressor = libdeflate_alloc_decompressor ();
-          if (decoder->decompressor == NULL)
-            {
-              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                                   "Out of memory for gzip decompression");
-              return NULL;
-            }
-        }
-    }
-  decoder->input_bytes = _gdci_decoder_stored_bound (decoder, 0);
-  if (decoder->input_bytes > G_MAXSIZE || scratch > G_MAXSIZE)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
-                   "Chunks of %" G_GSIZE_FORMAT " bytes do not fit in memory",
-                   settings->chunk_bytes);
-      return NULL;
-    }
-  /* a stage after the compression holds compressed bytes */
-  decoder->scratch_bytes = (gsize) MAX (scratch, decoder->input_bytes);
-  return g_steal_pointer (&decoder);
-}
-
-void
-_gdci_decoder_free (GdciDecoder *decoder)
-{
-  if (decoder == NULL)
-    return;
-  if (decoder->decompressor != NULL)
-    libdeflate_free_decompressor (decoder->decompressor);
-  _gdci_free_large (decoder->input);
-  _gdci_free_large (decoder->scratch[0]);
-  _gdci_free_large (decoder->scratch[1]);
-  g_free (decoder);
-}
-
-guint8 *
-_gdci_decoder_input (GdciDecoder *decoder)
-{
-  if (decoder->input == NULL)
-    decoder->input = _gdci_try_alloc_large (MAX ((gsize) decoder->input_bytes, 1));
-  return decoder->input;
-}
-
-/* The scratch buffer that @current is not */
-static guint8 *
-other_scratch (GdciDecoder  *decoder,
-               const guint8 *current)
-{
-  guint i = current == decoder->scratch[0] ? 1 : 0;
-
-  if (decoder->scratch[i] == NULL)
-    decoder->scratch[i] = _gdci_try_alloc_large (MAX (decoder->scratch_bytes, 1));
-  return decoder->scratch[i];
-}
-
-static gboolean
-check_fletcher32 (const guint8  *data,
-                  gsize          n_bytes,
-                  GError       **error)
-{
-  guint32 sum, stored, reversed;
-
-  if (n_bytes < 4)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                   "%" G_GSIZE_FORMAT " bytes are too short for a checksum", n_bytes);
-      return FALSE;
-    }
-  sum = _gdci_fletcher32 (data, n_bytes - 4);
-  stored = (guint32) data[n_bytes - 4] | ((guint32) data[n_bytes - 3] << 8) |
-           ((guint32) data[n_bytes - 2] << 16) | ((guint32) data[n_bytes - 1] << 24);
-  /* HDF5 before 1.6.3 stored the checksum with the bytes of each half
-   * swapped, and HDF5 still accepts it */
-  reversed = ((sum & 0x00ff00ffu) << 8) | ((sum >> 8) & 0x00ff00ffu);
-  if (stored != sum && stored != reversed)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                   "its Fletcher-32 checksum does not match (stored 0x%08x, "
-                   "computed 0x%08x)", stored, sum);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static guint8 *
-inflate_chunk (GdciDecoder   *decoder,
-               const guint8  *in,
-               gsize          n_in,
-               gsize          expected,
-               gsize         *n_out,
-               GError       **error)
-{
-  guint8 *out = other_scratch (decoder, in);
-  size_t in_used = 0, out_made = 0;
-  enum libdeflate_result result;
-
-  if (out == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   "out of memory for a chunk of %" G_GSIZE_FORMAT " bytes", expected);
-      return NULL;
-    }
-  result = libdeflate_zlib_decompress_ex (decoder->decompressor, in, n_in, out, expected,
-                                          &in_used, &out_made);
-  if (result == LIBDEFLATE_INSUFFICIENT_SPACE)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                   "it decompresses to more than the %" G_GSIZE_FORMAT " bytes of a chunk",
-                   expected);
-      return NULL;
-    }
-  if (result != LIBDEFLATE_SUCCESS)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                   "its %" G_GSIZE_FORMAT " compressed bytes are damaged (not a "
-                   "valid zlib stream)", n_in);
-      return NULL;
-    }
-  *n_out = out_made;
-  return out;
-}
-
-guint8 *
-_gdci_decoder_decode (GdciDecoder  *decoder,
-                      gsize         n_stored,
-                      guint32       filter_mask,
-                      GError      **error)
-{
-  const GdciDecoderSettings *s = &decoder->settings;
-  guint8 *data = decoder->input;
-  gsize n = n_stored;
-
-  g_return_val_if_fail (data != NULL, NULL);
-
-  for (guint i = s->n_filters; i-- > 0;)
-    {
-      gsize expected = s->chunk_bytes;   /* what filter i was given */
-      gboolean known = TRUE;             /* before any compression */
-
-      if (filter_mask & (1u << i))
-        continue;
-      for (guint j = 0; j < i; j++)
-        if (!(filter_mask & (1u << j)))
-          {
-            if (s->filters[j] == GDCI_FILTER_FLETCHER32)
-              expected += 4;
-            else if (s->filters[j] == GDCI_FILTER_DEFLATE)
-              known = FALSE;
-          }
-
-      switch (s->filters[i])
-        {
-        case GDCI_FILTER_FLETCHER32:
-          if (!check_fletcher32 (data, n, error))
-            return NULL;
-          n -= 4;
-          break;
-        case GDCI_FILTER_DEFLATE:
-          data = inflate_chunk (decoder, data, n, expected, &n, error);
-          if (data == NULL)
-            return NULL;
-          break;
-        case GDCI_FILTER_SHUFFLE:
-        default:
-          {
-            guint8 *out;
-
-            if (known && n != expected)
-              break;   /* told below */
-            out = other_scratch (decoder, data);
-            if (out == NULL)
-              {
-                g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                             "out of memory for a chunk of %" G_GSIZE_FORMAT " bytes", n);
-                return NULL;
-              }
-            _gdci_unshuffle (data, out, n, s->shuffle_itemsize[i]);
-            data = out;
-          }
-          break;
-        }
-      if (known && n != expected)
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                       "it is %" G_GSIZE_FORMAT " bytes where a chunk has %" G_GSIZE_FORMAT,
-                       n, expected);
-          return NULL;
-        }
-    }
-  if (n != s->chunk_bytes)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
-                   "it is %" G_GSIZE_FORMAT " bytes where a chunk has %" G_GSIZE_FORMAT,
-                   n, s->chunk_bytes);
-      return NULL;
-    }
-  return data;
 }

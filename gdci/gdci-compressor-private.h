@@ -36,6 +36,7 @@ typedef enum
   GDCI_BLOSC_INNER_BLOSCLZ = 0,
   GDCI_BLOSC_INNER_LZ4 = 1,
   GDCI_BLOSC_INNER_LZ4HC = 2,
+  GDCI_BLOSC_INNER_SNAPPY = 3,
   GDCI_BLOSC_INNER_ZLIB = 4,
   GDCI_BLOSC_INNER_ZSTD = 5,
 } GdciBloscInner;
@@ -123,11 +124,49 @@ gboolean        _gdci_compressor_decompress (GdciCompressor               *compr
                                              gsize                        *n_made,
                                              GError                      **error);
 
+/* The memory the state of a compressor of @settings takes at most when it
+ * compresses (ISA-L's, zstd's, Blosc's, Bitshuffle's blocks), besides the
+ * output */
+guint64         _gdci_compressor_scratch_bytes (const GdciCompressorSettings *settings);
+
+/* _gdci_compressor_bound() for @settings, without a compressor */
+guint64         _gdci_compressor_settings_bound (const GdciCompressorSettings *settings,
+                                                 guint64                       n_bytes);
+
+/* The bytes the @n_bytes stored at @src say they decompress to, where the
+ * format says it (LZ4's, Blosc's and Bitshuffle's headers, zstd's frame);
+ * a stream that does not say it is a GDCI_ERROR_INVALID_DATA error.
+ * Deflate streams never say it. */
+gboolean        _gdci_compressor_decoded_size (const GdciCompressorSettings *settings,
+                                               const guint8                 *src,
+                                               gsize                         n_bytes,
+                                               guint64                      *size,
+                                               GError                      **error);
+
 /* Registers zstd, LZ4, Blosc and Bitshuffle with HDF5 (H5Zregister), both
  * directions, built on the compressors above, unless a filter of the same
- * id is already available (a plugin, hdf5plugin); once per process, under
- * HDF5's lock. */
+ * id is already registered (hdf5plugin's, a plugin HDF5 has loaded);
+ * plugins HDF5 has not loaded are not searched for. Once per process,
+ * under HDF5's lock.
+ *
+ * HDF5 1.10 does not check the size a filter's decoding gives against the
+ * chunk's: a damaged chunk whose stream says a smaller size (or a
+ * Bitshuffle chunk without compression cut short, which cannot say it)
+ * makes H5Dread() read past the filter's output. gdci reads these
+ * filters' chunks raw and decodes them itself, knowing the chunk's size;
+ * H5Dread() through these filters is for what it cannot read raw. */
 void            _gdci_h5_register_filters   (void);
+
+/* Adds the filter of @settings (none for NONE) to @dcpl, as h5py and
+ * hdf5plugin do: optional, with the cd_values a user gives, which the
+ * filter's set_local completes into _gdci_compressor_cd_values(); FALSE
+ * when HDF5 refuses it */
+gboolean        _gdci_h5_set_filter         (hid_t                         dcpl,
+                                             const GdciCompressorSettings *settings);
+
+/* The HDF5 filter class gdci registers for @kind (zstd, LZ4, Blosc or
+ * Bitshuffle), for the plugins; NULL for the others */
+const H5Z_class2_t *_gdci_h5_filter_class   (GdciCompressorKind            kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciCompressor, _gdci_compressor_free)
 

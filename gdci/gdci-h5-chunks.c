@@ -218,6 +218,7 @@ check_chunk_index (hid_t          dataset,
 /* The dataset's filters, when gdci decodes them all: FALSE otherwise */
 static gboolean
 read_filters (hid_t                dcpl,
+              gsize                itemsize,
               GdciDecoderSettings *settings)
 {
   int n_filters = H5Pget_nfilters (dcpl);
@@ -232,21 +233,15 @@ read_filters (hid_t                dcpl,
     return FALSE;
 
   settings->n_filters = (guint) n_filters;
-  for (int i = 0, n_deflate = 0; i < n_filters; i++)
+  for (int i = 0, n_compressors = 0; i < n_filters; i++)
     {
-      unsigned flags = 0, cd_values[8] = { 0 };
+      unsigned flags = 0, cd_values[GDCI_COMPRESSOR_MAX_CD_VALUES] = { 0 };
       size_t cd_nelmts = G_N_ELEMENTS (cd_values);
       H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &cd_nelmts, cd_values,
                                         0, NULL, NULL);
 
       switch (id)
         {
-        case H5Z_FILTER_DEFLATE:
-          /* compressed once: its size is then known */
-          if (++n_deflate > 1)
-            return FALSE;
-          settings->filters[i] = GDCI_FILTER_DEFLATE;
-          break;
         case H5Z_FILTER_FLETCHER32:
           settings->filters[i] = GDCI_FILTER_FLETCHER32;
           break;
@@ -258,7 +253,16 @@ read_filters (hid_t                dcpl,
           settings->shuffle_itemsize[i] = cd_values[0];
           break;
         default:
-          return FALSE;
+          /* deflate, zstd, LZ4, Blosc, Bitshuffle; compressed once: its
+           * size is then known. Any other filter is HDF5's to read. */
+          if (++n_compressors > 1 ||
+              !_gdci_compressor_settings_for_filter (id, cd_values,
+                                                     MIN (cd_nelmts, G_N_ELEMENTS (cd_values)),
+                                                     itemsize, 0, &settings->compressor[i],
+                                                     NULL))
+            return FALSE;
+          settings->filters[i] = GDCI_FILTER_COMPRESSOR;
+          break;
         }
     }
   return TRUE;
@@ -402,7 +406,8 @@ open_chunked (GdciH5Chunks   *chunks,
    * gives, but H5Dread_chunk() with the one the chunk index gives, which
    * nothing else reports (H5Dget_chunk_storage_size() gives the layout's)
    * and which can be damaged: such a dataset is left to H5Dread(). */
-  if (!read_filters (dcpl, &settings) || settings.n_filters == 0 ||
+  if (!read_filters (dcpl, gdci_dtype_get_itemsize (dtype), &settings) ||
+      settings.n_filters == 0 ||
       !read_element (chunks, dcpl, dtype))
     {
       H5Eclear2 (H5E_DEFAULT);

@@ -13,6 +13,7 @@
 #include "gdci-h5-iterator.h"
 #include "gdci-buffer-pool-private.h"
 #include "gdci-chunk-iterator-private.h"
+#include "gdci-compressor-private.h"
 #include "gdci-h5-chunks-private.h"
 #include "gdci-hdf5-private.h"
 #include "gdci-serialize-private.h"
@@ -201,6 +202,8 @@ static gboolean
 open_file (GdciH5Iterator  *self,
            GError         **error)
 {
+  /* the codecs of hdf5plugin's filters, for H5Dread() */
+  _gdci_h5_register_filters ();
   self->file = H5Fopen (self->path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (self->file >= 0)
     return TRUE;

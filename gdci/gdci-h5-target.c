@@ -485,6 +485,8 @@ _gdci_h5_target_create_dataset (GdciH5Target             *target,
       h5_chunk[i] = chunk[i];
     }
 
+  /* the filters' set_local complete their cd_values */
+  _gdci_h5_register_filters ();
   space = H5Screate_simple ((int) n_dims, h5_dims, NULL);
   dcpl = H5Pcreate (H5P_DATASET_CREATE);
   lcpl = link_create_plist ();
@@ -492,8 +494,7 @@ _gdci_h5_target_create_dataset (GdciH5Target             *target,
   if (space < 0 || dcpl < 0 || lcpl < 0 || type < 0 ||
       H5Pset_chunk (dcpl, (int) n_dims, h5_chunk) < 0 ||
       (codec->shuffle && H5Pset_shuffle (dcpl) < 0) ||
-      (codec->compressor.kind == GDCI_COMPRESSOR_DEFLATE &&
-       H5Pset_deflate (dcpl, (unsigned) codec->compressor.level) < 0) ||
+      !_gdci_h5_set_filter (dcpl, &codec->compressor) ||
       (codec->fletcher32 && H5Pset_fletcher32 (dcpl) < 0))
     target->dataset = H5I_INVALID_HID;
   else

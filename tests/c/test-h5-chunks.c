@@ -70,8 +70,11 @@ test_decoder (void)
     .chunk_bytes = 4000, .itemsize = 4, .shuffle = TRUE, .fletcher32 = TRUE,
     .compressor = { .kind = GDCI_COMPRESSOR_DEFLATE, .level = 4 },
   };
-  GdciDecoderSettings decode = { 4000, 3, { GDCI_FILTER_SHUFFLE, GDCI_FILTER_DEFLATE,
-                                            GDCI_FILTER_FLETCHER32 }, { 4, 0, 0 } };
+  GdciDecoderSettings decode = {
+    .chunk_bytes = 4000, .n_filters = 3,
+    .filters = { GDCI_FILTER_SHUFFLE, GDCI_FILTER_DEFLATE, GDCI_FILTER_FLETCHER32 },
+    .shuffle_itemsize = { 4, 0, 0 },
+  };
   g_autoptr(GBytes) chunk = test_make_pattern (4000, 7);
   g_autoptr(GdciCodec) codec = _gdci_codec_new (&encode, NULL);
   g_autoptr(GdciDecoder) decoder = _gdci_decoder_new (&decode, NULL);
