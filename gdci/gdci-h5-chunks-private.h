@@ -36,12 +36,19 @@ gboolean  _gdci_h5_chunks_open  (hid_t           file,
 /* Reads the box of @count elements at @start into @dest, C order in the
  * native byte order, as H5Dread() would: chunks never written are the
  * dataset's fill value. FALSE, with a GDCI_ERROR_INVALID_DATA error naming
- * the chunk, when a chunk is damaged. One thread at a time. */
+ * the chunk, when a chunk is damaged. One thread at a time; it makes
+ * every HDF5 call in the calling thread, and may decode on others (see
+ * _gdci_h5_chunks_set_n_threads()), all finished when it returns. */
 gboolean  _gdci_h5_chunks_read  (GdciH5Chunks   *chunks,
                                  const guint64  *start,
                                  const guint64  *count,
                                  guint8         *dest,
                                  GError        **error);
+
+/* The most threads the reads decode on: 1 (the default) decodes in the
+ * calling thread; 0 one per processor. Not while a read runs. */
+void      _gdci_h5_chunks_set_n_threads (GdciH5Chunks *chunks,
+                                         guint         n_threads);
 
 void      _gdci_h5_chunks_free  (GdciH5Chunks   *chunks);
 

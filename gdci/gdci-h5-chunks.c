@@ -18,6 +18,7 @@
 #include "gdci-codec-private.h"
 #include "gdci-copy-private.h"
 #include "gdci-error.h"
+#include "gdci-h5-chunk-decode-private.h"
 #include "gdci-h5-chunks-private.h"
 #include "gdci-hdf5-private.h"
 #include "gdci-memory-private.h"
@@ -42,7 +43,10 @@ struct _GdciH5Chunks
   gboolean fill_defined;        /* by the file, or zero */
   guint8 fill_value[16];
   guint8 *fill_chunk;           /* a chunk of the fill value, when needed */
-  GdciDecoder *decoder;
+  GdciDecoderSettings settings;
+  GdciDecoder *decoder;         /* the calling thread's */
+  guint n_threads;              /* of decoding, at most: 0 one per processor */
+  GdciH5ChunkDecode *decode;    /* the other threads' decoders */
 };
 
 void
@@ -50,6 +54,7 @@ _gdci_h5_chunks_free (GdciH5Chunks *chunks)
 {
   if (chunks == NULL)
     return;
+  _gdci_h5_chunk_decode_free (chunks->decode);
   _gdci_decoder_free (chunks->decoder);
   _gdci_free_large (chunks->fill_chunk);
   g_free (chunks);
@@ -416,6 +421,7 @@ open_chunked (GdciH5Chunks   *chunks,
   _gdci_c_strides (chunks->chunk_shape, chunks->n_dims, chunks->itemsize,
                    chunks->chunk_strides);
   settings.chunk_bytes = chunks->chunk_bytes;
+  chunks->settings = settings;
   chunks->decoder = _gdci_decoder_new (&settings, error);
   if (chunks->decoder == NULL)
     return FALSE;
@@ -448,6 +454,7 @@ _gdci_h5_chunks_open (hid_t           file,
   chunks->filename = filename;
   chunks->dataset_path = dataset_path;
   chunks->n_dims = n_dims;
+  chunks->n_threads = 1;
   memcpy (chunks->shape, shape, n_dims * sizeof (guint64));
   if (!read_data_end (file, &data_end, filename, error))
     return FALSE;
@@ -579,21 +586,21 @@ stored_size (GdciH5Chunks   *chunks,
   return FALSE;
 }
 
-/* Finds the chunk at @offset and reads its stored bytes into the decoder:
- * their size (0 for a chunk never written) and filter mask. A chunk past
- * the end of the file reads as zeros, which its decoding then refuses
- * (or, without filters, H5Dread() would read too). */
-static gboolean
-read_stored (GdciH5Chunks   *chunks,
-             const guint64  *offset,
-             gsize          *n_stored,
-             guint32        *filter_mask,
-             GError        **error)
+/* Finds the chunk at @offset and reads its stored bytes into @input: their
+ * size (0 for a chunk never written) and filter mask. A chunk past the end
+ * of the file reads as zeros, which its decoding then refuses (or, without
+ * filters, H5Dread() would read too). */
+gboolean
+_gdci_h5_chunks_read_stored (GdciH5Chunks   *chunks,
+                             const guint64  *offset,
+                             guint8         *input,
+                             gsize          *n_stored,
+                             guint32        *filter_mask,
+                             GError        **error)
 {
   hsize_t h5_offset[GDCI_MAX_DIMS];
   hsize_t size = 0;
   guint64 bound;
-  guint8 *input;
 
   for (guint i = 0; i < chunks->n_dims; i++)
     h5_offset[i] = offset[i];
@@ -601,11 +608,11 @@ read_stored (GdciH5Chunks   *chunks,
     return FALSE;
   *n_stored = 0;
   if (size == 0)
-    return TRUE;
+    return fill_chunk (chunks, error) != NULL;
 
   /* the filters it skipped are not known before it is read: the largest
    * bound, of all filters applied */
-  bound = _gdci_decoder_stored_bound (chunks->decoder, 0);
+  bound = _gdci_h5_chunks_stored_bound (chunks);
   if (size > bound || size > chunks->data_end)
     {
       set_chunk_error (chunks, offset, error, "it takes %" G_GUINT64_FORMAT " bytes "
@@ -613,7 +620,6 @@ read_stored (GdciH5Chunks   *chunks,
                        MIN (bound, chunks->data_end));
       return FALSE;
     }
-  input = _gdci_decoder_input (chunks->decoder);
   if (input == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
@@ -633,24 +639,22 @@ read_stored (GdciH5Chunks   *chunks,
   return TRUE;
 }
 
-/* The elements of the chunk at @offset, in the native byte order */
-static const guint8 *
-chunk_elements (GdciH5Chunks   *chunks,
-                const guint64  *offset,
-                GError        **error)
+const guint8 *
+_gdci_h5_chunks_decode (GdciH5Chunks   *chunks,
+                        GdciDecoder    *decoder,
+                        const guint64  *offset,
+                        gsize           n_stored,
+                        guint32         filter_mask,
+                        GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
-  guint32 filter_mask = 0;
-  gsize n_stored;
   guint8 *elements;
 
-  if (!read_stored (chunks, offset, &n_stored, &filter_mask, error))
-    return NULL;
+  /* made by _gdci_h5_chunks_read_stored(), in the calling thread */
   if (n_stored == 0)
-    return fill_chunk (chunks, error);
+    return chunks->fill_chunk;
 
-  /* from here on, no HDF5 call: chunks may be decoded in any thread */
-  elements = _gdci_decoder_decode (chunks->decoder, n_stored, filter_mask, &local_error);
+  elements = _gdci_decoder_decode (decoder, n_stored, filter_mask, &local_error);
   if (elements == NULL)
     {
       if (g_error_matches (local_error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA))
@@ -664,6 +668,61 @@ chunk_elements (GdciH5Chunks   *chunks,
   return elements;
 }
 
+GdciDecoder *
+_gdci_h5_chunks_get_decoder (GdciH5Chunks *chunks)
+{
+  return chunks->decoder;
+}
+
+GdciDecoder *
+_gdci_h5_chunks_new_decoder (GdciH5Chunks  *chunks,
+                             GError       **error)
+{
+  return _gdci_decoder_new (&chunks->settings, error);
+}
+
+guint64
+_gdci_h5_chunks_stored_bound (GdciH5Chunks *chunks)
+{
+  return _gdci_decoder_stored_bound (chunks->decoder, 0);
+}
+
+void
+_gdci_h5_chunks_set_n_threads (GdciH5Chunks *chunks,
+                               guint         n_threads)
+{
+  chunks->n_threads = n_threads;
+}
+
+/* The chunks the box touches, FALSE when it is empty */
+static gboolean
+box_init (GdciH5Chunks   *chunks,
+          GdciH5ChunkBox *box,
+          const guint64  *start,
+          const guint64  *count,
+          guint8         *dest)
+{
+  box->n_dims = chunks->n_dims;
+  box->chunk_shape = chunks->chunk_shape;
+  box->chunk_strides = chunks->chunk_strides;
+  box->itemsize = chunks->itemsize;
+  box->start = start;
+  box->count = count;
+  box->dest = dest;
+  box->n_chunks = 1;
+  for (guint i = 0; i < box->n_dims; i++)
+    {
+      if (count[i] == 0)
+        return FALSE;
+      box->first[i] = start[i] / chunks->chunk_shape[i];
+      box->last[i] = (start[i] + count[i] - 1) / chunks->chunk_shape[i];
+      /* no more than the box has elements, which are in memory */
+      box->n_chunks *= box->last[i] - box->first[i] + 1;
+    }
+  _gdci_c_strides (count, box->n_dims, chunks->itemsize, box->dest_strides);
+  return TRUE;
+}
+
 gboolean
 _gdci_h5_chunks_read (GdciH5Chunks   *chunks,
                       const guint64  *start,
@@ -671,52 +730,31 @@ _gdci_h5_chunks_read (GdciH5Chunks   *chunks,
                       guint8         *dest,
                       GError        **error)
 {
-  guint n = chunks->n_dims;
-  guint64 first[GDCI_MAX_DIMS], last[GDCI_MAX_DIMS], index[GDCI_MAX_DIMS];
-  gint64 dest_strides[GDCI_MAX_DIMS];
+  GdciH5ChunkBox box;
+  guint n_workers;
 
-  for (guint i = 0; i < n; i++)
+  if (!box_init (chunks, &box, start, count, dest))
+    return TRUE;
+  n_workers = _gdci_h5_chunk_decode_n_workers (chunks, &box, chunks->n_threads);
+  if (n_workers > 1)
+    return _gdci_h5_chunk_decode_read (chunks, &chunks->decode, &box, n_workers, error);
+
+  for (guint64 index = 0; index < box.n_chunks; index++)
     {
-      if (count[i] == 0)
-        return TRUE;
-      first[i] = start[i] / chunks->chunk_shape[i];
-      last[i] = (start[i] + count[i] - 1) / chunks->chunk_shape[i];
-      index[i] = first[i];
-    }
-  _gdci_c_strides (count, n, chunks->itemsize, dest_strides);
+      guint64 offset[GDCI_MAX_DIMS];
+      guint32 filter_mask = 0;
+      gsize n_stored = 0;
+      const guint8 *elements;
 
-  for (;;)
-    {
-      guint64 offset[GDCI_MAX_DIMS], extent[GDCI_MAX_DIMS];
-      const guint8 *src;
-      guint8 *dst = dest;
-      int axis;
-
-      for (guint i = 0; i < n; i++)
-        {
-          guint64 lo, hi;
-
-          offset[i] = index[i] * chunks->chunk_shape[i];
-          lo = MAX (start[i], offset[i]);
-          hi = MIN (start[i] + count[i], offset[i] + chunks->chunk_shape[i]);
-          extent[i] = hi - lo;
-          dst += (lo - start[i]) * (guint64) dest_strides[i];
-        }
-      src = chunk_elements (chunks, offset, error);
-      if (src == NULL)
+      _gdci_h5_chunk_box_offset (&box, index, offset);
+      if (!_gdci_h5_chunks_read_stored (chunks, offset, _gdci_decoder_input (chunks->decoder),
+                                        &n_stored, &filter_mask, error))
         return FALSE;
-      for (guint i = 0; i < n; i++)
-        src += (MAX (start[i], offset[i]) - offset[i]) * (guint64) chunks->chunk_strides[i];
-      _gdci_copy_box (n, extent, chunks->itemsize, src, chunks->chunk_strides, dst,
-                      dest_strides);
-
-      for (axis = (int) n - 1; axis >= 0; axis--)
-        {
-          if (++index[axis] <= last[axis])
-            break;
-          index[axis] = first[axis];
-        }
-      if (axis < 0)
-        return TRUE;
+      elements = _gdci_h5_chunks_decode (chunks, chunks->decoder, offset, n_stored,
+                                         filter_mask, error);
+      if (elements == NULL)
+        return FALSE;
+      _gdci_h5_chunk_box_copy (&box, offset, elements);
     }
+  return TRUE;
 }

@@ -36,7 +36,9 @@
  * than the file) is a %GDCI_ERROR_INVALID_DATA error naming the file,
  * the dataset and the chunk's first element, where HDF5's own reading can
  * crash on such a file. This is also the faster path: no HDF5 filter
- * pipeline, and the decoding needs no HDF5 lock.
+ * pipeline, and the decoding needs no HDF5 lock, so that it runs on
+ * [property@Gdci.H5Iterator:n-threads] threads while the thread that
+ * reads makes every HDF5 call.
  *
  * Other datasets (contiguous and compact ones, chunked ones without
  * filters, whose stored chunks are their elements as they are, and
@@ -72,6 +74,7 @@ struct _GdciH5Iterator
   guint n_dims;
   guint64 shape[GDCI_MAX_DIMS];
   GdciH5Chunks *chunks;       /* NULL: read with H5Dread() */
+  guint n_threads;            /* atomic: set in any thread, read by the reader */
 };
 
 G_DEFINE_FINAL_TYPE (GdciH5Iterator, gdci_h5_iterator, GDCI_TYPE_CHUNK_ITERATOR)
@@ -80,6 +83,7 @@ enum {
   PROP_0,
   PROP_PATH,
   PROP_DATASET,
+  PROP_N_THREADS,
   N_PROPS
 };
 
@@ -120,6 +124,9 @@ gdci_h5_iterator_get_property (GObject    *object,
     case PROP_DATASET:
       g_value_set_string (value, self->dataset_path);
       break;
+    case PROP_N_THREADS:
+      g_value_set_uint (value, gdci_h5_iterator_get_n_threads (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -142,6 +149,9 @@ gdci_h5_iterator_set_property (GObject      *object,
     case PROP_DATASET:
       g_free (self->dataset_path);
       self->dataset_path = g_value_dup_string (value);
+      break;
+    case PROP_N_THREADS:
+      gdci_h5_iterator_set_n_threads (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -431,6 +441,7 @@ gdci_h5_iterator_get_data (GdciChunkIterator  *iter,
           first[i] = start[i];
           extent[i] = count[i];
         }
+      _gdci_h5_chunks_set_n_threads (self->chunks, gdci_h5_iterator_get_n_threads (self));
       ok = _gdci_h5_chunks_read (self->chunks, first, extent, buffer->data, error);
 
       _gdci_h5_quiet_end (&quiet);
@@ -473,7 +484,7 @@ static GVariant *
 gdci_h5_iterator_serialize (GdciChunkIterator  *iter,
                             GError            **error)
 {
-  static const char *const names[] = { "path", "dataset", NULL };
+  static const char *const names[] = { "path", "dataset", "n-threads", NULL };
 
   return _gdci_properties_to_variant (G_OBJECT (iter), names, error);
 }
@@ -519,6 +530,28 @@ gdci_h5_iterator_class_init (GdciH5IteratorClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_STATIC_STRINGS);
 
+  /**
+   * GdciH5Iterator:n-threads:
+   *
+   * The number of threads that decode the chunks of a buffer in parallel,
+   * for a dataset read chunk by chunk (see [class@Gdci.H5Iterator]); 0, the
+   * default, means one per processor, and 1 decodes in the thread that
+   * reads. Fewer are used for a buffer of fewer chunks, and when their
+   * scratch memory (about three chunks each, and one chunk read ahead)
+   * would pass 128 MiB; never more than 256. The thread that reads makes
+   * every HDF5 call itself, and every decoding thread has finished when a
+   * buffer is handed out. Other datasets are read by HDF5 in the thread
+   * that reads, whatever this says.
+   *
+   * May be set at any time: it applies from the next buffer read.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_THREADS] =
+    g_param_spec_uint ("n-threads", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -560,4 +593,41 @@ gdci_h5_iterator_new (const char  *path,
 
   return g_initable_new (GDCI_TYPE_H5_ITERATOR, NULL, error,
                          "path", path, "dataset", dataset, NULL);
+}
+
+/**
+ * gdci_h5_iterator_get_n_threads:
+ * @self: an iterator
+ *
+ * Gets [property@Gdci.H5Iterator:n-threads].
+ *
+ * Returns: the number of decoding threads, or 0 for one per processor
+ *
+ * Since: 1.0
+ */
+guint
+gdci_h5_iterator_get_n_threads (GdciH5Iterator *self)
+{
+  g_return_val_if_fail (GDCI_IS_H5_ITERATOR (self), 0);
+
+  return (guint) g_atomic_int_get (&self->n_threads);
+}
+
+/**
+ * gdci_h5_iterator_set_n_threads:
+ * @self: an iterator
+ * @n_threads: the number of threads, or 0 for one per processor
+ *
+ * Sets [property@Gdci.H5Iterator:n-threads].
+ *
+ * Since: 1.0
+ */
+void
+gdci_h5_iterator_set_n_threads (GdciH5Iterator *self,
+                                guint           n_threads)
+{
+  g_return_if_fail (GDCI_IS_H5_ITERATOR (self));
+
+  if ((guint) g_atomic_int_exchange (&self->n_threads, n_threads) != n_threads)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_THREADS]);
 }

@@ -24,4 +24,10 @@ GdciChunkIterator *gdci_h5_iterator_new (const char  *path,
                                          const char  *dataset,
                                          GError     **error);
 
+GDCI_AVAILABLE_IN_1_0
+guint              gdci_h5_iterator_get_n_threads (GdciH5Iterator *self);
+GDCI_AVAILABLE_IN_1_0
+void               gdci_h5_iterator_set_n_threads (GdciH5Iterator *self,
+                                                   guint           n_threads);
+
 G_END_DECLS

@@ -195,7 +195,8 @@ parse_convert (int              argc,
     { "fletcher32", 0, 0, G_OPTION_ARG_NONE, &o->fletcher32,
       "Store a Fletcher-32 checksum with every chunk", NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->n_threads,
-      "Compression threads; default one per processor", "N" },
+      "Compression threads, and decoding threads of an HDF5 input; default one per "
+      "processor", "N" },
     { "overwrite", 0, 0, G_OPTION_ARG_NONE, &o->overwrite,
       "Replace the dataset if it exists (the rest of the file is kept)", NULL },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &o->progress,
@@ -347,7 +348,11 @@ open_input (const ConvertOptions  *o,
   add_property (names, values, "path", G_TYPE_STRING, o->in_file);
 
   if (o->hdf5_input)
-    add_property (names, values, "dataset", G_TYPE_STRING, o->in_dataset);
+    {
+      add_property (names, values, "dataset", G_TYPE_STRING, o->in_dataset);
+      /* its chunks decoded on as many threads as the writer's compress */
+      add_property (names, values, "n-threads", G_TYPE_UINT, (guint) o->n_threads);
+    }
   else
     {
       type = GDCI_TYPE_FILE_ITERATOR;

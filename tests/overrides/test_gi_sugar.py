@@ -332,6 +332,27 @@ def test_h5_source_takes_a_path(tmp_path):
     np.testing.assert_array_equal(read_all(it), RECORDING)
 
 
+def test_h5_source_decoding_threads(tmp_path):
+    import h5py
+
+    path = tmp_path / "in.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("data", data=RECORDING, chunks=(20, 7), compression="gzip", shuffle=True)
+    for n_threads in (0, 1, 2, 4):
+        it = Gdci.H5Iterator(path=path, dataset="/data", n_threads=n_threads, buffer_shape=(100, 7),
+                             chunk_shape=(20, 7))
+        assert it.get_n_threads() == n_threads
+        np.testing.assert_array_equal(read_all(it), RECORDING)
+    assert Gdci.H5Iterator.new(path, "/data").props.n_threads == 0
+    it.set_n_threads(3)
+    assert it.props.n_threads == 3
+    assert pickle.loads(pickle.dumps(it)).props.n_threads == 3
+    with pytest.raises(ValueError, match="n_threads must be 0"):
+        Gdci.H5Iterator(path=path, dataset="/data", n_threads=-1)
+    with pytest.raises(TypeError, match="n_threads must be an integer"):
+        it.set_n_threads(1.5)
+
+
 @pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
                                    "float32", "float64"])
 def test_array_source_from_numpy(dtype):

@@ -483,14 +483,26 @@ __all__.append("FileIterator")
 class H5Iterator(Gdci.H5Iterator, ChunkIterator):
     """Gdci.H5Iterator: a dataset of an HDF5 file.
 
-    ``Gdci.H5Iterator(path=pathlib.Path("in.h5"), dataset="/data")``
+    ``Gdci.H5Iterator(path=pathlib.Path("in.h5"), dataset="/data",
+    n_threads=0)``: ``n_threads`` decode its chunks (0, the default, one
+    per processor; 1 in the thread that reads).
     """
+
+    def __init__(self, **kwargs):
+        n_threads = kwargs.pop("n_threads", None)
+        if n_threads is not None:
+            kwargs["n_threads"] = _n_threads_setting(n_threads)
+        super().__init__(**kwargs)
 
     @classmethod
     def new(cls, path, dataset):
         """An iterator over the dataset at the path dataset of the HDF5
         file path (a str or os.PathLike), with the default settings."""
         return cls(path=path, dataset=dataset)
+
+    def set_n_threads(self, n_threads):
+        """Sets the number of decoding threads: 0 for one per processor."""
+        Gdci.H5Iterator.set_n_threads(self, _n_threads_setting(n_threads))
 
 
 H5Iterator = override(H5Iterator)
