@@ -343,6 +343,40 @@ read_shape (GdciH5Iterator  *self,
   return TRUE;
 }
 
+/* Every filter of the dataset's pipeline that neither gdci nor a plugin
+ * decodes, told now, by its id and the name the file gives it, rather
+ * than by HDF5 at the first read */
+static gboolean
+check_filters (GdciH5Iterator  *self,
+               GError         **error)
+{
+  hid_t dcpl = H5Dget_create_plist (self->dataset);
+  int n_filters = dcpl >= 0 ? H5Pget_nfilters (dcpl) : -1;
+  gboolean ok = n_filters >= 0;
+
+  for (int i = 0; ok && i < n_filters; i++)
+    {
+      char name[64] = "";
+      unsigned flags = 0;
+      size_t n_cd = 0;
+      H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &n_cd, NULL,
+                                        sizeof name, name, NULL);
+
+      if (id < 0 || H5Zfilter_avail (id) > 0)
+        continue;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                   "Dataset '%s' in '%s' is stored with HDF5 filter %d (%s), which gdci "
+                   "cannot decode and no HDF5 plugin provides", self->dataset_path,
+                   self->path, (int) id, name[0] != '\0' ? name : "unnamed");
+      ok = FALSE;
+    }
+  if (n_filters < 0)
+    _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read the filters of '%s' in '%s'",
+                        self->dataset_path, self->path);
+  _gdci_h5_close (dcpl);
+  return ok;
+}
+
 static gboolean
 open_dataset (GdciH5Iterator  *self,
               GError         **error)
@@ -352,6 +386,7 @@ open_dataset (GdciH5Iterator  *self,
          open_object (self, error) &&
          read_dtype (self, error) &&
          read_shape (self, error) &&
+         check_filters (self, error) &&
          _gdci_h5_chunks_open (self->file, self->dataset, self->dtype, self->n_dims,
                                self->shape, self->path, self->dataset_path, &self->chunks,
                                error);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gdci-compression-private.h"
 #include "gdci-error.h"
 #include "gdci-h5-clean-private.h"
 #include "gdci-h5-iterator.h"
@@ -493,9 +494,7 @@ _gdci_h5_target_create_dataset (GdciH5Target             *target,
   type = H5Tcopy (_gdci_h5_native_type (dtype));
   if (space < 0 || dcpl < 0 || lcpl < 0 || type < 0 ||
       H5Pset_chunk (dcpl, (int) n_dims, h5_chunk) < 0 ||
-      (codec->shuffle && H5Pset_shuffle (dcpl) < 0) ||
-      !_gdci_h5_set_filter (dcpl, &codec->compressor) ||
-      (codec->fletcher32 && H5Pset_fletcher32 (dcpl) < 0))
+      !_gdci_compression_set_filters (dcpl, codec))
     target->dataset = H5I_INVALID_HID;
   else
     target->dataset = H5Dcreate2 (target->file, name, type, space, lcpl, dcpl, H5P_DEFAULT);

@@ -5,9 +5,29 @@
 
 #pragma once
 
+#include "gdci-compression-private.h"
 #include "gdci-h5-writer.h"
 
 G_BEGIN_DECLS
+
+struct _GdciH5Writer
+{
+  GObject parent_instance;
+
+  GdciCompression compression;
+  int compression_level;
+  gboolean shuffle;
+  gboolean bitshuffle;
+  GdciBloscCodec blosc_codec;
+  gboolean fletcher32;
+  guint n_threads;
+  gboolean overwrite;
+  guint n_threads_used;
+};
+
+/* What the writer's compression properties ask for */
+void    _gdci_h5_writer_get_compression_request (GdciH5Writer           *self,
+                                                 GdciCompressionRequest *request);
 
 /* Emits GdciH5Writer::progress in the calling thread */
 void    _gdci_h5_writer_emit_progress      (GdciH5Writer *self,

@@ -80,18 +80,6 @@
  *
  * Since: 1.0
  */
-struct _GdciH5Writer
-{
-  GObject parent_instance;
-
-  GdciCompression compression;
-  int compression_level;
-  gboolean shuffle;
-  gboolean fletcher32;
-  guint n_threads;
-  gboolean overwrite;
-  guint n_threads_used;
-};
 
 G_DEFINE_FINAL_TYPE (GdciH5Writer, gdci_h5_writer, G_TYPE_OBJECT)
 
@@ -100,6 +88,8 @@ enum {
   PROP_COMPRESSION,
   PROP_COMPRESSION_LEVEL,
   PROP_SHUFFLE,
+  PROP_BITSHUFFLE,
+  PROP_BLOSC_CODEC,
   PROP_FLETCHER32,
   PROP_N_THREADS,
   PROP_OVERWRITE,
@@ -317,6 +307,12 @@ gdci_h5_writer_get_property (GObject    *object,
     case PROP_SHUFFLE:
       g_value_set_boolean (value, self->shuffle);
       break;
+    case PROP_BITSHUFFLE:
+      g_value_set_boolean (value, self->bitshuffle);
+      break;
+    case PROP_BLOSC_CODEC:
+      g_value_set_enum (value, self->blosc_codec);
+      break;
     case PROP_FLETCHER32:
       g_value_set_boolean (value, self->fletcher32);
       break;
@@ -352,6 +348,12 @@ gdci_h5_writer_set_property (GObject      *object,
       break;
     case PROP_SHUFFLE:
       gdci_h5_writer_set_shuffle (self, g_value_get_boolean (value));
+      break;
+    case PROP_BITSHUFFLE:
+      gdci_h5_writer_set_bitshuffle (self, g_value_get_boolean (value));
+      break;
+    case PROP_BLOSC_CODEC:
+      gdci_h5_writer_set_blosc_codec (self, g_value_get_enum (value));
       break;
     case PROP_FLETCHER32:
       gdci_h5_writer_set_fletcher32 (self, g_value_get_boolean (value));
@@ -390,13 +392,16 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
   /**
    * GdciH5Writer:compression-level:
    *
-   * The gzip level, from 1 (fastest) to 9 (smallest). Another value makes
-   * a gzip write fail with %GDCI_ERROR_INVALID_ARGUMENT.
+   * The level of [property@Gdci.H5Writer:compression], or 0 (the default)
+   * for the codec's default level: gzip 1 (fastest) to 9 (smallest), 4 by
+   * default; gzip-fast 1 to 3, 1 by default; zstd 1 to 22, 3 by default;
+   * Blosc 1 to 9, 5 by default; LZ4 has no levels and takes only 0. A
+   * level out of range makes a write fail with %GDCI_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
    */
   properties[PROP_COMPRESSION_LEVEL] =
-    g_param_spec_int ("compression-level", NULL, NULL, G_MININT, G_MAXINT, 4, flags);
+    g_param_spec_int ("compression-level", NULL, NULL, G_MININT, G_MAXINT, 0, flags);
 
   /**
    * GdciH5Writer:shuffle:
@@ -409,6 +414,34 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    */
   properties[PROP_SHUFFLE] =
     g_param_spec_boolean ("shuffle", NULL, NULL, FALSE, flags);
+
+  /**
+   * GdciH5Writer:bitshuffle:
+   *
+   * Whether to shuffle the elements' bits before compression, as the
+   * Bitshuffle filter (HDF5 filter 32008, hdf5plugin's `Bitshuffle`) does:
+   * with no compression, LZ4 or zstd the Bitshuffle filter is written
+   * instead of the compressor's, compressing with LZ4 or zstd itself; with
+   * Blosc it is Blosc's own bit shuffle. It cannot go with gzip or with
+   * [property@Gdci.H5Writer:shuffle]: such a write fails with
+   * %GDCI_ERROR_INVALID_ARGUMENT.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BITSHUFFLE] =
+    g_param_spec_boolean ("bitshuffle", NULL, NULL, FALSE, flags);
+
+  /**
+   * GdciH5Writer:blosc-codec:
+   *
+   * The compressor inside Blosc, when [property@Gdci.H5Writer:compression]
+   * is %GDCI_COMPRESSION_BLOSC; LZ4 by default, as in hdf5plugin.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BLOSC_CODEC] =
+    g_param_spec_enum ("blosc-codec", NULL, NULL, GDCI_TYPE_BLOSC_CODEC,
+                       GDCI_BLOSC_CODEC_LZ4, flags);
 
   /**
    * GdciH5Writer:fletcher32:
@@ -484,7 +517,7 @@ static void
 gdci_h5_writer_init (GdciH5Writer *self)
 {
   self->compression = GDCI_COMPRESSION_NONE;
-  self->compression_level = 4;
+  self->blosc_codec = GDCI_BLOSC_CODEC_LZ4;
 }
 
 /**
@@ -501,160 +534,6 @@ GdciH5Writer *
 gdci_h5_writer_new (void)
 {
   return g_object_new (GDCI_TYPE_H5_WRITER, NULL);
-}
-
-/**
- * gdci_h5_writer_get_compression:
- * @self: a writer
- *
- * The compression filter of the datasets written.
- *
- * Returns: the compression
- *
- * Since: 1.0
- */
-GdciCompression
-gdci_h5_writer_get_compression (GdciH5Writer *self)
-{
-  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), GDCI_COMPRESSION_NONE);
-  return self->compression;
-}
-
-/**
- * gdci_h5_writer_set_compression:
- * @self: a writer
- * @compression: the compression filter
- *
- * Sets the compression filter of the datasets written.
- *
- * Since: 1.0
- */
-void
-gdci_h5_writer_set_compression (GdciH5Writer    *self,
-                                GdciCompression  compression)
-{
-  g_return_if_fail (GDCI_IS_H5_WRITER (self));
-
-  if (self->compression == compression)
-    return;
-  self->compression = compression;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPRESSION]);
-}
-
-/**
- * gdci_h5_writer_get_compression_level:
- * @self: a writer
- *
- * The gzip level.
- *
- * Returns: the level
- *
- * Since: 1.0
- */
-int
-gdci_h5_writer_get_compression_level (GdciH5Writer *self)
-{
-  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), 0);
-  return self->compression_level;
-}
-
-/**
- * gdci_h5_writer_set_compression_level:
- * @self: a writer
- * @level: the gzip level, from 1 to 9
- *
- * Sets the gzip level.
- *
- * Since: 1.0
- */
-void
-gdci_h5_writer_set_compression_level (GdciH5Writer *self,
-                                      int           level)
-{
-  g_return_if_fail (GDCI_IS_H5_WRITER (self));
-
-  if (self->compression_level == level)
-    return;
-  self->compression_level = level;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPRESSION_LEVEL]);
-}
-
-/**
- * gdci_h5_writer_get_shuffle:
- * @self: a writer
- *
- * Whether the shuffle filter is applied.
- *
- * Returns: true if it is
- *
- * Since: 1.0
- */
-gboolean
-gdci_h5_writer_get_shuffle (GdciH5Writer *self)
-{
-  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), FALSE);
-  return self->shuffle;
-}
-
-/**
- * gdci_h5_writer_set_shuffle:
- * @self: a writer
- * @shuffle: whether to apply the shuffle filter
- *
- * Sets whether the shuffle filter is applied.
- *
- * Since: 1.0
- */
-void
-gdci_h5_writer_set_shuffle (GdciH5Writer *self,
-                            gboolean      shuffle)
-{
-  g_return_if_fail (GDCI_IS_H5_WRITER (self));
-
-  shuffle = !!shuffle;
-  if (self->shuffle == shuffle)
-    return;
-  self->shuffle = shuffle;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHUFFLE]);
-}
-
-/**
- * gdci_h5_writer_get_fletcher32:
- * @self: a writer
- *
- * Whether chunks carry a Fletcher-32 checksum.
- *
- * Returns: true if they do
- *
- * Since: 1.0
- */
-gboolean
-gdci_h5_writer_get_fletcher32 (GdciH5Writer *self)
-{
-  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), FALSE);
-  return self->fletcher32;
-}
-
-/**
- * gdci_h5_writer_set_fletcher32:
- * @self: a writer
- * @fletcher32: whether to store checksums
- *
- * Sets whether chunks carry a Fletcher-32 checksum.
- *
- * Since: 1.0
- */
-void
-gdci_h5_writer_set_fletcher32 (GdciH5Writer *self,
-                               gboolean      fletcher32)
-{
-  g_return_if_fail (GDCI_IS_H5_WRITER (self));
-
-  fletcher32 = !!fletcher32;
-  if (self->fletcher32 == fletcher32)
-    return;
-  self->fletcher32 = fletcher32;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLETCHER32]);
 }
 
 /**

@@ -40,6 +40,16 @@ GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_shuffle           (GdciH5Writer         *self,
                                                        gboolean              shuffle);
 GDCI_AVAILABLE_IN_1_0
+gboolean         gdci_h5_writer_get_bitshuffle        (GdciH5Writer         *self);
+GDCI_AVAILABLE_IN_1_0
+void             gdci_h5_writer_set_bitshuffle        (GdciH5Writer         *self,
+                                                       gboolean              bitshuffle);
+GDCI_AVAILABLE_IN_1_0
+GdciBloscCodec   gdci_h5_writer_get_blosc_codec       (GdciH5Writer         *self);
+GDCI_AVAILABLE_IN_1_0
+void             gdci_h5_writer_set_blosc_codec       (GdciH5Writer         *self,
+                                                       GdciBloscCodec        codec);
+GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_get_fletcher32        (GdciH5Writer         *self);
 GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_fletcher32        (GdciH5Writer         *self,

@@ -228,8 +228,7 @@ check_settings (GdciH5Writer       *self,
                 GError            **error)
 {
   g_autofree char *normalized = _gdci_h5_normalize_path (dataset_path);
-  GdciCompression compression = gdci_h5_writer_get_compression (self);
-  int level = gdci_h5_writer_get_compression_level (self);
+  GdciCompressionRequest request;
 
   if (!_gdci_chunk_iterator_is_initialized (iter))
     {
@@ -250,18 +249,9 @@ check_settings (GdciH5Writer       *self,
                    "'%s' is not a dataset path: give one such as /data", dataset_path);
       return FALSE;
     }
-  if (compression != GDCI_COMPRESSION_NONE && compression != GDCI_COMPRESSION_GZIP)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "%d is not a valid GdciCompression", compression);
-      return FALSE;
-    }
-  if (compression == GDCI_COMPRESSION_GZIP && (level < 1 || level > 9))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "The gzip compression level must be from 1 to 9, not %d", level);
-      return FALSE;
-    }
+  _gdci_h5_writer_get_compression_request (self, &request);
+  if (!_gdci_compression_check (&request, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -326,6 +316,7 @@ _gdci_write_job_new (GdciH5Writer       *self,
                GError            **error)
 {
   g_autoptr(GdciWriteJob) job = NULL;
+  GdciCompressionRequest request;
 
   if (!check_settings (self, iter, filename, dataset_path, error))
     return NULL;
@@ -347,13 +338,9 @@ _gdci_write_job_new (GdciH5Writer       *self,
   job->spec.cancellable = job->cancellable;
   job->spec.written = on_written;
   job->spec.user_data = job;
-  job->spec.codec.shuffle = gdci_h5_writer_get_shuffle (self);
-  if (gdci_h5_writer_get_compression (self) == GDCI_COMPRESSION_GZIP)
-    {
-      job->spec.codec.compressor.kind = GDCI_COMPRESSOR_DEFLATE;
-      job->spec.codec.compressor.level = gdci_h5_writer_get_compression_level (self);
-    }
-  job->spec.codec.fletcher32 = gdci_h5_writer_get_fletcher32 (self);
+  _gdci_h5_writer_get_compression_request (self, &request);
+  _gdci_compression_resolve (&request, job->spec.codec.itemsize, job->spec.codec.chunk_bytes,
+                             &job->spec.codec);
   choose_n_threads (job);
 
   /* last: a write that cannot start leaves the iterator to whoever has it */

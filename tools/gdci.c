@@ -24,6 +24,7 @@
 
 #include <gdci/gdci.h>
 
+#include "gdci-cli-compression.h"
 #include "gdci-cli-util.h"
 #include "gdci-progress-bar.h"
 
@@ -121,6 +122,7 @@ typedef struct
   gint64 offset;
   int n_threads;
   gboolean shuffle;
+  gboolean bitshuffle;
   gboolean fletcher32;
   gboolean overwrite;
   gboolean progress;
@@ -182,9 +184,14 @@ parse_convert (int              argc,
     { "order", 0, 0, G_OPTION_ARG_STRING, &o->order_text,
       "Raw input: C (last axis fastest, the default) or F (first axis fastest)", "C|F" },
     { "compression", 0, 0, G_OPTION_ARG_STRING, &o->compression,
-      "none (default), gzip or gzip:LEVEL (1-9, default 4)", "METHOD" },
+      "none (default), gzip[:LEVEL] (1-9, default 4), gzip:fast[:LEVEL] (ISA-L, 1-3, "
+      "default 1), zstd[:LEVEL] (1-22, default 3), lz4, blosc[:CODEC][:LEVEL] (blosclz, lz4, "
+      "lz4hc, zlib or zstd; 1-9, default lz4 and 5)", "METHOD" },
     { "shuffle", 0, 0, G_OPTION_ARG_NONE, &o->shuffle,
-      "Apply HDF5's shuffle filter before compression", NULL },
+      "Apply HDF5's shuffle filter before compression (Blosc's own with blosc)", NULL },
+    { "bitshuffle", 0, 0, G_OPTION_ARG_NONE, &o->bitshuffle,
+      "Shuffle the bits before compression: the Bitshuffle filter with none, lz4 or zstd, "
+      "Blosc's own with blosc", NULL },
     { "fletcher32", 0, 0, G_OPTION_ARG_NONE, &o->fletcher32,
       "Store a Fletcher-32 checksum with every chunk", NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->n_threads,
@@ -243,32 +250,6 @@ parse_convert (int              argc,
 
 /* ---- gdci convert: check ------------------------------------------------- */
 
-static gboolean
-parse_compression (const char    *text,
-                   GdciH5Writer  *writer,
-                   GError       **error)
-{
-  guint64 level = 4;
-
-  if (g_ascii_strcasecmp (text, "none") == 0)
-    {
-      gdci_h5_writer_set_compression (writer, GDCI_COMPRESSION_NONE);
-      return TRUE;
-    }
-  if (g_ascii_strncasecmp (text, "gzip", 4) == 0 &&
-      (text[4] == '\0' ||
-       (text[4] == ':' && g_ascii_string_to_unsigned (text + 5, 10, 1, 9, &level, NULL))))
-    {
-      gdci_h5_writer_set_compression (writer, GDCI_COMPRESSION_GZIP);
-      gdci_h5_writer_set_compression_level (writer, (int) level);
-      return TRUE;
-    }
-  g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-               "--compression '%s': use none, gzip or gzip:LEVEL with LEVEL from 1 to 9",
-               text);
-  return FALSE;
-}
-
 /* What the options say of the input and the writer, before anything is
  * opened; sets up @writer */
 static gboolean
@@ -283,7 +264,8 @@ check_convert (ConvertOptions        *o,
                    "%s:/path/to/dataset", o->in_file, o->in_file);
       return FALSE;
     }
-  if (o->compression != NULL && !parse_compression (o->compression, writer, error))
+  if (!cli_set_compression (writer, o->compression, o->shuffle, o->bitshuffle, o->fletcher32,
+                            error))
     return FALSE;
   if (o->n_threads < 0)
     {
@@ -291,8 +273,6 @@ check_convert (ConvertOptions        *o,
                    "--threads %d: give 0 (one per processor) or more", o->n_threads);
       return FALSE;
     }
-  gdci_h5_writer_set_shuffle (writer, o->shuffle);
-  gdci_h5_writer_set_fletcher32 (writer, o->fletcher32);
   gdci_h5_writer_set_n_threads (writer, (guint) o->n_threads);
   gdci_h5_writer_set_overwrite (writer, o->overwrite);
 
@@ -560,22 +540,6 @@ run_convert (const ConvertOptions  *o,
   return TRUE;
 }
 
-static char *
-describe_filters (GdciH5Writer *writer)
-{
-  GString *s = g_string_new (NULL);
-
-  if (gdci_h5_writer_get_compression (writer) == GDCI_COMPRESSION_GZIP)
-    g_string_append_printf (s, "gzip level %d", gdci_h5_writer_get_compression_level (writer));
-  if (gdci_h5_writer_get_shuffle (writer))
-    g_string_append_printf (s, "%sshuffle", s->len > 0 ? " + " : "");
-  if (gdci_h5_writer_get_fletcher32 (writer))
-    g_string_append_printf (s, "%sfletcher32", s->len > 0 ? " + " : "");
-  if (s->len == 0)
-    g_string_append (s, "no filters");
-  return g_string_free (s, FALSE);
-}
-
 /* "Wrote out.h5:/data: (20000, 32) int16, chunks (5000, 8), gzip level 4;
  * 1.3 MB in 0.02 s (64.0 MB/s); file 0.9 MB" */
 static void
@@ -586,7 +550,7 @@ print_summary (const ConvertOptions *o,
 {
   GdciPlan *plan = gdci_chunk_iterator_get_plan (iter);
   guint n_dims = gdci_plan_get_n_dims (plan);
-  g_autofree char *filters = describe_filters (writer);
+  g_autofree char *filters = cli_describe_compression (writer);
   g_autofree char *shape_s = cli_format_tuple (gdci_plan_get_full_shape (plan, NULL), n_dims);
   g_autofree char *chunk_s = cli_format_tuple (gdci_plan_get_chunk_shape (plan, NULL), n_dims);
   double megabytes = gdci_plan_get_data_bytes (plan) / 1e6;

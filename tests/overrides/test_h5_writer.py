@@ -44,8 +44,10 @@ def assert_write_fails(source, tmp_path, domain, code, message=None, **kwargs):
 def test_defaults():
     writer = Gdci.H5Writer()
     assert writer.props.compression == Gdci.Compression.NONE
-    assert writer.props.compression_level == 4
+    assert writer.props.compression_level == 0
     assert (writer.props.shuffle, writer.props.fletcher32, writer.props.overwrite) == (False, False, False)
+    assert writer.props.bitshuffle is False
+    assert writer.props.blosc_codec == Gdci.BloscCodec.LZ4
     assert writer.props.n_threads == 0
 
 
@@ -53,6 +55,8 @@ def test_defaults():
     ("gzip", Gdci.Compression.GZIP), ("GZIP", Gdci.Compression.GZIP), (True, Gdci.Compression.GZIP),
     (Gdci.Compression.GZIP, Gdci.Compression.GZIP), (None, Gdci.Compression.NONE),
     (False, Gdci.Compression.NONE), ("none", Gdci.Compression.NONE), (Gdci.Compression.NONE, Gdci.Compression.NONE),
+    ("gzip-fast", Gdci.Compression.GZIP_FAST), ("gzip:fast", Gdci.Compression.GZIP_FAST),
+    ("zstd", Gdci.Compression.ZSTD), ("lz4", Gdci.Compression.LZ4), ("Blosc", Gdci.Compression.BLOSC),
 ])
 def test_compression_values(value, expected):
     assert Gdci.H5Writer(compression=value).props.compression == expected
@@ -71,12 +75,29 @@ def test_settings_as_keywords():
 
 
 @pytest.mark.parametrize("settings, error, message", [
-    ({"compression": "lzf"}, ValueError, "compression 'lzf' is not one gdci writes: give 'gzip' or None"),
-    ({"compression": 4}, TypeError, r"compression must be 'gzip', None or a Gdci.Compression, not 4 "
-                                    r"\(give the gzip level as compression_level\)"),
-    ({"compression_level": 0}, ValueError, "compression_level must be from 1 to 9, not 0"),
-    ({"compression_level": 10}, ValueError, "compression_level must be from 1 to 9, not 10"),
-    ({"compression_level": 4.5}, TypeError, "compression_level must be an integer from 1 to 9, not 4.5"),
+    ({"compression": "lzf"}, ValueError, "compression 'lzf' is not one gdci writes: give 'gzip', 'gzip-fast', "
+                                         "'zstd', 'lz4', 'blosc' or None"),
+    ({"compression": 4}, TypeError, r"compression must be 'gzip', 'gzip-fast', 'zstd', 'lz4', 'blosc' or None or "
+                                    r"a Gdci.Compression, not 4 \(give the level as compression_level\)"),
+    ({"compression_level": -1}, ValueError, r"compression_level must be from 0 \(the codec's default\) to 22, "
+                                            "not -1"),
+    ({"compression": "gzip", "compression_level": 10}, ValueError,
+     r"the gzip compression_level must be from 1 to 9 \(or 0 for 4\), not 10"),
+    ({"compression": "zstd", "compression_level": 23}, ValueError,
+     r"compression_level must be from 0 \(the codec's default\) to 22, not 23"),
+    ({"compression": "gzip-fast", "compression_level": 4}, ValueError,
+     r"the gzip-fast compression_level must be from 1 to 3 \(or 0 for 1\), not 4"),
+    ({"compression": "lz4", "compression_level": 1}, ValueError,
+     "lz4 compression has no levels: leave compression_level at 0, not 1"),
+    ({"compression_level": 4.5}, TypeError, r"compression_level must be an integer \(0 for the codec's default\), "
+                                            "not 4.5"),
+    ({"shuffle": True, "bitshuffle": True}, ValueError, "shuffle and bitshuffle cannot both be set: choose one"),
+    ({"compression": "gzip", "bitshuffle": True}, ValueError, "bitshuffle goes with no compression, 'zstd', 'lz4' "
+                                                             "or 'blosc', not gzip: use shuffle with gzip"),
+    ({"blosc_codec": "snappy"}, ValueError, "blosc_codec must be one of 'blosclz', 'lz4', 'lz4hc', 'zlib', 'zstd' "
+                                           "or a Gdci.BloscCodec, not 'snappy'"),
+    ({"blosc_codec": 3}, TypeError, "blosc_codec must be one of 'blosclz', 'lz4', 'lz4hc', 'zlib', 'zstd' "
+                                     "or a Gdci.BloscCodec, not 3"),
     ({"n_threads": -1}, ValueError, r"n_threads must be 0 \(one thread per processor\) or a number of threads, "
                                     "not -1"),
     ({"n_threads": "2"}, TypeError, "n_threads must be an integer, not '2'"),

@@ -29,6 +29,7 @@ from gi.repository import Gio, GLib, GObject
 from ..module import get_introspection_module
 from ..overrides import override
 from . import _gdci_numpy
+from . import _gdci_writer_settings
 
 Gdci = get_introspection_module("Gdci")
 
@@ -490,7 +491,7 @@ class H5Iterator(Gdci.H5Iterator, ChunkIterator):
     def __init__(self, **kwargs):
         n_threads = kwargs.pop("n_threads", None)
         if n_threads is not None:
-            kwargs["n_threads"] = _n_threads_setting(n_threads)
+            kwargs["n_threads"] = _gdci_writer_settings.n_threads(n_threads)
         super().__init__(**kwargs)
 
     @classmethod
@@ -501,7 +502,7 @@ class H5Iterator(Gdci.H5Iterator, ChunkIterator):
 
     def set_n_threads(self, n_threads):
         """Sets the number of decoding threads: 0 for one per processor."""
-        Gdci.H5Iterator.set_n_threads(self, _n_threads_setting(n_threads))
+        Gdci.H5Iterator.set_n_threads(self, _gdci_writer_settings.n_threads(n_threads))
 
 
 H5Iterator = override(H5Iterator)
@@ -510,52 +511,7 @@ __all__.append("H5Iterator")
 
 # ---- the writer ------------------------------------------------------------
 
-_COMPRESSIONS = {"gzip": Gdci.Compression.GZIP, "none": Gdci.Compression.NONE}
-
-
-def _compression_setting(value):
-    """A Gdci.Compression from h5py's and hdmf's values: "gzip" (or True)
-    and None (or False, or "none")."""
-    if isinstance(value, Gdci.Compression):
-        return value
-    if value is None or value is False:
-        return Gdci.Compression.NONE
-    if value is True:
-        return Gdci.Compression.GZIP
-    if isinstance(value, str):
-        if value.lower() in _COMPRESSIONS:
-            return _COMPRESSIONS[value.lower()]
-        raise ValueError(f"compression {value!r} is not one gdci writes: give 'gzip' or None")
-    raise TypeError(f"compression must be 'gzip', None or a Gdci.Compression, not {value!r} "
-                    "(give the gzip level as compression_level)")
-
-
-def _compression_level_setting(value):
-    try:
-        level = operator.index(value)
-    except TypeError:
-        raise TypeError(f"compression_level must be an integer from 1 to 9, not {value!r}") from None
-    if not 1 <= level <= 9:
-        raise ValueError(f"compression_level must be from 1 to 9, not {level}")
-    return level
-
-
-def _n_threads_setting(value):
-    try:
-        n_threads = operator.index(value)
-    except TypeError:
-        raise TypeError(f"n_threads must be an integer, not {value!r}") from None
-    if not 0 <= n_threads <= GLib.MAXUINT32:
-        raise ValueError(f"n_threads must be 0 (one thread per processor) or a number of threads, "
-                         f"not {n_threads}")
-    return n_threads
-
-
-_WRITER_SETTINGS = {
-    "compression": _compression_setting,
-    "compression_level": _compression_level_setting,
-    "n_threads": _n_threads_setting,
-}
+_WRITER_SETTINGS = _gdci_writer_settings.CONVERTERS
 
 
 def _writable(iterator):
@@ -675,7 +631,10 @@ class H5Writer(Gdci.H5Writer):
     - Settings as keywords: ``Gdci.H5Writer(compression="gzip",
       compression_level=4, shuffle=True, fletcher32=False, n_threads=0,
       overwrite=False)``; ``compression`` is "gzip" (or True) or None (or
-      False), as in h5py and hdmf, or a Gdci.Compression.
+      False), as in h5py and hdmf, "gzip-fast", "zstd", "lz4" or "blosc",
+      or a Gdci.Compression; ``compression_level`` 0 (the default) is the
+      codec's default level; ``bitshuffle=True`` and
+      ``blosc_codec="zstd"`` as in hdf5plugin's filters.
     - ``write(iterator, filename, dataset_path="/data", cancellable=None)``
       takes a Gdci.ChunkIterator or a Gdci.GenericDataChunkIterator and a
       str or os.PathLike file name; it returns None and raises GLib.Error,
@@ -684,20 +643,27 @@ class H5Writer(Gdci.H5Writer):
       progress reaches the caller's main loop.
     """
 
-    def __init__(self, *, compression=None, compression_level=None, shuffle=None, fletcher32=None,
-                 n_threads=None, overwrite=None, **kwargs):
+    def __init__(self, *, compression=None, compression_level=None, shuffle=None, bitshuffle=None,
+                 blosc_codec=None, fletcher32=None, n_threads=None, overwrite=None, **kwargs):
         settings = dict(compression=compression, compression_level=compression_level, shuffle=shuffle,
-                        fletcher32=fletcher32, n_threads=n_threads, overwrite=overwrite)
+                        bitshuffle=bitshuffle, blosc_codec=blosc_codec, fletcher32=fletcher32,
+                        n_threads=n_threads, overwrite=overwrite)
         for name, value in settings.items():
             if value is not None:
                 convert = _WRITER_SETTINGS.get(name)
                 kwargs[name] = convert(value) if convert is not None else value
+        _gdci_writer_settings.check(kwargs)
         super().__init__(**kwargs)
 
     def set_compression(self, compression):
-        """Sets the compression: "gzip" (or True), None (or False), or a
-        Gdci.Compression."""
-        Gdci.H5Writer.set_compression(self, _compression_setting(compression))
+        """Sets the compression: "gzip" (or True), None (or False),
+        "gzip-fast", "zstd", "lz4", "blosc", or a Gdci.Compression."""
+        Gdci.H5Writer.set_compression(self, _gdci_writer_settings.compression(compression))
+
+    def set_blosc_codec(self, codec):
+        """Sets the compressor inside Blosc: "blosclz", "lz4", "lz4hc",
+        "zlib", "zstd", or a Gdci.BloscCodec."""
+        Gdci.H5Writer.set_blosc_codec(self, _gdci_writer_settings.blosc_codec(codec))
 
     def write(self, iterator, filename, dataset_path="/data", cancellable=None):
         """Writes every buffer of iterator into a new dataset at dataset_path
