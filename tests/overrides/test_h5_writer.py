@@ -75,10 +75,10 @@ def test_settings_as_keywords():
 
 
 @pytest.mark.parametrize("settings, error, message", [
-    ({"compression": "lzf"}, ValueError, "compression 'lzf' is not one gdci writes: give 'gzip', 'gzip-fast', "
-                                         "'zstd', 'lz4', 'blosc' or None"),
-    ({"compression": 4}, TypeError, r"compression must be 'gzip', 'gzip-fast', 'zstd', 'lz4', 'blosc' or None or "
-                                    r"a Gdci.Compression, not 4 \(give the level as compression_level\)"),
+    ({"compression": "lzf"}, ValueError, r"compression 'lzf' is not one gdci writes: give 'none' \(or None\), "
+                                         "'gzip', 'gzip-fast', 'zstd', 'lz4' or 'blosc'"),
+    ({"compression": 4}, TypeError, r"compression must be 'none' \(or None\), 'gzip', 'gzip-fast', 'zstd', 'lz4' "
+                                    r"or 'blosc', or a Gdci.Compression, not 4 \(give the level as compression_level\)"),
     ({"compression_level": -1}, ValueError, r"compression_level must be from 0 \(the codec's default\) to 22, "
                                             "not -1"),
     ({"compression": "gzip", "compression_level": 10}, ValueError,

@@ -20,7 +20,7 @@ _COMPRESSIONS = {
     "lz4": Gdci.Compression.LZ4,
     "blosc": Gdci.Compression.BLOSC,
 }
-_COMPRESSION_NAMES = "'gzip', 'gzip-fast', 'zstd', 'lz4', 'blosc' or None"
+_COMPRESSION_NAMES = "'none' (or None), 'gzip', 'gzip-fast', 'zstd', 'lz4' or 'blosc'"
 
 # (first, last, default) level of each codec; None: no levels
 _LEVELS = {
@@ -52,7 +52,7 @@ def compression(value):
         if value.lower() in _COMPRESSIONS:
             return _COMPRESSIONS[value.lower()]
         raise ValueError(f"compression {value!r} is not one gdci writes: give {_COMPRESSION_NAMES}")
-    raise TypeError(f"compression must be {_COMPRESSION_NAMES} or a Gdci.Compression, not {value!r} "
+    raise TypeError(f"compression must be {_COMPRESSION_NAMES}, or a Gdci.Compression, not {value!r} "
                     "(give the level as compression_level)")
 
 
