@@ -211,7 +211,7 @@ fast_compress (GdciCompressor *compressor,
       enc = compressor->encoder = g_try_new0 (FastEncoder, 1);
       if (enc == NULL)
         return 0;
-      enc->level_buf = g_try_malloc (level_buf_size (compressor->settings.level));
+      enc->level_buf = g_try_malloc0 (level_buf_size (compressor->settings.level));
       if (enc->level_buf == NULL)
         return 0;
     }
