@@ -27,5 +27,7 @@ GdciChunkIterator *gdci_file_iterator_new (const char     *path,
                                            guint64         offset,
                                            GdciOrder       order,
                                            GError        **error);
+GDCI_AVAILABLE_IN_1_0
+guint64            gdci_file_iterator_get_bytes_read (GdciFileIterator *self);
 
 G_END_DECLS
