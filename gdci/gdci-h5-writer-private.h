@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "gdci-codec-private.h"
 #include "gdci-compression-private.h"
 #include "gdci-h5-writer.h"
 
@@ -22,12 +23,24 @@ struct _GdciH5Writer
   gboolean fletcher32;
   guint n_threads;
   gboolean overwrite;
+  guint64 max_memory;           /* 0: no limit */
   guint n_threads_used;
 };
 
 /* What the writer's compression properties ask for */
 void    _gdci_h5_writer_get_compression_request (GdciH5Writer           *self,
                                                  GdciCompressionRequest *request);
+
+/* How many compression threads a write with @codec uses, and the scratch
+ * memory they take together */
+guint   _gdci_h5_writer_n_workers          (GdciH5Writer            *self,
+                                            const GdciCodecSettings *codec,
+                                            guint64                 *scratch_bytes);
+/* FALSE with a GDCI_PLAN_ERROR_MEMORY_LIMIT error when a write of @plan
+ * would take more than GdciH5Writer:max-memory */
+gboolean _gdci_h5_writer_check_memory      (GdciH5Writer    *self,
+                                            const GdciPlan  *plan,
+                                            GError         **error);
 
 /* Emits GdciH5Writer::progress in the calling thread */
 void    _gdci_h5_writer_emit_progress      (GdciH5Writer *self,

@@ -93,6 +93,7 @@ enum {
   PROP_FLETCHER32,
   PROP_N_THREADS,
   PROP_OVERWRITE,
+  PROP_MAX_MEMORY,
   PROP_N_THREADS_USED,
   N_PROPS
 };
@@ -322,6 +323,9 @@ gdci_h5_writer_get_property (GObject    *object,
     case PROP_OVERWRITE:
       g_value_set_boolean (value, self->overwrite);
       break;
+    case PROP_MAX_MEMORY:
+      g_value_set_uint64 (value, self->max_memory);
+      break;
     case PROP_N_THREADS_USED:
       g_value_set_uint (value, self->n_threads_used);
       break;
@@ -363,6 +367,9 @@ gdci_h5_writer_set_property (GObject      *object,
       break;
     case PROP_OVERWRITE:
       gdci_h5_writer_set_overwrite (self, g_value_get_boolean (value));
+      break;
+    case PROP_MAX_MEMORY:
+      gdci_h5_writer_set_max_memory (self, g_value_get_uint64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -477,6 +484,20 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
    */
   properties[PROP_OVERWRITE] =
     g_param_spec_boolean ("overwrite", NULL, NULL, FALSE, flags);
+
+  /**
+   * GdciH5Writer:max-memory:
+   *
+   * The most memory, in bytes, a write may take, as
+   * [method@Gdci.H5Writer.estimate_memory] counts it (the buffers, the one
+   * read ahead, the compression scratch); 0, the default, sets no limit. A
+   * write that would take more fails before it starts, with
+   * %GDCI_PLAN_ERROR_MEMORY_LIMIT.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_MEMORY] =
+    g_param_spec_uint64 ("max-memory", NULL, NULL, 0, G_MAXUINT64, 0, flags);
 
   /**
    * GdciH5Writer:n-threads-used:
@@ -629,4 +650,43 @@ gdci_h5_writer_set_overwrite (GdciH5Writer *self,
     return;
   self->overwrite = overwrite;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERWRITE]);
+}
+
+/**
+ * gdci_h5_writer_get_max_memory:
+ * @self: a writer
+ *
+ * The most memory a write may take: [property@Gdci.H5Writer:max-memory].
+ *
+ * Returns: the limit in bytes, or 0 for none
+ *
+ * Since: 1.0
+ */
+guint64
+gdci_h5_writer_get_max_memory (GdciH5Writer *self)
+{
+  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), 0);
+
+  return self->max_memory;
+}
+
+/**
+ * gdci_h5_writer_set_max_memory:
+ * @self: a writer
+ * @max_memory: the limit in bytes, or 0 for none
+ *
+ * Sets the most memory a write may take.
+ *
+ * Since: 1.0
+ */
+void
+gdci_h5_writer_set_max_memory (GdciH5Writer *self,
+                               guint64       max_memory)
+{
+  g_return_if_fail (GDCI_IS_H5_WRITER (self));
+
+  if (self->max_memory == max_memory)
+    return;
+  self->max_memory = max_memory;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MEMORY]);
 }

@@ -13,6 +13,7 @@
 
 #include "gdci-chunk-iterator.h"
 #include "gdci-compression.h"
+#include "gdci-plan.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +68,17 @@ GDCI_AVAILABLE_IN_1_0
 void             gdci_h5_writer_set_overwrite         (GdciH5Writer         *self,
                                                        gboolean              overwrite);
 
+GDCI_AVAILABLE_IN_1_0
+guint64          gdci_h5_writer_get_max_memory        (GdciH5Writer         *self);
+GDCI_AVAILABLE_IN_1_0
+void             gdci_h5_writer_set_max_memory        (GdciH5Writer         *self,
+                                                       guint64               max_memory);
+GDCI_AVAILABLE_IN_1_0
+guint64          gdci_h5_writer_estimate_memory       (GdciH5Writer         *self,
+                                                       const GdciPlan       *plan,
+                                                       guint64              *buffer_bytes,
+                                                       guint64              *read_ahead_bytes,
+                                                       guint64              *scratch_bytes);
 GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_write                 (GdciH5Writer         *self,
                                                        GdciChunkIterator    *iter,

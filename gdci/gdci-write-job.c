@@ -23,8 +23,6 @@
 
 /* HDF5 cannot store a chunk of 4 GiB or more */
 #define MAX_CHUNK_BYTES G_GUINT64_CONSTANT (0xffffffff)
-/* The memory the compression threads may use between them */
-#define THREAD_SCRATCH_BYTES ((guint64) 64 * 1024 * 1024)
 #define PROGRESS_INTERVAL_USEC (50 * G_TIME_SPAN_MILLISECOND)
 
 struct _GdciWriteJob
@@ -213,12 +211,6 @@ on_written (guint64  bytes_done,
 
 /* ---- setting up and running a write -------------------------------------- */
 
-static guint
-default_n_threads (void)
-{
-  return MAX (1, g_get_num_processors ());
-}
-
 /* The writer's settings make sense */
 static gboolean
 check_settings (GdciH5Writer       *self,
@@ -297,12 +289,7 @@ plan_dataset (GdciWriteJob  *job,
 static void
 choose_n_threads (GdciWriteJob *job)
 {
-  guint n_threads = gdci_h5_writer_get_n_threads (job->writer);
-  guint64 per_worker = _gdci_codec_scratch_bytes (&job->spec.codec);
-
-  if (n_threads == 0)
-    n_threads = default_n_threads ();
-  job->spec.n_workers = (guint) CLAMP (THREAD_SCRATCH_BYTES / MAX (per_worker, 1), 1, n_threads);
+  job->spec.n_workers = _gdci_h5_writer_n_workers (job->writer, &job->spec.codec, NULL);
   _gdci_h5_writer_set_n_threads_used (job->writer, job->spec.n_workers);
 }
 
@@ -318,7 +305,8 @@ _gdci_write_job_new (GdciH5Writer       *self,
   g_autoptr(GdciWriteJob) job = NULL;
   GdciCompressionRequest request;
 
-  if (!check_settings (self, iter, filename, dataset_path, error))
+  if (!check_settings (self, iter, filename, dataset_path, error) ||
+      !_gdci_h5_writer_check_memory (self, gdci_chunk_iterator_get_plan (iter), error))
     return NULL;
 
   job = g_new0 (GdciWriteJob, 1);
