@@ -59,6 +59,7 @@ typedef struct
   double chunk_mb;
   GVariant *buffer_shape;
   GVariant *chunk_shape;
+  GdciPlanStrategy plan_strategy;
   gboolean display_progress;
   char *progress_description;
 

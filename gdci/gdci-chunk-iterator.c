@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "gdci-enum-types.h"
+
 #include <math.h>
 
 #include "gdci-chunk-iterator.h"
@@ -77,6 +79,7 @@ enum {
   PROP_CHUNK_MB,
   PROP_BUFFER_SHAPE,
   PROP_CHUNK_SHAPE,
+  PROP_PLAN_STRATEGY,
   PROP_DISPLAY_PROGRESS,
   PROP_PROGRESS_DESCRIPTION,
   N_PROPS
@@ -222,23 +225,6 @@ _gdci_chunk_iterator_initialized_private (GdciChunkIterator *self,
   return NULL;
 }
 
-typedef enum { SHAPE_MAX, SHAPE_CHUNK, SHAPE_BUFFER } ShapeKind;
-
-static const guint64 *
-shape_array (GdciChunkIterator *self,
-             const char        *function,
-             ShapeKind          kind,
-             guint             *n_dims)
-{
-  GdciChunkIteratorPrivate *priv = _gdci_chunk_iterator_initialized_private (self, function);
-
-  if (priv == NULL)
-    return NULL;
-  return kind == SHAPE_MAX ? gdci_plan_get_full_shape (priv->plan, n_dims) :
-         kind == SHAPE_CHUNK ? gdci_plan_get_chunk_shape (priv->plan, n_dims) :
-                               gdci_plan_get_buffer_shape (priv->plan, n_dims);
-}
-
 static void
 gdci_chunk_iterator_finalize (GObject *object)
 {
@@ -278,6 +264,9 @@ gdci_chunk_iterator_get_property (GObject    *object,
     case PROP_CHUNK_SHAPE:
       g_value_set_variant (value, priv->chunk_shape);
       break;
+    case PROP_PLAN_STRATEGY:
+      g_value_set_enum (value, priv->plan_strategy);
+      break;
     case PROP_DISPLAY_PROGRESS:
       g_value_set_boolean (value, priv->display_progress);
       break;
@@ -313,6 +302,9 @@ gdci_chunk_iterator_set_property (GObject      *object,
     case PROP_CHUNK_SHAPE:
       g_clear_pointer (&priv->chunk_shape, g_variant_unref);
       priv->chunk_shape = g_value_dup_variant (value);
+      break;
+    case PROP_PLAN_STRATEGY:
+      priv->plan_strategy = g_value_get_enum (value);
       break;
     case PROP_DISPLAY_PROGRESS:
       priv->display_progress = g_value_get_boolean (value);
@@ -384,7 +376,10 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    *
    * The shape of the buffers, hdmf's `buffer_shape`, as a variant of type
    * `at` (any array or tuple of integers is accepted). Every axis must be a
-   * multiple of the chunk shape, or equal to the data's.
+   * multiple of the chunk shape, or equal to the data's. An axis of 0 is
+   * free (`None` in the Python drop-in): sized from
+   * [property@Gdci.ChunkIterator:buffer-gb], which may then be set too, by
+   * [property@Gdci.ChunkIterator:plan-strategy].
    *
    * Since: 1.0
    */
@@ -397,7 +392,11 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
    * GdciChunkIterator:chunk-shape:
    *
    * The HDF5 chunk shape, hdmf's `chunk_shape`, as a variant of type `at`
-   * (any array or tuple of integers is accepted).
+   * (any array or tuple of integers is accepted). An axis of 0 is free
+   * (`None` in the Python drop-in): sized from
+   * [property@Gdci.ChunkIterator:chunk-mb], which may then be set too, by
+   * [property@Gdci.ChunkIterator:plan-strategy]; `(0, 64)` with a chunk
+   * size of 10 MB gives chunks of 64 channels and about 10 MB.
    *
    * Since: 1.0
    */
@@ -405,6 +404,22 @@ gdci_chunk_iterator_class_init (GdciChunkIteratorClass *klass)
     g_param_spec_variant ("chunk-shape", NULL, NULL, G_VARIANT_TYPE_ANY, NULL,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                           G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GdciChunkIterator:plan-strategy:
+   *
+   * How the shapes, or the axes of them, that the settings leave free are
+   * sized: hdmf's shapes, exactly (the default, and what the Python drop-in
+   * always uses), or shapes that fit the data, with less padding and
+   * buffers that read a C-order source once ([enum@Gdci.PlanStrategy]).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PLAN_STRATEGY] =
+    g_param_spec_enum ("plan-strategy", NULL, NULL, GDCI_TYPE_PLAN_STRATEGY,
+                       GDCI_PLAN_STRATEGY_HDMF,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_STATIC_STRINGS);
 
   /**
    * GdciChunkIterator:display-progress:
@@ -487,6 +502,7 @@ compute_shapes (GdciChunkIterator  *self,
   _gdci_plan_settings_init (&settings);
   settings.buffer_gb = priv->buffer_gb;
   settings.chunk_mb = priv->chunk_mb;
+  settings.strategy = priv->plan_strategy;
   if ((priv->buffer_shape != NULL &&
        !_gdci_plan_settings_set_shape_variant (&settings, TRUE,
                                                priv->buffer_shape, error)) ||
@@ -586,215 +602,4 @@ static void
 gdci_chunk_iterator_initable_iface_init (GInitableIface *iface)
 {
   iface->init = gdci_chunk_iterator_initable_init;
-}
-
-/**
- * gdci_chunk_iterator_get_full_shape:
- * @self: an initialized iterator
- * @n_dims: (out) (optional): return location for the number of axes
- *
- * The shape of the full dataset, as the subclass reported it, hdmf's
- * `maxshape`.
- *
- * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
- *
- * Since: 1.0
- */
-const guint64 *
-gdci_chunk_iterator_get_full_shape (GdciChunkIterator *self,
-                                  guint             *n_dims)
-{
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-
-  return shape_array (self, G_STRFUNC, SHAPE_MAX, n_dims);
-}
-
-/**
- * gdci_chunk_iterator_get_plan:
- * @self: an initialized iterator
- *
- * How the iterator splits its data: its shapes, its number of buffers and
- * their selections, and their sizes in bytes, as a [struct@Gdci.Plan]
- * computed by [method@Gio.Initable.init] from the iterator's settings.
- *
- * Returns: (transfer none): the plan, owned by @self
- *
- * Since: 1.0
- */
-GdciPlan *
-gdci_chunk_iterator_get_plan (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv;
-
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-
-  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
-  return priv != NULL ? priv->plan : NULL;
-}
-
-/**
- * gdci_chunk_iterator_get_n_dims:
- * @self: an initialized iterator
- *
- * The number of axes of the dataset.
- *
- * Returns: the number of axes
- *
- * Since: 1.0
- */
-guint
-gdci_chunk_iterator_get_n_dims (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv;
-
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
-
-  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
-  return priv != NULL ? gdci_plan_get_n_dims (priv->plan) : 0;
-}
-
-/**
- * gdci_chunk_iterator_get_dtype:
- * @self: an initialized iterator
- *
- * The element type of the dataset, hdmf's `dtype`.
- *
- * Returns: the element type
- *
- * Since: 1.0
- */
-GdciDtype
-gdci_chunk_iterator_get_dtype (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv;
-
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), GDCI_DTYPE_INT8);
-
-  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
-  return priv != NULL ? gdci_plan_get_dtype (priv->plan) : GDCI_DTYPE_INT8;
-}
-
-/**
- * gdci_chunk_iterator_get_chunk_shape:
- * @self: an initialized iterator
- * @n_dims: (out) (optional): return location for the number of axes
- *
- * The HDF5 chunk shape, given or computed, hdmf's `chunk_shape`.
- *
- * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
- *
- * Since: 1.0
- */
-const guint64 *
-gdci_chunk_iterator_get_chunk_shape (GdciChunkIterator *self,
-                                     guint             *n_dims)
-{
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-
-  return shape_array (self, G_STRFUNC, SHAPE_CHUNK, n_dims);
-}
-
-/**
- * gdci_chunk_iterator_get_buffer_shape:
- * @self: an initialized iterator
- * @n_dims: (out) (optional): return location for the number of axes
- *
- * The buffer shape, given or computed, hdmf's `buffer_shape`. Buffers at
- * the far edges of the data are smaller.
- *
- * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
- *
- * Since: 1.0
- */
-const guint64 *
-gdci_chunk_iterator_get_buffer_shape (GdciChunkIterator *self,
-                                      guint             *n_dims)
-{
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), NULL);
-
-  return shape_array (self, G_STRFUNC, SHAPE_BUFFER, n_dims);
-}
-
-/**
- * gdci_chunk_iterator_get_n_buffers:
- * @self: an initialized iterator
- *
- * The number of buffers, hdmf's `num_buffers`: the product over the axes
- * of the data size divided by the buffer size, rounded up.
- *
- * Returns: the number of buffers
- *
- * Since: 1.0
- */
-guint64
-gdci_chunk_iterator_get_n_buffers (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv;
-
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
-
-  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
-  return priv != NULL ? gdci_plan_get_n_buffers (priv->plan) : 0;
-}
-
-/**
- * gdci_chunk_iterator_get_position:
- * @self: an initialized iterator
- *
- * The index of the buffer the next call to [method@Gdci.ChunkIterator.next]
- * reads, which is also the number of buffers handed out since the start or
- * the last [method@Gdci.ChunkIterator.reset]. Equal to the number of
- * buffers once the iterator is exhausted.
- *
- * Returns: the position
- *
- * Since: 1.0
- */
-guint64
-gdci_chunk_iterator_get_position (GdciChunkIterator *self)
-{
-  GdciChunkIteratorPrivate *priv;
-
-  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (self), 0);
-
-  priv = _gdci_chunk_iterator_initialized_private (self, G_STRFUNC);
-  return priv != NULL ? priv->position : 0;
-}
-
-/**
- * gdci_chunk_iterator_recommended_chunk_shape:
- * @self: an initialized iterator
- * @n_dims: (out) (optional): return location for the number of axes
- *
- * The chunk shape to create the HDF5 dataset with, hdmf's
- * `recommended_chunk_shape()`: the chunk shape.
- *
- * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
- *
- * Since: 1.0
- */
-const guint64 *
-gdci_chunk_iterator_recommended_chunk_shape (GdciChunkIterator *self,
-                                             guint             *n_dims)
-{
-  return gdci_chunk_iterator_get_chunk_shape (self, n_dims);
-}
-
-/**
- * gdci_chunk_iterator_recommended_data_shape:
- * @self: an initialized iterator
- * @n_dims: (out) (optional): return location for the number of axes
- *
- * The shape to create the HDF5 dataset with, hdmf's
- * `recommended_data_shape()`: the full data shape.
- *
- * Returns: (array length=n_dims) (transfer none): the shape, owned by @self
- *
- * Since: 1.0
- */
-const guint64 *
-gdci_chunk_iterator_recommended_data_shape (GdciChunkIterator *self,
-                                            guint             *n_dims)
-{
-  return gdci_chunk_iterator_get_full_shape (self, n_dims);
 }

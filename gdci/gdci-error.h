@@ -80,9 +80,9 @@ typedef enum {
 /**
  * GdciPlanError:
  * @GDCI_PLAN_ERROR_BOTH_BUFFER_SETTINGS: both a buffer size and a buffer
- *   shape are set
+ *   shape with no free axis are set
  * @GDCI_PLAN_ERROR_BOTH_CHUNK_SETTINGS: both a chunk size and a chunk shape
- *   are set
+ *   with no free axis are set
  * @GDCI_PLAN_ERROR_BUFFER_SIZE_NOT_POSITIVE: the buffer size is zero,
  *   negative or NaN
  * @GDCI_PLAN_ERROR_CHUNK_SIZE_NOT_POSITIVE: the chunk size is zero,
@@ -92,7 +92,8 @@ typedef enum {
  * @GDCI_PLAN_ERROR_WRONG_RANK: the buffer or chunk shape has another number
  *   of axes than the data
  * @GDCI_PLAN_ERROR_BUFFER_SHAPE_NOT_POSITIVE: an axis of the buffer shape is
- *   zero or negative
+ *   negative, or zero in a shape that also has a negative axis (an axis of
+ *   0 is otherwise free, sized by the plan)
  * @GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE: an axis of the chunk shape,
  *   given or computed, is zero or negative (a chunk size smaller than one
  *   element gives such a chunk shape)
@@ -104,6 +105,8 @@ typedef enum {
  *   longer than the buffer's
  * @GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_DIVIDING: an axis of the buffer shape is
  *   not a multiple of the chunk's, and not the whole axis of the data
+ * @GDCI_PLAN_ERROR_MEMORY_LIMIT: a write with the plan would use more memory
+ *   than the limit set for it ([property@Gdci.H5Writer:max-memory])
  *
  * Error codes of the `GDCI_PLAN_ERROR` domain: one for each refusal of the
  * buffer and chunk settings, checked in hdmf's order (the order of the
@@ -130,6 +133,7 @@ typedef enum {
   GDCI_PLAN_ERROR_BUFFER_SHAPE_EXCEEDS_DATA,
   GDCI_PLAN_ERROR_CHUNK_SHAPE_EXCEEDS_BUFFER,
   GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_DIVIDING,
+  GDCI_PLAN_ERROR_MEMORY_LIMIT,
 } GdciPlanError;
 
 GDCI_AVAILABLE_IN_1_0

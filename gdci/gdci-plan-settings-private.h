@@ -22,9 +22,13 @@ struct _GdciPlanSettings
   gboolean has_chunk_shape;
   guint buffer_rank;            /* as given: may exceed GDCI_MAX_DIMS */
   guint chunk_rank;
-  GdciShapeArg buffer_shape;
+  GdciShapeArg buffer_shape;   /* an axis of 0: free, sized by the plan */
   GdciShapeArg chunk_shape;
+  GdciPlanStrategy strategy;
 };
+
+/* whether @arg has an axis of 0 (and no negative one), left to the plan */
+gboolean    _gdci_shape_arg_is_partial      (const GdciShapeArg     *arg);
 
 void        _gdci_plan_settings_init        (GdciPlanSettings       *settings);
 /* @variant: a shape property's value (any container of integers) */

@@ -23,6 +23,12 @@
  * [const@Gdci.DEFAULT_BUFFER_GB] gigabytes and a chunk of about
  * [const@Gdci.DEFAULT_CHUNK_MB] megabytes.
  *
+ * A shape may leave axes free, as 0 (`None` in Python): the plan sizes
+ * them from the buffer or chunk size, by the settings' strategy
+ * ([method@Gdci.PlanSettings.set_strategy]), and keeps the axes given. A
+ * size may then be set together with the shape: `chunk-shape (0, 64)` and
+ * `chunk-mb 10` make chunks of 64 channels and about 10 MB.
+ *
  * The setters take any value: [ctor@Gdci.Plan.new] checks them, so that a
  * refused setting (both a size and a shape, a size that is not greater than
  * zero) is a [error@Gdci.PlanError] that names it.
@@ -58,6 +64,21 @@ _gdci_plan_settings_init (GdciPlanSettings *settings)
   memset (settings, 0, sizeof *settings);
   settings->buffer_gb = _gdci_unset_double ();
   settings->chunk_mb = _gdci_unset_double ();
+  settings->strategy = GDCI_PLAN_STRATEGY_HDMF;
+}
+
+gboolean
+_gdci_shape_arg_is_partial (const GdciShapeArg *arg)
+{
+  gboolean any_free = FALSE;
+
+  for (guint i = 0; i < arg->n_dims; i++)
+    {
+      if (arg->negative[i])
+        return FALSE;
+      any_free |= arg->value[i] == 0;
+    }
+  return any_free;
 }
 
 /**
@@ -184,7 +205,9 @@ set_shape (GdciPlanSettings *self,
  *
  * Sets the buffer shape, hdmf's `buffer_shape`, the same as
  * [property@Gdci.ChunkIterator:buffer-shape]. Every axis must be a multiple
- * of the chunk shape's, or the whole axis of the data.
+ * of the chunk shape's, or the whole axis of the data. An axis of 0 is
+ * free: the plan sizes it from the buffer size (the default
+ * [const@Gdci.DEFAULT_BUFFER_GB] or [method@Gdci.PlanSettings.set_buffer_gb]).
  *
  * Since: 1.0
  */
@@ -207,7 +230,10 @@ gdci_plan_settings_set_buffer_shape (GdciPlanSettings *self,
  * @n_dims: the number of axes of @shape; 0 unsets it
  *
  * Sets the HDF5 chunk shape, hdmf's `chunk_shape`, the same as
- * [property@Gdci.ChunkIterator:chunk-shape].
+ * [property@Gdci.ChunkIterator:chunk-shape]. An axis of 0 is free: the
+ * plan sizes it from the chunk size (the default
+ * [const@Gdci.DEFAULT_CHUNK_MB] or [method@Gdci.PlanSettings.set_chunk_mb]),
+ * as hdmf's open proposal for `chunk_shape=(None, 64)` does.
  *
  * Since: 1.0
  */
@@ -220,6 +246,46 @@ gdci_plan_settings_set_chunk_shape (GdciPlanSettings *self,
   g_return_if_fail (shape != NULL || n_dims == 0);
 
   set_shape (self, FALSE, shape, n_dims);
+}
+
+/**
+ * gdci_plan_settings_get_strategy:
+ * @self: settings
+ *
+ * How the plan sizes the shapes, or the axes of them, that are not given.
+ *
+ * Returns: the strategy, %GDCI_PLAN_STRATEGY_HDMF unless set
+ *
+ * Since: 1.0
+ */
+GdciPlanStrategy
+gdci_plan_settings_get_strategy (const GdciPlanSettings *self)
+{
+  g_return_val_if_fail (self != NULL, GDCI_PLAN_STRATEGY_HDMF);
+
+  return self->strategy;
+}
+
+/**
+ * gdci_plan_settings_set_strategy:
+ * @self: settings
+ * @strategy: the strategy
+ *
+ * Sets how the plan sizes the shapes, or the axes of them, that are not
+ * given, the same as [property@Gdci.ChunkIterator:plan-strategy]: hdmf's
+ * shapes (the default) or shapes that fit the data.
+ *
+ * Since: 1.0
+ */
+void
+gdci_plan_settings_set_strategy (GdciPlanSettings *self,
+                                 GdciPlanStrategy  strategy)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (strategy == GDCI_PLAN_STRATEGY_HDMF ||
+                    strategy == GDCI_PLAN_STRATEGY_FIT);
+
+  self->strategy = strategy;
 }
 
 gboolean
@@ -251,7 +317,8 @@ gboolean
 _gdci_plan_check_settings (const GdciPlanSettings  *settings,
                            GError                 **error)
 {
-  if (!_gdci_double_is_unset (settings->buffer_gb) && settings->has_buffer_shape)
+  if (!_gdci_double_is_unset (settings->buffer_gb) && settings->has_buffer_shape &&
+      !_gdci_shape_arg_is_partial (&settings->buffer_shape))
     {
       g_set_error_literal (error, GDCI_PLAN_ERROR,
                            GDCI_PLAN_ERROR_BOTH_BUFFER_SETTINGS,
@@ -259,7 +326,8 @@ _gdci_plan_check_settings (const GdciPlanSettings  *settings,
                            "or the other");
       return FALSE;
     }
-  if (!_gdci_double_is_unset (settings->chunk_mb) && settings->has_chunk_shape)
+  if (!_gdci_double_is_unset (settings->chunk_mb) && settings->has_chunk_shape &&
+      !_gdci_shape_arg_is_partial (&settings->chunk_shape))
     {
       g_set_error_literal (error, GDCI_PLAN_ERROR,
                            GDCI_PLAN_ERROR_BOTH_CHUNK_SETTINGS,

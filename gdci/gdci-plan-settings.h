@@ -11,6 +11,7 @@
 
 #include <glib-object.h>
 
+#include "gdci-plan-strategy.h"
 #include "gdci-version.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,11 @@ GDCI_AVAILABLE_IN_1_0
 void              gdci_plan_settings_set_chunk_shape  (GdciPlanSettings       *self,
                                                        const guint64          *shape,
                                                        guint                   n_dims);
+GDCI_AVAILABLE_IN_1_0
+GdciPlanStrategy  gdci_plan_settings_get_strategy     (const GdciPlanSettings *self);
+GDCI_AVAILABLE_IN_1_0
+void              gdci_plan_settings_set_strategy     (GdciPlanSettings       *self,
+                                                       GdciPlanStrategy        strategy);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciPlanSettings, gdci_plan_settings_free)
 

@@ -14,6 +14,7 @@
 
 #include "gdci-error.h"
 #include "gdci-plan.h"
+#include "gdci-plan-fit-private.h"
 #include "gdci-plan-settings-private.h"
 #include "gdci-shape-arg-private.h"
 #include "gdci-shape-private.h"
@@ -23,9 +24,13 @@
  * GdciPlan:
  *
  * How a dataset of a given shape and element type is split into HDF5
- * chunks and buffers, computed exactly as hdmf's `GenericDataChunkIterator`
- * computes it: the chunk shape, the buffer shape, the number of buffers and
- * the selection of each, without any data. It is what a
+ * chunks and buffers: the chunk shape, the buffer shape, the number of
+ * buffers and the selection of each, without any data. With the default
+ * %GDCI_PLAN_STRATEGY_HDMF it is computed exactly as hdmf's
+ * `GenericDataChunkIterator` computes it; %GDCI_PLAN_STRATEGY_FIT plans
+ * shapes that fit the data ([enum@Gdci.PlanStrategy]), and a plan says
+ * what each costs: the bytes stored ([method@Gdci.Plan.get_stored_bytes])
+ * and read ([method@Gdci.Plan.get_read_bytes]). It is what a
  * [class@Gdci.ChunkIterator] iterates over
  * ([method@Gdci.ChunkIterator.get_plan]), and what `gdci plan` prints.
  *
@@ -63,6 +68,9 @@ struct _GdciPlan
   guint64 chunk_bytes;
   guint64 buffer_bytes;
   guint64 data_bytes;            /* G_MAXUINT64 when larger */
+  guint64 stored_bytes;          /* saturated */
+  guint64 read_bytes;            /* saturated */
+  GdciPlanStrategy strategy;
   guint64 maxshape[GDCI_MAX_DIMS];
   guint64 chunk[GDCI_MAX_DIMS];
   guint64 buffer[GDCI_MAX_DIMS];
@@ -129,8 +137,95 @@ check_rank (const char          *name,
   return FALSE;
 }
 
-/* Step 1: the chunk shape, given or hdmf's default, then the buffer shape,
- * given or hdmf's default from the chunk shape */
+/* The free chunk axes (0 in @chunk), sized by the strategy. A buffer axis
+ * that is given shorter than the data bounds the chunk's, except where
+ * hdmf itself sizes a whole default chunk against a whole given buffer. */
+static gboolean
+plan_chunk (const GdciPlanSettings  *settings,
+            const Draft             *draft,
+            double                   chunk_mb,
+            guint64                 *chunk,
+            GError                 **error)
+{
+  const GdciShapeArg *given_buffer = &settings->buffer_shape;
+  gboolean partial = settings->has_chunk_shape ||
+                     (settings->has_buffer_shape && _gdci_shape_arg_is_partial (given_buffer));
+  guint64 extent[GDCI_MAX_DIMS];
+  gboolean exact[GDCI_MAX_DIMS];
+
+  for (guint i = 0; i < draft->n_dims; i++)
+    {
+      guint64 b = settings->has_buffer_shape && !given_buffer->negative[i] ?
+                  given_buffer->value[i] : 0;
+      exact[i] = b > 0 && b < draft->maxshape[i];
+      extent[i] = exact[i] ? b : draft->maxshape[i];
+    }
+
+  if (settings->strategy == GDCI_PLAN_STRATEGY_FIT)
+    return _gdci_fit_chunk_shape (draft->maxshape, extent, exact, draft->n_dims,
+                                  draft->dtype, chunk_mb, chunk, error);
+
+  if (!settings->has_chunk_shape)
+    {
+      if (!_gdci_default_chunk_shape (draft->maxshape, draft->n_dims, draft->dtype,
+                                      chunk_mb, chunk, error))
+        return FALSE;
+    }
+  else
+    {
+      gboolean free_axis[GDCI_MAX_DIMS];
+      for (guint i = 0; i < draft->n_dims; i++)
+        free_axis[i] = chunk[i] == 0;
+      if (!_gdci_partial_chunk_shape (draft->maxshape, draft->n_dims, draft->dtype,
+                                      chunk_mb, chunk, error))
+        return FALSE;
+      for (guint i = 0; i < draft->n_dims; i++)
+        if (!free_axis[i])
+          exact[i] = FALSE;
+    }
+  if (partial)
+    for (guint i = 0; i < draft->n_dims; i++)
+      if (exact[i])
+        chunk[i] = MIN (chunk[i], extent[i]);
+  return TRUE;
+}
+
+/* The free buffer axes (0 in @buffer), sized by the strategy */
+static gboolean
+plan_buffer (const GdciPlanSettings  *settings,
+             Draft                   *draft,
+             double                   buffer_gb,
+             guint64                 *buffer,
+             GError                 **error)
+{
+  guint64 chunk[GDCI_MAX_DIMS];
+
+  if (settings->strategy == GDCI_PLAN_STRATEGY_HDMF && !settings->has_buffer_shape)
+    return _gdci_default_buffer_shape (draft->maxshape, draft->n_dims, &draft->chunk,
+                                       draft->chunk_name, draft->dtype, buffer_gb,
+                                       buffer, error);
+
+  /* hdmf's own check of the chunk, before it sizes anything from it */
+  for (guint i = 0; i < draft->n_dims; i++)
+    {
+      if (draft->chunk.negative[i] || draft->chunk.value[i] == 0)
+        {
+          g_autofree char *s = _gdci_shape_arg_to_string (&draft->chunk);
+          g_set_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE,
+                       "%s %s is not positive on axis %u", draft->chunk_name, s, i);
+          return FALSE;
+        }
+      chunk[i] = draft->chunk.value[i];
+    }
+  if (settings->strategy == GDCI_PLAN_STRATEGY_FIT)
+    return _gdci_fit_buffer_shape (draft->maxshape, draft->n_dims, chunk, draft->dtype,
+                                   buffer_gb, buffer, error);
+  return _gdci_partial_buffer_shape (draft->maxshape, draft->n_dims, chunk, draft->dtype,
+                                     buffer_gb, buffer, error);
+}
+
+/* Step 1: the chunk shape, given, partly given or planned, then the buffer
+ * shape the same way from the chunk shape */
 static gboolean
 draft_shapes (const GdciPlanSettings  *settings,
               Draft                   *draft,
@@ -138,10 +233,14 @@ draft_shapes (const GdciPlanSettings  *settings,
 {
   double buffer_gb = settings->buffer_gb;
   double chunk_mb = settings->chunk_mb;
+  gboolean chunk_whole = settings->has_chunk_shape &&
+                         !_gdci_shape_arg_is_partial (&settings->chunk_shape);
+  gboolean buffer_whole = settings->has_buffer_shape &&
+                          !_gdci_shape_arg_is_partial (&settings->buffer_shape);
 
-  if (_gdci_double_is_unset (buffer_gb) && !settings->has_buffer_shape)
+  if (_gdci_double_is_unset (buffer_gb) && !buffer_whole)
     buffer_gb = GDCI_DEFAULT_BUFFER_GB;
-  if (_gdci_double_is_unset (chunk_mb) && !settings->has_chunk_shape)
+  if (_gdci_double_is_unset (chunk_mb) && !chunk_whole)
     chunk_mb = GDCI_DEFAULT_CHUNK_MB;
 
   if ((settings->has_chunk_shape &&
@@ -152,28 +251,31 @@ draft_shapes (const GdciPlanSettings  *settings,
                     settings->buffer_rank, draft, error)))
     return FALSE;
 
-  draft->chunk_name = settings->has_chunk_shape ? "chunk-shape" : "the default chunk shape";
-  draft->buffer_name = settings->has_buffer_shape ? "buffer-shape" : "the default buffer shape";
+  draft->chunk_name = chunk_whole ? "chunk-shape" :
+                      settings->has_chunk_shape ? "the chunk shape" : "the default chunk shape";
+  draft->buffer_name = buffer_whole ? "buffer-shape" :
+                       settings->has_buffer_shape ? "the buffer shape" : "the default buffer shape";
 
-  if (settings->has_chunk_shape)
+  if (chunk_whole)
     draft->chunk = settings->chunk_shape;
   else
     {
-      guint64 c[GDCI_MAX_DIMS];
-      if (!_gdci_default_chunk_shape (draft->maxshape, draft->n_dims,
-                                      draft->dtype, chunk_mb, c, error))
+      guint64 c[GDCI_MAX_DIMS] = { 0 };
+      if (settings->has_chunk_shape)
+        memcpy (c, settings->chunk_shape.value, draft->n_dims * sizeof (guint64));
+      if (!plan_chunk (settings, draft, chunk_mb, c, error))
         return FALSE;
       _gdci_shape_arg_from_u64 (&draft->chunk, c, draft->n_dims);
     }
 
-  if (settings->has_buffer_shape)
+  if (buffer_whole)
     draft->buffer = settings->buffer_shape;
   else
     {
-      guint64 b[GDCI_MAX_DIMS];
-      if (!_gdci_default_buffer_shape (draft->maxshape, draft->n_dims,
-                                       &draft->chunk, draft->chunk_name,
-                                       draft->dtype, buffer_gb, b, error))
+      guint64 b[GDCI_MAX_DIMS] = { 0 };
+      if (settings->has_buffer_shape)
+        memcpy (b, settings->buffer_shape.value, draft->n_dims * sizeof (guint64));
+      if (!plan_buffer (settings, draft, buffer_gb, b, error))
         return FALSE;
       _gdci_shape_arg_from_u64 (&draft->buffer, b, draft->n_dims);
     }
@@ -301,6 +403,10 @@ fill_sizes (const Draft  *d,
     }
   if (!_gdci_shape_n_bytes (d->maxshape, d->n_dims, d->dtype, &plan->data_bytes))
     plan->data_bytes = G_MAXUINT64;
+  plan->stored_bytes = _gdci_stored_bytes (d->maxshape, d->chunk.value, d->n_dims,
+                                           gdci_dtype_get_itemsize (d->dtype));
+  plan->read_bytes = _gdci_span_read_bytes (d->maxshape, d->buffer.value, d->n_dims,
+                                            gdci_dtype_get_itemsize (d->dtype));
   return TRUE;
 }
 
@@ -354,6 +460,7 @@ gdci_plan_new (GdciDtype                dtype,
   plan = g_new0 (GdciPlan, 1);
   g_atomic_ref_count_init (&plan->ref_count);
   plan->dtype = dtype;
+  plan->strategy = settings->strategy;
   plan->n_dims = n_dims;
   memcpy (plan->maxshape, shape, n_dims * sizeof (guint64));
   memcpy (plan->chunk, draft.chunk.value, n_dims * sizeof (guint64));
@@ -618,4 +725,67 @@ gdci_plan_get_data_bytes (const GdciPlan *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->data_bytes;
+}
+
+/**
+ * gdci_plan_get_strategy:
+ * @self: a plan
+ *
+ * The strategy that sized the shapes, or the axes of them, that the
+ * settings left free.
+ *
+ * Returns: the strategy
+ *
+ * Since: 1.0
+ */
+GdciPlanStrategy
+gdci_plan_get_strategy (const GdciPlan *self)
+{
+  g_return_val_if_fail (self != NULL, GDCI_PLAN_STRATEGY_HDMF);
+
+  return self->strategy;
+}
+
+/**
+ * gdci_plan_get_stored_bytes:
+ * @self: a plan
+ *
+ * The bytes the chunks of an uncompressed dataset with this plan hold: the
+ * data, plus the padding of the chunks at the far edges, which HDF5 stores
+ * whole. The size of an uncompressed file, but for its few kilobytes of
+ * metadata. %G_MAXUINT64 if it does not fit in 64 bits.
+ *
+ * Returns: the bytes stored
+ *
+ * Since: 1.0
+ */
+guint64
+gdci_plan_get_stored_bytes (const GdciPlan *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->stored_bytes;
+}
+
+/**
+ * gdci_plan_get_read_bytes:
+ * @self: a plan
+ *
+ * The bytes a source reads when it reads each buffer of this plan as one
+ * run of a C-order file, from the buffer's first element to its last, as
+ * [class@Gdci.FileIterator] does when the run fits in a buffer: the data
+ * size when every buffer spans whole rows, several times more when
+ * buffers split the last axes (each reads the rows it touches).
+ * %G_MAXUINT64 if it does not fit in 64 bits.
+ *
+ * Returns: the bytes read
+ *
+ * Since: 1.0
+ */
+guint64
+gdci_plan_get_read_bytes (const GdciPlan *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->read_bytes;
 }

@@ -13,6 +13,7 @@
 
 #include "gdci-dtype.h"
 #include "gdci-plan-settings.h"
+#include "gdci-plan-strategy.h"
 #include "gdci-selection.h"
 #include "gdci-version.h"
 
@@ -59,6 +60,12 @@ GDCI_AVAILABLE_IN_1_0
 guint64           gdci_plan_get_buffer_bytes          (const GdciPlan         *self);
 GDCI_AVAILABLE_IN_1_0
 guint64           gdci_plan_get_data_bytes            (const GdciPlan         *self);
+GDCI_AVAILABLE_IN_1_0
+GdciPlanStrategy  gdci_plan_get_strategy              (const GdciPlan         *self);
+GDCI_AVAILABLE_IN_1_0
+guint64           gdci_plan_get_stored_bytes          (const GdciPlan         *self);
+GDCI_AVAILABLE_IN_1_0
+guint64           gdci_plan_get_read_bytes            (const GdciPlan         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdciPlan, gdci_plan_unref)
 

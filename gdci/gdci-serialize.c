@@ -257,7 +257,7 @@ gdci_chunk_iterator_serialize (GdciChunkIterator  *self,
 {
   static const char *const base_properties[] = {
     "display-progress", "progress-description", "buffer-shape", "chunk-shape",
-    NULL
+    "plan-strategy", NULL
   };
   GdciChunkIteratorClass *klass;
   double buffer_gb, chunk_mb;

@@ -39,4 +39,24 @@ gboolean    _gdci_default_buffer_shape      (const guint64       *maxshape,
                                              guint64             *buffer,
                                              GError             **error);
 
+/* hdmf's rules on the free axes (0) of @chunk, in place: the default chunk
+ * shape of the data's free axes, an element of which is the block of the
+ * given axes. Every axis of @chunk is 0 or positive. */
+gboolean    _gdci_partial_chunk_shape       (const guint64  *maxshape,
+                                             guint           n_dims,
+                                             GdciDtype       dtype,
+                                             double          chunk_mb,
+                                             guint64        *chunk,
+                                             GError        **error);
+/* hdmf's rule on the free axes (0) of @buffer, in place: the same multiple
+ * of the (positive) @chunk on each, the largest that keeps the buffer under
+ * @buffer_gb, clipped to the data */
+gboolean    _gdci_partial_buffer_shape      (const guint64  *maxshape,
+                                             guint           n_dims,
+                                             const guint64  *chunk,
+                                             GdciDtype       dtype,
+                                             double          buffer_gb,
+                                             guint64        *buffer,
+                                             GError        **error);
+
 G_END_DECLS

@@ -148,15 +148,15 @@ _gdci_check_dtype (GdciDtype   dtype,
   return TRUE;
 }
 
-gboolean
-_gdci_default_chunk_shape (const guint64  *maxshape,
-                           guint           n_dims,
-                           GdciDtype       dtype,
-                           double          chunk_mb,
-                           guint64        *chunk,
-                           GError        **error)
+/* hdmf's default chunk shape for elements of @itemsize bytes */
+static gboolean
+default_chunk_shape (const guint64  *maxshape,
+                     guint           n_dims,
+                     guint64         itemsize,
+                     double          chunk_mb,
+                     guint64        *chunk,
+                     GError        **error)
 {
-  gsize itemsize = gdci_dtype_get_itemsize (dtype);
   double chunk_bytes;
   guint64 v[GDCI_MAX_DIMS];
   guint64 min_axis = G_MAXUINT64;
@@ -215,6 +215,108 @@ _gdci_default_chunk_shape (const guint64  *maxshape,
   k = floor_to_u64 (pow (chunk_bytes / (double) prod_bytes, 1.0 / n_dims));
   for (guint i = 0; i < n_dims; i++)
     chunk[i] = MIN (saturating_mul (k, v[i]), maxshape[i]);
+  return TRUE;
+}
+
+gboolean
+_gdci_default_chunk_shape (const guint64  *maxshape,
+                           guint           n_dims,
+                           GdciDtype       dtype,
+                           double          chunk_mb,
+                           guint64        *chunk,
+                           GError        **error)
+{
+  return default_chunk_shape (maxshape, n_dims, gdci_dtype_get_itemsize (dtype),
+                              chunk_mb, chunk, error);
+}
+
+/* The free axes of @shape (0) gathered, with the product of the others */
+static guint
+gather_free (const guint64 *shape,
+             const guint64 *maxshape,
+             guint          n_dims,
+             guint64       *free_max,
+             guint         *free_axis,
+             guint64       *fixed_product)
+{
+  guint n_free = 0;
+
+  *fixed_product = 1;
+  for (guint i = 0; i < n_dims; i++)
+    {
+      if (shape[i] == 0)
+        {
+          free_max[n_free] = maxshape[i];
+          free_axis[n_free++] = i;
+        }
+      else
+        *fixed_product = saturating_mul (*fixed_product, shape[i]);
+    }
+  return n_free;
+}
+
+gboolean
+_gdci_partial_chunk_shape (const guint64  *maxshape,
+                           guint           n_dims,
+                           GdciDtype       dtype,
+                           double          chunk_mb,
+                           guint64        *chunk,
+                           GError        **error)
+{
+  guint64 free_max[GDCI_MAX_DIMS], free_chunk[GDCI_MAX_DIMS];
+  guint free_axis[GDCI_MAX_DIMS];
+  guint64 fixed, itemsize;
+  guint n_free = gather_free (chunk, maxshape, n_dims, free_max, free_axis, &fixed);
+
+  if (n_free == 0)
+    return TRUE;
+  if (!g_uint64_checked_mul (&itemsize, fixed, gdci_dtype_get_itemsize (dtype)))
+    {
+      g_autofree char *s = _gdci_format_tuple (chunk, n_dims);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_OVERFLOW,
+                   "The given axes of the chunk shape %s of %s have more than "
+                   "2^64 bytes", s, gdci_dtype_to_string (dtype));
+      return FALSE;
+    }
+  /* one element of the free axes is a whole block of the given ones */
+  if (!default_chunk_shape (free_max, n_free, itemsize, chunk_mb, free_chunk, error))
+    return FALSE;
+  for (guint j = 0; j < n_free; j++)
+    chunk[free_axis[j]] = free_chunk[j];
+  return TRUE;
+}
+
+gboolean
+_gdci_partial_buffer_shape (const guint64  *maxshape,
+                            guint           n_dims,
+                            const guint64  *chunk,
+                            GdciDtype       dtype,
+                            double          buffer_gb,
+                            guint64        *buffer,
+                            GError        **error)
+{
+  guint64 free_max[GDCI_MAX_DIMS];
+  guint free_axis[GDCI_MAX_DIMS];
+  guint64 fixed, k;
+  double free_chunk_bytes;
+  guint n_free = gather_free (buffer, maxshape, n_dims, free_max, free_axis, &fixed);
+
+  if (n_free == 0)
+    return TRUE;
+  if (!_gdci_check_size_setting (TRUE, buffer_gb, error))
+    return FALSE;
+
+  /* hdmf's rule on the free axes: the same multiple k of the chunk on each
+   * of them, the largest that keeps the whole buffer under buffer_gb */
+  free_chunk_bytes = (double) gdci_dtype_get_itemsize (dtype) * (double) fixed;
+  for (guint j = 0; j < n_free; j++)
+    free_chunk_bytes *= (double) chunk[free_axis[j]];
+  k = floor_to_u64 (pow (buffer_gb * 1e9 / free_chunk_bytes, 1.0 / n_free));
+  for (guint j = 0; j < n_free; j++)
+    {
+      guint i = free_axis[j];
+      buffer[i] = MIN (MAX (saturating_mul (k, chunk[i]), chunk[i]), maxshape[i]);
+    }
   return TRUE;
 }
 

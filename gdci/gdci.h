@@ -14,6 +14,7 @@
 #include "gdci-selection.h"
 #include "gdci-data-chunk.h"
 #include "gdci-shape.h"
+#include "gdci-plan-strategy.h"
 #include "gdci-plan-settings.h"
 #include "gdci-plan.h"
 #include "gdci-order.h"
