@@ -37,7 +37,7 @@ gboolean    _gdci_fit_chunk_shape           (const guint64   *maxshape,
 /* FIT's buffer shape, in place on the free axes (0) of @buffer: whole axes
  * after the first free one on which a row of chunks fits in @buffer_gb,
  * and on that one a multiple of the (positive) @chunk under @buffer_gb, in
- * at least GDCI_FIT_MIN_BUFFERS equal buffers where the axis allows, so
+ * at least GDCI_FIT_MIN_BUFFERS buffers where the axis allows, so
  * that a buffer of a C-order source is one contiguous run of it. */
 gboolean    _gdci_fit_buffer_shape          (const guint64   *maxshape,
                                              guint            n_dims,

@@ -136,12 +136,13 @@ grow_axis (guint64  e,
   return 0;
 }
 
-/* Scales the free axes of @target by one factor, so that the chunk takes
- * the whole @budget (hdmf's shape often undershoots it badly, as for a
- * (10^9, 4) dataset), an axis that reaches its extent keeping the extent */
+/* Scales the @scalable axes of @target by one factor, so that the chunk
+ * takes the whole @budget: up where hdmf's shape undershoots it (badly for
+ * a (10^9, 4) dataset), an axis that reaches its extent keeping the
+ * extent; down where an axis was made whole */
 static void
 scale_to_budget (const guint64  *extent,
-                 const gboolean *free_axis,
+                 const gboolean *scalable,
                  guint           n_dims,
                  double          budget,
                  guint64        *target)
@@ -150,7 +151,7 @@ scale_to_budget (const guint64  *extent,
   gboolean changed = TRUE;
 
   for (guint i = 0; i < n_dims; i++)
-    scaling[i] = free_axis[i] && target[i] > 0 && target[i] < extent[i];
+    scaling[i] = scalable[i] && target[i] > 0 && target[i] < extent[i];
   while (changed)
     {
       double p = 1.0, f;
@@ -162,9 +163,16 @@ scale_to_budget (const guint64  *extent,
           p *= (double) target[i];
           n += scaling[i];
         }
-      if (n == 0 || !(p > 0) || p >= budget)
+      if (n == 0 || !(p > 0))
         return;
       f = pow (budget / p, 1.0 / n);
+      if (f < 1.0)
+        {
+          for (guint i = 0; i < n_dims; i++)
+            if (scaling[i])
+              target[i] = MAX ((guint64) floor ((double) target[i] * f), 1);
+          return;
+        }
       for (guint i = 0; i < n_dims; i++)
         if (scaling[i] && (double) target[i] * f >= (double) extent[i])
           {
@@ -234,6 +242,25 @@ grow_chunk (const guint64  *extent,
     }
 }
 
+/* Whether a chunk with axis @axis whole, the other free axes that are not
+ * whole 1, and the given axes as they are, fits in @budget elements */
+static gboolean
+whole_fits (const guint64  *chunk,
+            const gboolean *free_axis,
+            const gboolean *whole,
+            const guint64  *extent,
+            guint           n_dims,
+            guint           axis,
+            double          budget)
+{
+  double p = 1.0;
+
+  for (guint i = 0; i < n_dims; i++)
+    p *= i == axis || (free_axis[i] && whole[i]) ? (double) extent[i] :
+         free_axis[i] ? 1.0 : (double) chunk[i];
+  return p <= budget;
+}
+
 gboolean
 _gdci_fit_chunk_shape (const guint64   *maxshape,
                        const guint64   *extent,
@@ -244,8 +271,8 @@ _gdci_fit_chunk_shape (const guint64   *maxshape,
                        guint64         *chunk,
                        GError         **error)
 {
-  guint64 target[GDCI_MAX_DIMS];
-  gboolean free_axis[GDCI_MAX_DIMS];
+  guint64 target[GDCI_MAX_DIMS], hdmf_target[GDCI_MAX_DIMS];
+  gboolean free_axis[GDCI_MAX_DIMS], whole[GDCI_MAX_DIMS] = { FALSE };
   guint n_loose = 0;
   double max_waste, budget;
 
@@ -262,17 +289,38 @@ _gdci_fit_chunk_shape (const guint64   *maxshape,
   budget = floor (chunk_mb * 1e6 / (double) gdci_dtype_get_itemsize (dtype));
   for (guint i = 0; i < n_dims; i++)
     if (free_axis[i])
-      target[i] = MIN (target[i], extent[i]);
-  scale_to_budget (extent, free_axis, n_dims, budget, target);
-
+      hdmf_target[i] = target[i] = MIN (target[i], extent[i]);
+    else
+      hdmf_target[i] = target[i];
   max_waste = n_loose > 0 ? pow (1.0 + GDCI_FIT_MAX_PADDING, 1.0 / n_loose) - 1.0 : 0.0;
-  for (guint i = 0; i < n_dims; i++)
+
+  /* an axis that tiles only in lengths far under its target (a prime
+   * number of channels) is taken whole if it fits, and the other axes
+   * shrink to make room */
+  for (guint pass = 0; pass <= n_dims; pass++)
     {
-      if (!free_axis[i])
-        continue;
+      gboolean scalable[GDCI_MAX_DIMS];
+      int pin = -1;
+
+      for (guint i = 0; i < n_dims; i++)
+        {
+          target[i] = whole[i] ? extent[i] : hdmf_target[i];
+          scalable[i] = free_axis[i] && !whole[i];
+        }
+      scale_to_budget (extent, scalable, n_dims, budget, target);
       /* a chunk size under one element leaves the axis 0, for the plan's
        * checks to refuse */
-      chunk[i] = target[i] == 0 ? 0 : fit_axis (extent[i], exact[i], target[i], max_waste);
+      for (guint i = 0; i < n_dims; i++)
+        if (free_axis[i])
+          chunk[i] = whole[i] ? extent[i] :
+                     target[i] == 0 ? 0 : fit_axis (extent[i], exact[i], target[i], max_waste);
+      for (guint i = 0; i < n_dims && pin < 0; i++)
+        if (scalable[i] && target[i] >= 2 && chunk[i] * 2 < target[i] &&
+            whole_fits (chunk, free_axis, whole, extent, n_dims, i, budget))
+          pin = (int) i;
+      if (pin < 0)
+        break;
+      whole[pin] = TRUE;
     }
 
   if (product (chunk, n_dims) != 0 && budget >= 1)
@@ -306,8 +354,8 @@ _gdci_fit_buffer_shape (const guint64   *maxshape,
     }
 
   /* from the slowest free axis: as many rows of chunks as fit (whole rows:
-   * the later axes whole), in at least GDCI_FIT_MIN_BUFFERS buffers of equal
-   * size where the axis has that many rows; one chunk and on to the next
+   * the later axes whole), in at least GDCI_FIT_MIN_BUFFERS buffers where the
+   * axis has that many rows; one chunk and on to the next
    * free axis when not even one row fits */
   for (guint j = 0; j < n_dims; j++)
     {
@@ -326,9 +374,12 @@ _gdci_fit_buffer_shape (const guint64   *maxshape,
           continue;
         }
       n_rows = ceil_div (maxshape[j], chunk[j]);
-      n_buffers = k_max >= (double) n_rows ? 1 : ceil_div (n_rows, (guint64) k_max);
-      n_buffers = MAX (n_buffers, MIN (GDCI_FIT_MIN_BUFFERS, n_rows));
-      k = ceil_div (n_rows, n_buffers);
+      /* as many rows as fit; fewer where that would make fewer than
+       * GDCI_FIT_MIN_BUFFERS buffers (rounded down: the last is shorter) */
+      k = k_max >= (double) n_rows ? n_rows : (guint64) k_max;
+      n_buffers = MIN (GDCI_FIT_MIN_BUFFERS, n_rows);
+      if (ceil_div (n_rows, k) < n_buffers)
+        k = MAX (n_rows / n_buffers, 1);
       buffer[j] = MIN (sat_mul (k, chunk[j]), maxshape[j]);
       break;
     }
