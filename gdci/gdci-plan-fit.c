@@ -136,6 +136,33 @@ grow_axis (guint64  e,
   return 0;
 }
 
+/* Shrinks the @scalable axes of @target by one factor until the chunk fits
+ * in @budget elements, or they are all 1 */
+static void
+shrink_to_budget (const gboolean *scalable,
+                  guint           n_dims,
+                  double          budget,
+                  guint64        *target)
+{
+  for (guint round = 0; round < 16; round++)
+    {
+      double p = 1.0, f;
+      guint n = 0;
+
+      for (guint i = 0; i < n_dims; i++)
+        {
+          p *= (double) target[i];
+          n += scalable[i] && target[i] > 1;
+        }
+      if (p <= budget || n == 0)
+        return;
+      f = pow (budget / p, 1.0 / n);
+      for (guint i = 0; i < n_dims; i++)
+        if (scalable[i] && target[i] > 1)
+          target[i] = MAX ((guint64) floor ((double) target[i] * f), 1);
+    }
+}
+
 /* Scales the @scalable axes of @target by one factor, so that the chunk
  * takes the whole @budget: up where hdmf's shape undershoots it (badly for
  * a (10^9, 4) dataset), an axis that reaches its extent keeping the
@@ -163,16 +190,14 @@ scale_to_budget (const guint64  *extent,
           p *= (double) target[i];
           n += scaling[i];
         }
+      if (p > budget)
+        {
+          shrink_to_budget (scalable, n_dims, budget, target);
+          return;
+        }
       if (n == 0 || !(p > 0))
         return;
       f = pow (budget / p, 1.0 / n);
-      if (f < 1.0)
-        {
-          for (guint i = 0; i < n_dims; i++)
-            if (scaling[i])
-              target[i] = MAX ((guint64) floor ((double) target[i] * f), 1);
-          return;
-        }
       for (guint i = 0; i < n_dims; i++)
         if (scaling[i] && (double) target[i] * f >= (double) extent[i])
           {
