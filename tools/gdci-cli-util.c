@@ -61,13 +61,20 @@ cli_fail_with (const GError *error)
 
 /* ---- option values -------------------------------------------------------- */
 
-gboolean
-cli_parse_shape (const char  *option,
-                 const char  *text,
-                 gboolean     allow_infer,
-                 GArray     **shape,
-                 GError     **error)
+static gboolean
+is_free_axis (const char *part)
 {
+  return strcmp (part, "0") == 0 || g_ascii_strcasecmp (part, "none") == 0;
+}
+
+gboolean
+cli_parse_shape (const char   *option,
+                 const char   *text,
+                 CliShapeAxes  axes,
+                 GArray      **shape,
+                 GError      **error)
+{
+  static const char *const hints[] = { "", " (one may be -1)", " (0 or None for a free axis)" };
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (guint64));
   gboolean inferred = FALSE;
@@ -75,9 +82,9 @@ cli_parse_shape (const char  *option,
   for (guint i = 0; parts[i] != NULL; i++)
     {
       const char *part = g_strstrip (parts[i]);
-      guint64 v;
+      guint64 v = 0;
 
-      if (allow_infer && strcmp (part, "-1") == 0)
+      if (axes == CLI_SHAPE_INFER && strcmp (part, "-1") == 0)
         {
           if (inferred)
             {
@@ -86,13 +93,14 @@ cli_parse_shape (const char  *option,
               return FALSE;
             }
           inferred = TRUE;
-          v = 0;
         }
+      else if (axes == CLI_SHAPE_FREE && is_free_axis (part))
+        v = 0;
       else if (!g_ascii_string_to_unsigned (part, 10, 1, G_MAXINT64, &v, NULL))
         {
           g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                        "%s '%s': give positive whole numbers separated by commas%s",
-                       option, text, allow_infer ? " (one may be -1)" : "");
+                       option, text, hints[axes]);
           return FALSE;
         }
       g_array_append_val (values, v);
@@ -104,6 +112,86 @@ cli_parse_shape (const char  *option,
       return FALSE;
     }
   *shape = g_steal_pointer (&values);
+  return TRUE;
+}
+
+gboolean
+cli_parse_strategy (const char        *text,
+                    GdciPlanStrategy  *strategy,
+                    GError           **error)
+{
+  if (g_ascii_strcasecmp (text, "hdmf") == 0)
+    *strategy = GDCI_PLAN_STRATEGY_HDMF;
+  else if (g_ascii_strcasecmp (text, "fit") == 0)
+    *strategy = GDCI_PLAN_STRATEGY_FIT;
+  else
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "--plan '%s': use hdmf or fit", text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+cli_strategy_name (GdciPlanStrategy strategy)
+{
+  return strategy == GDCI_PLAN_STRATEGY_FIT ? "fit" : "hdmf";
+}
+
+/* The multiplier of a unit of --max-memory, or 0 for none */
+static double
+memory_unit (const char *unit)
+{
+  static const struct { const char *name; double factor; } units[] = {
+    { "", 1 }, { "b", 1 },
+    { "k", 1e3 }, { "kb", 1e3 }, { "m", 1e6 }, { "mb", 1e6 },
+    { "g", 1e9 }, { "gb", 1e9 }, { "t", 1e12 }, { "tb", 1e12 },
+    { "kib", 1024.0 }, { "mib", 1024.0 * 1024 }, { "gib", 1024.0 * 1024 * 1024 },
+    { "tib", 1024.0 * 1024 * 1024 * 1024 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_ascii_strcasecmp (unit, units[i].name) == 0)
+      return units[i].factor;
+  return 0;
+}
+
+gboolean
+cli_parse_memory_size (const char  *option,
+                       const char  *text,
+                       guint64     *bytes,
+                       GError     **error)
+{
+  const char *p = text;
+  gboolean digits = FALSE, point = FALSE;
+  double number, factor, value;
+
+  /* a plain decimal number: no sign, exponent, hex, inf or nan */
+  for (; g_ascii_isdigit (*p) || (*p == '.' && !point); p++)
+    {
+      digits |= g_ascii_isdigit (*p);
+      point |= *p == '.';
+    }
+  number = digits ? g_ascii_strtod (text, NULL) : 0;
+  while (*p == ' ')
+    p++;
+  factor = digits ? memory_unit (p) : 0;
+  if (factor == 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "%s '%s': give a size such as 2G, 512M, 1.5GB, 4GiB or a number of bytes",
+                   option, text);
+      return FALSE;
+    }
+  value = number * factor;
+  if (value < 1 || value >= 18446744073709551616.0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "%s '%s': give at least one byte and less than 2^64", option, text);
+      return FALSE;
+    }
+  *bytes = (guint64) value;
   return TRUE;
 }
 
@@ -147,16 +235,23 @@ cli_format_tuple (const guint64 *values,
 }
 
 char *
+cli_format_bytes (guint64 n_bytes)
+{
+  /* a plan gives G_MAXUINT64 for a size beyond 64 bits */
+  if (n_bytes == G_MAXUINT64)
+    return g_strdup ("more than 2^64 bytes");
+  return g_strdup_printf ("%.2f MB", n_bytes / 1e6);
+}
+
+char *
 cli_describe_shape (const guint64 *shape,
                     guint          n_dims,
                     guint64        n_bytes)
 {
   g_autofree char *tuple = cli_format_tuple (shape, n_dims);
+  g_autofree char *size = cli_format_bytes (n_bytes);
 
-  /* a plan gives G_MAXUINT64 for a size beyond 64 bits */
-  if (n_bytes == G_MAXUINT64)
-    return g_strdup_printf ("%s, more than 2^64 bytes", tuple);
-  return g_strdup_printf ("%s, %.2f MB", tuple, n_bytes / 1e6);
+  return g_strdup_printf ("%s, %s", tuple, size);
 }
 
 /* ---- files ------------------------------------------------------------------- */
@@ -292,11 +387,13 @@ size_option_group (SizeOptions *o)
     { "buffer-gb", 0, 0, G_OPTION_ARG_STRING, &o->buffer_gb,
       "Largest buffer in GB (10^9 bytes); default 1.0", "X" },
     { "buffer-shape", 0, 0, G_OPTION_ARG_STRING, &o->buffer_shape,
-      "Buffer shape instead of a size", "N,N,..." },
+      "Buffer shape instead of a size; an axis 0 or None is free, sized from --buffer-gb",
+      "N,N,..." },
     { "chunk-mb", 0, 0, G_OPTION_ARG_STRING, &o->chunk_mb,
       "HDF5 chunk size to stay under, in MB (10^6 bytes); default 10.0", "X" },
     { "chunk-shape", 0, 0, G_OPTION_ARG_STRING, &o->chunk_shape,
-      "HDF5 chunk shape instead of a size", "N,N,..." },
+      "HDF5 chunk shape instead of a size; an axis 0 or None is free, sized from --chunk-mb",
+      "N,N,..." },
     G_OPTION_ENTRY_NULL
   };
   GOptionGroup *group = g_option_group_new ("sizes", "Buffer and chunk options:",
@@ -337,9 +434,9 @@ parse_size_options (const SizeOptions  *o,
   return (o->buffer_gb == NULL || parse_size ("--buffer-gb", o->buffer_gb, &v->buffer_gb, error)) &&
          (o->chunk_mb == NULL || parse_size ("--chunk-mb", o->chunk_mb, &v->chunk_mb, error)) &&
          (o->buffer_shape == NULL ||
-          cli_parse_shape ("--buffer-shape", o->buffer_shape, FALSE, &v->buffer_shape, error)) &&
+          cli_parse_shape ("--buffer-shape", o->buffer_shape, CLI_SHAPE_FREE, &v->buffer_shape, error)) &&
          (o->chunk_shape == NULL ||
-          cli_parse_shape ("--chunk-shape", o->chunk_shape, FALSE, &v->chunk_shape, error));
+          cli_parse_shape ("--chunk-shape", o->chunk_shape, CLI_SHAPE_FREE, &v->chunk_shape, error));
 }
 
 gboolean
@@ -410,5 +507,22 @@ size_options_to_properties (const SizeOptions  *o,
       g_value_set_variant (&value, cli_shape_variant (v.chunk_shape));
       add_value (names, values, "chunk-shape", &value);
     }
+  return TRUE;
+}
+
+gboolean
+size_options_fixed_shapes (const SizeOptions *o)
+{
+  g_auto(SizeValues) v = { 0 };
+
+  if (o->buffer_shape == NULL || o->chunk_shape == NULL ||
+      !parse_size_options (o, &v, NULL))
+    return FALSE;
+  for (guint i = 0; i < v.buffer_shape->len; i++)
+    if (g_array_index (v.buffer_shape, guint64, i) == 0)
+      return FALSE;
+  for (guint i = 0; i < v.chunk_shape->len; i++)
+    if (g_array_index (v.chunk_shape, guint64, i) == 0)
+      return FALSE;
   return TRUE;
 }

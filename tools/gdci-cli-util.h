@@ -24,17 +24,39 @@ int         cli_fail                (int          status,
 int         cli_exit_status         (const GError *error);
 int         cli_fail_with           (const GError *error);
 
-/* "20000,5000"; with @allow_infer, one axis may be -1 (returned as 0) */
-gboolean    cli_parse_shape         (const char  *option,
+/* What a shape's axes may be besides positive numbers */
+typedef enum
+{
+  CLI_SHAPE_POSITIVE,        /* nothing else */
+  CLI_SHAPE_INFER,           /* one axis -1, inferred (returned as 0) */
+  CLI_SHAPE_FREE,            /* axes 0 or None, free (returned as 0) */
+} CliShapeAxes;
+
+/* "20000,5000", "0,64", "-1,384" */
+gboolean    cli_parse_shape         (const char   *option,
+                                     const char   *text,
+                                     CliShapeAxes  axes,
+                                     GArray      **shape,
+                                     GError      **error);
+/* --plan hdmf|fit */
+gboolean    cli_parse_strategy      (const char        *text,
+                                     GdciPlanStrategy  *strategy,
+                                     GError           **error);
+/* "hdmf", "fit" */
+const char *cli_strategy_name       (GdciPlanStrategy  strategy);
+/* "2G", "512M", "1.5GB", "4GiB", "1000000": decimal units K, M, G, T
+ * (with or without B), binary KiB, MiB, GiB, TiB, in any case */
+gboolean    cli_parse_memory_size   (const char  *option,
                                      const char  *text,
-                                     gboolean     allow_infer,
-                                     GArray     **shape,
+                                     guint64     *bytes,
                                      GError     **error);
 /* A floating `at` variant of a GArray of guint64 */
 GVariant   *cli_shape_variant       (GArray      *shape);
 /* "(20000, 5000)", "(5,)" */
 char       *cli_format_tuple        (const guint64 *values,
                                      guint          n_dims);
+/* "400.00 MB", or "more than 2^64 bytes" for G_MAXUINT64 */
+char       *cli_format_bytes        (guint64        n_bytes);
 /* "(20000, 5000), 400.00 MB" */
 char       *cli_describe_shape      (const guint64 *shape,
                                      guint          n_dims,
@@ -78,6 +100,10 @@ gboolean      size_options_to_properties (const SizeOptions  *o,
                                           GPtrArray          *names,
                                           GArray             *values,
                                           GError            **error);
+
+/* Whether both shapes are given, with no free axis: then the plan's
+ * strategy does not matter */
+gboolean      size_options_fixed_shapes  (const SizeOptions  *o);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SizeOptions, size_options_clear)
 

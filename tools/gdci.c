@@ -1,6 +1,6 @@
 /* gdci.c: the gdci command-line tool
  *
- *   gdci plan --dtype int32 --shape 20000,5000 [--buffer-gb X] [--chunk-mb X]
+ *   gdci plan --dtype int32 --shape 20000,5000 [--buffer-gb X] [--chunk-mb X] [--plan hdmf|fit]
  *   gdci convert INPUT OUTPUT.h5[:/dataset] [options]
  *   gdci clean PATH...
  *
@@ -25,89 +25,9 @@
 #include <gdci/gdci.h>
 
 #include "gdci-cli-compression.h"
+#include "gdci-cli-plan.h"
 #include "gdci-cli-util.h"
 #include "gdci-progress-bar.h"
-
-#define MAX_LISTED_SELECTIONS 50
-
-/* ---- gdci plan ---------------------------------------------------------- */
-
-static void
-print_plan (const GdciPlan *plan)
-{
-  guint n_dims = gdci_plan_get_n_dims (plan);
-  guint64 n_buffers = gdci_plan_get_n_buffers (plan);
-  g_autofree char *data_s =
-    cli_describe_shape (gdci_plan_get_full_shape (plan, NULL), n_dims,
-                        gdci_plan_get_data_bytes (plan));
-  g_autofree char *chunk_s =
-    cli_describe_shape (gdci_plan_get_chunk_shape (plan, NULL), n_dims,
-                        gdci_plan_get_chunk_bytes (plan));
-  g_autofree char *buffer_s =
-    cli_describe_shape (gdci_plan_get_buffer_shape (plan, NULL), n_dims,
-                        gdci_plan_get_buffer_bytes (plan));
-
-  g_print ("Data shape:   %s of %s\n", data_s,
-           gdci_dtype_to_string (gdci_plan_get_dtype (plan)));
-  g_print ("Chunk shape:  %s\n", chunk_s);
-  g_print ("Buffer shape: %s\n", buffer_s);
-  g_print ("Buffers:      %" G_GUINT64_FORMAT "\n", n_buffers);
-  for (guint64 i = 0; i < n_buffers && i < MAX_LISTED_SELECTIONS; i++)
-    {
-      g_autoptr(GdciSelection) sel = gdci_plan_get_buffer_selection (plan, i);
-      g_autofree char *text = gdci_selection_to_string (sel);
-      g_print ("%s\n", text);
-    }
-  if (n_buffers > MAX_LISTED_SELECTIONS)
-    g_print ("... and %" G_GUINT64_FORMAT " more\n", n_buffers - MAX_LISTED_SELECTIONS);
-}
-
-static int
-command_plan (int    argc,
-              char **argv)
-{
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dtype_text = NULL;
-  g_autofree char *shape_text = NULL;
-  g_auto(SizeOptions) sizes = { NULL, NULL, NULL, NULL };
-  g_autoptr(GdciPlanSettings) settings = gdci_plan_settings_new ();
-  g_autoptr(GdciPlan) plan = NULL;
-  g_autoptr(GArray) shape = NULL;
-  const GOptionEntry entries[] = {
-    { "dtype", 0, 0, G_OPTION_ARG_STRING, &dtype_text,
-      "Element type: a numpy name such as int16, or a type string such as <i2", "DTYPE" },
-    { "shape", 0, 0, G_OPTION_ARG_STRING, &shape_text,
-      "Shape of the whole dataset", "N,N,..." },
-    G_OPTION_ENTRY_NULL
-  };
-  GdciDtype dtype;
-
-  context = g_option_context_new ("- show how a dataset is split into chunks and buffers");
-  g_option_context_set_summary (context,
-    "Prints the HDF5 chunk shape, the buffer shape, the number of buffers and\n"
-    "their selections, as gdci convert and hdmf's GenericDataChunkIterator\n"
-    "would use them.");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_add_group (context, size_option_group (&sizes));
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cli_fail (EXIT_USAGE, "%s", error->message);
-  if (argc > 1)
-    return cli_fail (EXIT_USAGE, "unexpected argument '%s'", argv[1]);
-  if (dtype_text == NULL || shape_text == NULL)
-    return cli_fail (EXIT_USAGE, "plan needs --dtype and --shape");
-  if (!gdci_dtype_from_string (dtype_text, &dtype, &error) ||
-      !cli_parse_shape ("--shape", shape_text, FALSE, &shape, &error) ||
-      !size_options_to_settings (&sizes, settings, &error))
-    return cli_fail (EXIT_USAGE, "%s", error->message);
-
-  plan = gdci_plan_new (dtype, (const guint64 *) (gpointer) shape->data, shape->len,
-                        settings, &error);
-  if (plan == NULL)
-    return cli_fail_with (error);
-  print_plan (plan);
-  return EXIT_SUCCESS;
-}
 
 /* ---- gdci convert: parse ------------------------------------------------- */
 
@@ -118,6 +38,8 @@ typedef struct
   char *shape_text;
   char *order_text;
   char *compression;
+  char *plan_text;
+  char *max_memory_text;
   SizeOptions sizes;
   gint64 offset;
   int n_threads;
@@ -139,6 +61,10 @@ typedef struct
   GdciDtype dtype;
   GArray *shape;
   GdciOrder order;
+
+  /* checked */
+  GdciPlanStrategy strategy;
+  guint64 max_memory;
 } ConvertOptions;
 
 static void
@@ -148,6 +74,8 @@ convert_options_clear (ConvertOptions *o)
   g_free (o->shape_text);
   g_free (o->order_text);
   g_free (o->compression);
+  g_free (o->plan_text);
+  g_free (o->max_memory_text);
   size_options_clear (&o->sizes);
   g_free (o->in_file);
   g_free (o->in_dataset);
@@ -197,6 +125,13 @@ parse_convert (int              argc,
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->n_threads,
       "Compression threads, and decoding threads of an HDF5 input; default one per "
       "processor", "N" },
+    { "plan", 0, 0, G_OPTION_ARG_STRING, &o->plan_text,
+      "How the shapes not given are sized: fit (the default: chunks that fit the data, "
+      "buffers that read a C-order source once) or hdmf (hdmf's shapes); with both "
+      "shapes given in full, they are kept as they are", "hdmf|fit" },
+    { "max-memory", 0, 0, G_OPTION_ARG_STRING, &o->max_memory_text,
+      "Memory the conversion may take, such as 2G, 512M, 1.5GB, 4GiB or bytes; without "
+      "--buffer-gb or --buffer-shape the buffer is made smaller to fit", "SIZE" },
     { "overwrite", 0, 0, G_OPTION_ARG_NONE, &o->overwrite,
       "Replace the dataset if it exists (the rest of the file is kept)", NULL },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &o->progress,
@@ -217,7 +152,12 @@ parse_convert (int              argc,
     "An argument FILE:PATH is split at its last ':' when FILE exists or ends in\n"
     ".h5, .hdf5, .hdf, .he5 or .nwb; otherwise it is a file name. A relative PATH\n"
     "is taken from the root (FILE.h5:data is FILE.h5:/data); a PATH that names\n"
-    "nothing (empty, '.', '/') is an error.");
+    "nothing (empty, '.', '/') is an error.\n"
+    "\n"
+    "The shapes not given are sized by the fit plan (see gdci plan) unless\n"
+    "--plan hdmf is given or both --chunk-shape and --buffer-shape are given\n"
+    "in full; an axis of a shape given as 0 or None is free, sized from\n"
+    "--chunk-mb or --buffer-gb.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, size_option_group (&o->sizes));
   if (!g_option_context_parse (context, &argc, &argv, error))
@@ -276,6 +216,17 @@ check_convert (ConvertOptions        *o,
   gdci_h5_writer_set_n_threads (writer, (guint) o->n_threads);
   gdci_h5_writer_set_overwrite (writer, o->overwrite);
 
+  /* fit unless told hdmf; with both shapes in full, nothing is sized */
+  o->strategy = GDCI_PLAN_STRATEGY_FIT;
+  if (o->plan_text != NULL && !cli_parse_strategy (o->plan_text, &o->strategy, error))
+    return FALSE;
+  if (o->plan_text == NULL && size_options_fixed_shapes (&o->sizes))
+    o->strategy = GDCI_PLAN_STRATEGY_HDMF;
+  if (o->max_memory_text != NULL &&
+      !cli_parse_memory_size ("--max-memory", o->max_memory_text, &o->max_memory, error))
+    return FALSE;
+  gdci_h5_writer_set_max_memory (writer, o->max_memory);
+
   if (o->hdf5_input)
     {
       if (o->dtype_text != NULL || o->shape_text != NULL || o->order_text != NULL ||
@@ -288,7 +239,7 @@ check_convert (ConvertOptions        *o,
     return usage_error (error, "a raw input needs --dtype and --shape "
                                "(or give an HDF5 input as FILE.h5:/dataset)");
   if (!gdci_dtype_from_string (o->dtype_text, &o->dtype, error) ||
-      !cli_parse_shape ("--shape", o->shape_text, TRUE, &o->shape, error))
+      !cli_parse_shape ("--shape", o->shape_text, CLI_SHAPE_INFER, &o->shape, error))
     return FALSE;
   o->order = GDCI_ORDER_C;
   if (o->order_text != NULL && g_ascii_strcasecmp (o->order_text, "F") == 0)
@@ -330,9 +281,11 @@ add_property (GPtrArray  *names,
 }
 
 /* The source of the input, initialized: its shapes are planned and
- * checked, and a raw file's size or an HDF5 dataset's type known */
+ * checked, and a raw file's size or an HDF5 dataset's type known; with
+ * @buffer_gb > 0, buffers of at most that size */
 static GdciChunkIterator *
 open_input (const ConvertOptions  *o,
+            double                 buffer_gb,
             GError               **error)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
@@ -343,6 +296,9 @@ open_input (const ConvertOptions  *o,
   g_array_set_clear_func (values, (GDestroyNotify) g_value_unset);
   if (!size_options_to_properties (&o->sizes, names, values, error))
     return NULL;
+  if (buffer_gb > 0)
+    add_property (names, values, "buffer-gb", G_TYPE_DOUBLE, buffer_gb);
+  add_property (names, values, "plan-strategy", GDCI_TYPE_PLAN_STRATEGY, o->strategy);
   add_property (names, values, "display-progress", G_TYPE_BOOLEAN, o->progress);
   add_property (names, values, "progress-description", G_TYPE_STRING, "Converting");
   add_property (names, values, "path", G_TYPE_STRING, o->in_file);
@@ -582,9 +538,20 @@ command_convert (int    argc,
 
   if (o.hdf5_input && !cli_check_hdf5_input (o.in_file, &error))
     return cli_fail_with (error);
-  iter = open_input (&o, &error);
+  iter = open_input (&o, 0, &error);
   if (iter == NULL)
     return cli_fail_with (error);
+  if (o.sizes.buffer_gb == NULL && o.sizes.buffer_shape == NULL)
+    {
+      /* a buffer that keeps the write under --max-memory; when none does,
+       * the writer says what it would take */
+      double buffer_gb = cli_capped_buffer_gb (writer, gdci_chunk_iterator_get_plan (iter),
+                                               o.max_memory);
+      g_autoptr(GdciChunkIterator) smaller = buffer_gb > 0 ? open_input (&o, buffer_gb, NULL)
+                                                           : NULL;
+      if (smaller != NULL)
+        g_set_object (&iter, smaller);
+    }
 
   /* an HDF5 file already there: a dataset in it may need --overwrite */
   into_existing = cli_is_hdf5_file (o.out_file);
@@ -707,7 +674,7 @@ main (int    argc,
   if (strcmp (command, "plan") == 0)
     {
       cli_set_command_name ("gdci plan");
-      return command_plan (argc - 1, argv + 1);
+      return cli_command_plan (argc - 1, argv + 1);
     }
   if (strcmp (command, "convert") == 0)
     {

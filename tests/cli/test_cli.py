@@ -54,7 +54,8 @@ def recording(path, rows=20000, channels=32, seed=0, dtype="int16"):
 
 def assert_one_line_error(result, status, text):
     assert result.returncode == status, (result.returncode, result.stderr)
-    lines = result.stderr.splitlines()
+    # sizes such as "15.0 MB" are written with a no-break space
+    lines = result.stderr.replace("\xa0", " ").splitlines()
     assert lines, "no message"
     assert lines[0].startswith("gdci"), lines
     assert text in lines[0], lines[0]
@@ -67,7 +68,8 @@ def assert_one_line_error(result, status, text):
 # ---- plan -------------------------------------------------------------------
 
 def test_plan_tutorial_numbers():
-    result = run("plan", "--dtype", "int32", "--shape", "20000,5000", "--buffer-gb", "0.2")
+    result = run("plan", "--dtype", "int32", "--shape", "20000,5000", "--buffer-gb", "0.2",
+                 "--plan", "hdmf", "--threads", "1")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
@@ -75,6 +77,12 @@ def test_plan_tutorial_numbers():
         "Chunk shape:  (3160, 790), 9.99 MB",
         "Buffer shape: (12640, 3160), 159.77 MB",
         "Buffers:      4",
+        "Stored:       489.29 MB, 22.32% padding",
+        "Read:         799.96 MB, 2.00x the data",
+        "Memory:       329.52 MB",
+        "  buffer:     159.77 MB",
+        "  read-ahead: 159.77 MB",
+        "  scratch:    9.99 MB",
         "[0:12640, 0:3160]",
         "[0:12640, 3160:5000]",
         "[12640:20000, 0:3160]",
@@ -84,12 +92,12 @@ def test_plan_tutorial_numbers():
 
 def test_plan_lists_fifty_and_counts_the_rest():
     result = run("plan", "--dtype", "<i2", "--shape", "1000,100", "--buffer-shape", "10,10",
-                 "--chunk-shape", "5,5")
+                 "--chunk-shape", "5,5", "--plan", "hdmf")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[3] == "Buffers:      1000"
-    assert lines[4] == "[0:10, 0:10]"
-    assert len(lines) == 4 + 50 + 1
+    assert lines[10] == "[0:10, 0:10]"
+    assert len(lines) == 10 + 50 + 1
     assert lines[-1] == "... and 950 more"
 
 
@@ -128,10 +136,13 @@ def test_sizes_beyond_64_bits():
     assert_one_line_error(result, 1, "into more than 2^64 buffers")
     # data of more than 2^64 bytes can be planned, its size is not counted
     result = run("plan", "--dtype", "int8", "--shape", f"{huge},8", "--buffer-shape", f"{huge},1",
-                 "--chunk-shape", "1,1")
+                 "--chunk-shape", "1,1", "--plan", "fit")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == f"Data shape:   ({huge}, 8), more than 2^64 bytes of int8"
-    assert result.stdout.splitlines()[3] == "Buffers:      8"
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Data shape:   ({huge}, 8), more than 2^64 bytes of int8"
+    assert lines[3] == "Buffers:      8"
+    assert lines[4] == "Stored:       more than 2^64 bytes, 0.00% padding"
+    assert lines[5] == "Read:         more than 2^64 bytes"
 
 
 # ---- convert ----------------------------------------------------------------
@@ -151,7 +162,7 @@ def test_convert_raw_gzip_shuffle(tmp_path):
         assert dset.dtype == np.dtype("int16")
         assert dset.compression == "gzip" and dset.compression_opts == 4
         assert dset.shuffle and dset.fletcher32
-        # hdmf's default chunk shape for chunk_mb 0.1
+        # the fit plan's chunk shape for chunk_mb 0.1 (hdmf's too)
         assert dset.chunks == (5000, 8)
         np.testing.assert_array_equal(dset[...], data)
     assert sorted(os.listdir(tmp_path)) == ["out.h5", "rec.bin"]
@@ -607,3 +618,235 @@ def test_convert_into_a_marked_file_says_to_clean(tmp_path):
                  "--shape", "-1,4")
     assert_one_line_error(result, 1, "gdci clean")
     assert sorted(os.listdir(tmp_path)) == ["rec.bin", "swmr.h5"]
+
+
+# ---- plan strategies, partial shapes, memory ----------------------------------
+
+def library_plan(strategy, shape, dtype="INT16", chunk_shape=None, chunk_mb=None):
+    """The plan the library makes, through GObject introspection."""
+    import gi
+    gi.require_version("Gdci", "1.0")
+    from gi.repository import Gdci
+    settings = Gdci.PlanSettings.new()
+    settings.set_strategy(getattr(Gdci.PlanStrategy, strategy.upper()))
+    if chunk_shape is not None:
+        settings.set_chunk_shape(chunk_shape)
+    if chunk_mb is not None:
+        settings.set_chunk_mb(chunk_mb)
+    return Gdci.Plan.new(getattr(Gdci.Dtype, dtype), shape, settings)
+
+
+DEMO = ["--dtype", "int16", "--shape", "1302083,384", "--threads", "1"]
+
+
+def test_plan_side_by_side():
+    result = run("plan", *DEMO)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        "Data shape:   (1302083, 384), 1000.00 MB of int16",
+        "Plan:         hdmf                          fit",
+        "Chunk shape:  (128820, 38), 9.79 MB         (144676, 32), 9.26 MB",
+        "Buffer shape: (1288200, 380), 979.03 MB     (434028, 384), 333.33 MB",
+        "Buffers:      4                             3",
+        "Stored:       1184.63 MB, 18.46% padding    1000.00 MB, 0.00% padding",
+        "Read:         2000.00 MB, 2.00x the data    1000.00 MB, 1.00x the data",
+        "Memory:       1967.85 MB                    675.93 MB",
+        "  buffer:     979.03 MB                     333.33 MB",
+        "  read-ahead: 979.03 MB                     333.33 MB",
+        "  scratch:    9.79 MB                       9.26 MB",
+    ]
+
+
+@pytest.mark.parametrize("strategy, chunk, buffer, n_buffers", [
+    ("hdmf", "(128820, 38), 9.79 MB", "(1288200, 380), 979.03 MB", "4"),
+    ("fit", "(144676, 32), 9.26 MB", "(434028, 384), 333.33 MB", "3"),
+])
+def test_plan_one_strategy(strategy, chunk, buffer, n_buffers):
+    result = run("plan", *DEMO, "--plan", strategy)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:4] == ["Data shape:   (1302083, 384), 1000.00 MB of int16",
+                         f"Chunk shape:  {chunk}", f"Buffer shape: {buffer}",
+                         f"Buffers:      {n_buffers}"]
+    assert lines[4].startswith("Stored:       ")
+    assert lines[5].startswith("Read:         ")
+    assert lines[6].startswith("Memory:       ")
+    plan = library_plan(strategy, [1302083, 384])
+    selections = [plan.get_buffer_selection(i).to_string() for i in range(plan.get_n_buffers())]
+    assert lines[10:] == selections
+    assert "Plan:" not in result.stdout
+    # the same in any case
+    assert run("plan", *DEMO, "--plan", strategy.upper()).stdout == result.stdout
+
+
+@pytest.mark.parametrize("free", ["0", "None", "none"])
+def test_plan_partial_chunk_shape(free):
+    result = run("plan", *DEMO, "--chunk-shape", f"{free},64")
+    assert result.returncode == 0, result.stderr
+    fit = library_plan("fit", [1302083, 384], chunk_shape=[0, 64]).get_chunk_shape()
+    lines = result.stdout.splitlines()
+    assert lines[2].startswith("Chunk shape:  (78125, 64), 10.00 MB ")
+    assert lines[2].endswith(f"    ({fit[0]}, {fit[1]}), {fit[0] * fit[1] * 2 / 1e6:.2f} MB")
+    assert fit[1] == 64
+
+
+def test_plan_partial_shape_with_sizes():
+    # a free axis takes its size from --chunk-mb, given together with the shape
+    result = run("plan", *DEMO, "--chunk-shape", "0,64", "--chunk-mb", "2", "--plan", "hdmf")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "Chunk shape:  (15625, 64), 2.00 MB"
+    fit = library_plan("fit", [1302083, 384], chunk_shape=[0, 64], chunk_mb=2).get_chunk_shape()
+    result = run("plan", *DEMO, "--chunk-shape", "None,64", "--chunk-mb", "2", "--plan", "fit",
+                 "--buffer-shape", "0,384", "--buffer-gb", "0.5")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith(f"Chunk shape:  ({fit[0]}, 64), ")
+    assert ", 384), " in result.stdout.splitlines()[2]
+    # a shape given in full is still refused with a size
+    assert_one_line_error(run("plan", *DEMO, "--chunk-shape", "100,64", "--chunk-mb", "2"), 2,
+                          "Both chunk-mb and chunk-shape are set")
+
+
+@pytest.mark.parametrize("args, text", [
+    (["--plan", "best"], "--plan 'best': use hdmf or fit"),
+    (["--max-memory", "lots"], "--max-memory 'lots': give a size such as 2G"),
+    (["--max-memory", "2X"], "--max-memory '2X'"),
+    (["--max-memory", "-1G"], "--max-memory '-1G'"),
+    (["--max-memory", "0"], "give at least one byte"),
+    (["--max-memory", "1e30"], "--max-memory '1e30'"),
+    (["--chunk-shape", "x,64"], "(0 or None for a free axis)"),
+])
+def test_plan_option_refusals(args, text):
+    assert_one_line_error(run("plan", *DEMO, *args), 2, text)
+
+
+@pytest.mark.parametrize("size, text", [
+    ("2G", "2.00 GB"), ("2000000000", "2.00 GB"), ("1.5GB", "1.50 GB"), ("512M", "0.51 GB"),
+    ("1907.35 MiB", "2.00 GB"), ("2 gb", "2.00 GB"), ("1.8626451GiB", "2.00 GB"),
+])
+def test_plan_max_memory_fits(size, text):
+    result = run("plan", *DEMO, "--plan", "fit", "--max-memory", size)
+    assert result.returncode == 0, result.stderr
+    [limit] = [line for line in result.stdout.splitlines() if line.startswith("Max memory:   ")]
+    megabytes = float(limit.split()[2])
+    assert f"{megabytes / 1000:.2f} GB" == text
+    assert limit.endswith(": fits" if megabytes > 676 else ": fits with a smaller buffer")
+
+
+def test_plan_max_memory_too_small():
+    # chunks of 9.26 MB: a buffer of one chunk and its scratch do not fit in 15 MB
+    result = run("plan", *DEMO, "--max-memory", "15M")
+    assert_one_line_error(result, 2, "more than max-memory 15.0 MB: choose a smaller buffer size")
+    assert result.stderr.splitlines()[0].startswith("gdci plan: The write needs ")
+    # given sizes are not lowered
+    result = run("plan", *DEMO, "--max-memory", "500M", "--buffer-gb", "1")
+    assert_one_line_error(result, 2, "more than max-memory 500.0 MB")
+    # hdmf's column does not fit, but convert uses fit
+    result = run("plan", *DEMO, "--max-memory", "700M", "--buffer-gb", "1")
+    assert result.returncode == 0, result.stderr
+    assert re.split(r"\s{2,}", result.stdout.splitlines()[-1]) == \
+        ["Max memory:", "700.00 MB: does not fit", "700.00 MB: fits"]
+
+
+def small_recording(tmp_path):
+    return recording(tmp_path / "rec.bin", rows=20000, channels=32)
+
+
+SMALL = ["--dtype", "int16", "--shape", "-1,32", "--chunk-mb", "0.05", "--threads", "1",
+         "--no-progress"]
+
+
+@pytest.mark.parametrize("args, strategy", [([], "fit"), (["--plan", "fit"], "fit"),
+                                            (["--plan", "hdmf"], "hdmf")])
+def test_convert_plan_strategy(tmp_path, args, strategy):
+    data = small_recording(tmp_path)
+    out = tmp_path / "out.h5"
+    result = run("convert", tmp_path / "rec.bin", out, *SMALL, *args)
+    assert result.returncode == 0, result.stderr
+    chunks = tuple(library_plan(strategy, [20000, 32], chunk_mb=0.05).get_chunk_shape())
+    assert chunks == {"fit": (5000, 4), "hdmf": (3750, 6)}[strategy]
+    with h5py.File(out, "r") as f:
+        assert f["data"].chunks == chunks
+        np.testing.assert_array_equal(f["data"][...], data)
+
+
+def test_convert_hdf5_input_uses_fit(tmp_path):
+    data = small_recording(tmp_path)
+    with h5py.File(tmp_path / "in.h5", "w") as f:
+        f.create_dataset("d", data=data, chunks=(1000, 32))
+    result = run("convert", f"{tmp_path / 'in.h5'}:/d", tmp_path / "out.h5", "--chunk-mb", "0.05")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "out.h5", "r") as f:
+        assert f["data"].chunks == (5000, 4)
+        np.testing.assert_array_equal(f["data"][...], data)
+
+
+def test_convert_shapes_in_full_and_partial(tmp_path):
+    data = small_recording(tmp_path)
+    # both shapes in full: kept as they are
+    result = run("convert", tmp_path / "rec.bin", tmp_path / "a.h5", *SMALL[:4],
+                 "--chunk-shape", "3000,7", "--buffer-shape", "6000,14")
+    assert result.returncode == 0, result.stderr
+    # a free axis
+    result = run("convert", tmp_path / "rec.bin", tmp_path / "b.h5", *SMALL, "--chunk-shape", "0,16",
+                 "--plan", "hdmf")
+    assert result.returncode == 0, result.stderr
+    hdmf = tuple(library_plan("hdmf", [20000, 32], chunk_shape=[0, 16], chunk_mb=0.05)
+                 .get_chunk_shape())
+    with h5py.File(tmp_path / "a.h5", "r") as a, h5py.File(tmp_path / "b.h5", "r") as b:
+        assert a["data"].chunks == (3000, 7)
+        assert b["data"].chunks == hdmf and hdmf[1] == 16
+        np.testing.assert_array_equal(a["data"][...], data)
+        np.testing.assert_array_equal(b["data"][...], data)
+
+
+def test_convert_max_memory_caps_the_buffer(tmp_path):
+    data = small_recording(tmp_path)
+    out = tmp_path / "out.h5"
+    # the fit plan takes 0.68 MB (two buffers of 0.32 MB and 0.04 MB of scratch)
+    result = run("convert", tmp_path / "rec.bin", out, *SMALL, "--max-memory", "400K")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    with h5py.File(out, "r") as f:
+        assert f["data"].chunks == (5000, 4)
+        np.testing.assert_array_equal(f["data"][...], data)
+    # what plan shows for it
+    result = run("plan", "--dtype", "int16", "--shape", "20000,32", "--chunk-mb", "0.05",
+                 "--threads", "1", "--plan", "fit", "--max-memory", "400K")
+    assert result.returncode == 0, result.stderr
+    assert "Max memory:   0.40 MB: fits with a smaller buffer" in result.stdout.splitlines()
+
+
+def test_convert_max_memory_too_small(tmp_path):
+    small_recording(tmp_path)
+    out = tmp_path / "out.h5"
+    plan = run("plan", "--dtype", "int16", "--shape", "20000,32", "--chunk-mb", "0.05",
+               "--threads", "1", "--max-memory", "50K")
+    for args in (["--max-memory", "50K"], ["--max-memory", "400K", "--buffer-gb", "0.01"]):
+        result = run("convert", tmp_path / "rec.bin", out, *SMALL, *args)
+        assert_one_line_error(result, 2, "choose a smaller buffer size")
+        assert "The write needs" in result.stderr and "more than max-memory" in result.stderr
+        assert not out.exists()
+    # the same words as plan's
+    assert plan.stderr.splitlines()[0].replace("gdci plan", "gdci convert") == \
+        run("convert", tmp_path / "rec.bin", out, *SMALL, "--max-memory", "50K").stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("args, text", [
+    (["--plan", "auto"], "--plan 'auto': use hdmf or fit"),
+    (["--max-memory", "plenty"], "--max-memory 'plenty'"),
+    (["--chunk-shape", "0,-1"], "--chunk-shape '0,-1'"),
+])
+def test_convert_plan_option_refusals(tmp_path, args, text):
+    small_recording(tmp_path)
+    result = run("convert", tmp_path / "rec.bin", tmp_path / "out.h5", *SMALL, *args)
+    assert_one_line_error(result, 2, text)
+    assert not (tmp_path / "out.h5").exists()
+
+
+def test_help_tells_the_default_plan():
+    convert_help = run("convert", "--help").stdout
+    assert "--plan" in convert_help and "--max-memory" in convert_help
+    assert "fit plan" in convert_help and "--plan hdmf" in convert_help
+    plan_help = run("plan", "--help").stdout
+    assert "side" in plan_help and "0 or None" in plan_help
