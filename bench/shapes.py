@@ -8,7 +8,11 @@ the Python API (Gdci.FileIterator with plan-strategy HDMF or FIT, written by
 Gdci.H5Writer), uncompressed, with gzip-4 + shuffle and with gzip:fast +
 shuffle (ISA-L), each with the recording in the page cache (warm) and with
 the page cache dropped before the run (cold: needs root, skipped with a
-note otherwise). HDMF and FIT runs alternate, --runs of each.
+note otherwise), and cold in a memory control group of --memory-limit-gb
+(page cache included: "larger than memory", a recording that the page
+cache cannot hold between two reads of the same rows, as on a recording
+larger than the machine's memory; needs root and a memory cgroup). HDMF
+and FIT runs alternate, --runs of each.
 
 Each conversion runs in its own Python process, so that its peak resident
 memory and its page cache are its own. The time is that of the write
@@ -21,7 +25,8 @@ targets of the FIT plan:
 
 - bytes read / source size <= 1.02;
 - uncompressed file size <= data size + 1%;
-- cold-cache throughput >= 2x the HDMF plan's, for each compression.
+- cold-cache throughput >= 2x the HDMF plan's, for each compression (also
+  shown for the larger-than-memory runs).
 
     /usr/bin/python3 bench/shapes.py --size-gb 2 [--runs 3] [--build _build] [--json out.json]
     /usr/bin/python3 bench/shapes.py --quick      # a smoke run: small, once
@@ -53,7 +58,8 @@ COMPRESSIONS = {
     "gzip-4 + shuffle": ("gzip", 4, True),
     "gzip:fast + shuffle": ("gzip-fast", 0, True),
 }
-CACHES = ("warm", "cold")
+CACHES = ("warm", "cold", "larger than memory")
+CGROUP_NAME = "gdci-bench-shapes"
 
 # TARGETS: (what, limit)
 READ_TARGET = 1.02
@@ -97,11 +103,17 @@ print(json.dumps({
 """
 
 
-def run_child(command, env):
-    """Runs @command; (its JSON, peak resident bytes, None), or (None, None,
-    its error) if it failed"""
+def run_child(command, env, cgroup=None):
+    """Runs @command, in the memory cgroup directory @cgroup if given; (its
+    JSON, peak resident bytes, None), or (None, None, its error) if it
+    failed"""
+    def join_cgroup():
+        with open(os.path.join(cgroup, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env,
+                                   preexec_fn=join_cgroup if cgroup else None)
         stdout = process.stdout.read()
         process.stdout.close()
         _, status, usage = os.wait4(process.pid, 0)
@@ -125,6 +137,27 @@ def can_drop_caches():
     return None
 
 
+def make_cgroup(limit_bytes):
+    """(a memory cgroup directory limited to @limit_bytes, None), or (None,
+    why not): cgroup v2's memory.max or v1's memory.limit_in_bytes"""
+    if os.geteuid() != 0:
+        return None, "not root"
+    for parent, limit_file in (("/sys/fs/cgroup", "memory.max"),
+                               ("/sys/fs/cgroup/memory", "memory.limit_in_bytes")):
+        if not os.path.exists(os.path.join(parent, limit_file if parent.endswith("memory")
+                                           else "cgroup.controllers")):
+            continue
+        path = os.path.join(parent, CGROUP_NAME)
+        try:
+            os.makedirs(path, exist_ok=True)
+            with open(os.path.join(path, limit_file), "w") as f:
+                f.write(str(limit_bytes))
+            return path, None
+        except OSError as e:
+            return None, f"{path}: {e.strerror}"
+    return None, "no memory cgroup"
+
+
 def fresh_start(recording, output, cache):
     """The same start for every run: no output left, nothing dirty waiting
     to be written, and the recording in the page cache (warm) or not
@@ -132,7 +165,7 @@ def fresh_start(recording, output, cache):
     if os.path.exists(output):
         os.unlink(output)
     subprocess.run(["sync"], check=True)
-    if cache == "cold":
+    if cache != "warm":
         with open(DROP_CACHES, "w") as f:
             f.write("3\n")
         return
@@ -215,6 +248,9 @@ def report(args, size, rows, plans, results, errors, cold_note):
     if cold_note:
         lines += ["", f"No cold-cache runs: {cold_note} (dropping the page cache needs root and a writable "
                       f"{DROP_CACHES})."]
+    if any(cache == "larger than memory" for (_, _, cache) in results):
+        lines += ["", f"Larger than memory: cold, and the conversion's process limited to "
+                      f"{args.memory_limit_gb:g} GB with its page cache (a memory cgroup)."]
     targets = []
 
     def met(value, ok):
@@ -229,13 +265,15 @@ def report(args, size, rows, plans, results, errors, cold_note):
         if r is not None:
             targets.append((f"FIT: file size / data size, uncompressed, {cache}", f"{r['file_ratio']:.4f}",
                             f"<= {SIZE_TARGET:.2f}", met(r["file_ratio"], r["file_ratio"] <= SIZE_TARGET)))
-    for compression in COMPRESSIONS:
-        fit = results.get(("FIT", compression, "cold"))
-        hdmf = results.get(("HDMF", compression, "cold"))
-        value = fit["mb_s"] / hdmf["mb_s"] if fit and hdmf else None
-        targets.append((f"FIT / HDMF throughput, cold, {compression}",
-                        fmt(value, ".2f") + ("x" if value is not None else ""), f">= {COLD_SPEED_TARGET:.0f}x",
-                        met(value, value is not None and value >= COLD_SPEED_TARGET)))
+    for cache in CACHES[1:]:
+        for compression in COMPRESSIONS:
+            fit = results.get(("FIT", compression, cache))
+            hdmf = results.get(("HDMF", compression, cache))
+            value = fit["mb_s"] / hdmf["mb_s"] if fit and hdmf else None
+            targets.append((f"FIT / HDMF throughput, {cache}, {compression}",
+                            fmt(value, ".2f") + ("x" if value is not None else ""),
+                            f">= {COLD_SPEED_TARGET:.0f}x",
+                            met(value, value is not None and value >= COLD_SPEED_TARGET)))
     lines += ["", "| target | value | target | met |", "|---|---:|---:|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets]
     return "\n".join(lines)
@@ -250,6 +288,8 @@ def main():
     parser.add_argument("--chunk-mb", type=float, default=10.0)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 0.1 GB, buffers of 0.02 GB, one run")
     parser.add_argument("--no-cold", action="store_true", help="only warm-cache runs")
+    parser.add_argument("--memory-limit-gb", type=float, default=1.3,
+                        help="the memory (page cache included) of the larger-than-memory runs; 0: none")
     parser.add_argument("--workdir", default=None, help="the recording and outputs (default: <build>/bench)")
     parser.add_argument("--output", default=None, help="also write the markdown tables into this file")
     parser.add_argument("--json", default=None, help="also write every run and the medians into this file")
@@ -267,9 +307,15 @@ def main():
     out = os.path.join(workdir, "shapes-out.h5")
 
     cold_note = "not asked (--no-cold)" if args.no_cold else can_drop_caches()
-    caches = [c for c in CACHES if c == "warm" or cold_note is None]
+    cgroup, limit_note = None, "not asked (--memory-limit-gb 0)"
+    if cold_note is None and args.memory_limit_gb > 0:
+        cgroup, limit_note = make_cgroup(int(args.memory_limit_gb * 1e9))
+    caches = [c for c in CACHES
+              if c == "warm" or (c == "cold" and cold_note is None) or (c != "cold" and cgroup)]
     if cold_note:
         print(f"bench: no cold-cache runs: {cold_note}", flush=True)
+    if cgroup is None:
+        print(f"bench: no larger-than-memory runs: {limit_note}", flush=True)
 
     subprocess.run([PYTHON, os.path.join(TOP, "examples", "make_recording.py"), recording,
                     "--gb", str(args.size_gb)], check=True)
@@ -291,7 +337,8 @@ def main():
                     fresh_start(recording, out, cache)
                     measured, peak, error = run_child(
                         [PYTHON, "-c", CONVERTER, recording, out, str(rows), name, kind, str(level),
-                         "1" if shuffle else "0", str(args.buffer_gb), str(args.chunk_mb)], env)
+                         "1" if shuffle else "0", str(args.buffer_gb), str(args.chunk_mb)], env,
+                        cgroup if cache == "larger than memory" else None)
                     if error is not None:
                         errors[key] = error
                         print(f"run {run + 1}: {name}, {compression}, {cache}: failed: {error}", flush=True)
@@ -305,6 +352,8 @@ def main():
     for leftover in (out, recording):
         if os.path.exists(leftover):
             os.unlink(leftover)
+    if cgroup:
+        os.rmdir(cgroup)
 
     results = medians(args, size, runs)
     text = report(args, size, rows, plans, results, errors, cold_note)
