@@ -264,6 +264,11 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
     (default 10.0, as current hdmf) or ``chunk_shape``, ``display_progress``,
     ``progress_bar_class`` (default tqdm) and ``progress_bar_options``.
     Settings hdmf refuses raise hdmf's exceptions with hdmf's messages.
+
+    An axis of ``None`` in ``chunk_shape`` or ``buffer_shape`` is free:
+    sized from ``chunk_mb`` (``buffer_gb``), which may then be given with
+    the shape, as hdmf's open proposal (PR #997) has it. ``chunk_shape``
+    and ``buffer_shape`` are then the resolved shapes.
     """
 
     __module__ = "gi.repository.Gdci"
