@@ -96,3 +96,56 @@ def test_the_iterator_hands_out_the_same_plan():
     assert plan.get_chunk_shape() == alone.get_chunk_shape() == list(it.get_chunk_shape())
     assert plan.get_n_buffers() == alone.get_n_buffers() == it.get_n_buffers()
     assert all(plan.get_buffer_selection(i).equal(it.get_buffer_selection(i)) for i in range(4))
+
+
+# ---- strategies and partly specified shapes ----------------------------------
+
+def test_fit_with_a_free_chunk_axis():
+    s = settings(strategy=Gdci.PlanStrategy.FIT, chunk_shape=[0, 64])
+    assert s.get_strategy() == Gdci.PlanStrategy.FIT
+    shape = [1302083, 384]
+    data_bytes = 1302083 * 384 * 2
+    plan = Gdci.Plan.new(Gdci.Dtype.INT16, shape, s)
+    assert plan.get_strategy() == Gdci.PlanStrategy.FIT
+    chunk, buffer = plan.get_chunk_shape(), plan.get_buffer_shape()
+    assert chunk[1] == 64                      # the given axis is kept
+    # near the default 10 MB, padding the data by at most 1%
+    assert 0.5e7 < plan.get_chunk_bytes() <= 1e7
+    assert data_bytes <= plan.get_stored_bytes() <= data_bytes * 1.01
+    # buffers of whole rows, read once: at least 4 of them, within 1 GB
+    assert buffer[1] == 384 and buffer[0] % chunk[0] == 0
+    assert plan.get_n_buffers() >= 4 and plan.get_buffer_bytes() <= 1e9
+    assert plan.get_read_bytes() == data_bytes == plan.get_data_bytes()
+
+
+def test_hdmf_with_a_free_chunk_axis():
+    """hdmf PR #997's example: 1e7 / (2 * 64) = 78125 rows."""
+    plan = Gdci.Plan.new(Gdci.Dtype.INT16, [1302083, 384], settings(chunk_shape=[0, 64]))
+    assert plan.get_strategy() == Gdci.PlanStrategy.HDMF
+    assert plan.get_chunk_shape() == [78125, 64]
+    assert plan.get_buffer_shape() == [781250, 384]
+    # 17 chunks of rows (1328125 rows) by 6 of columns, stored whole
+    assert plan.get_stored_bytes() == 1328125 * 384 * 2
+    assert plan.get_read_bytes() == 1302083 * 384 * 2
+
+
+def test_free_axis_with_its_size_is_no_conflict():
+    plan = Gdci.Plan.new(Gdci.Dtype.INT16, [1302083, 384], settings(chunk_shape=[0, 64], chunk_mb=1.0))
+    assert plan.get_chunk_shape() == [7812, 64]
+    # a whole shape with its size still is
+    with pytest.raises(GLib.Error) as info:
+        Gdci.Plan.new(Gdci.Dtype.INT16, [1302083, 384], settings(chunk_shape=[100, 64], chunk_mb=1.0))
+    assert info.value.matches(Gdci.plan_error_quark(), Gdci.PlanError.BOTH_CHUNK_SETTINGS)
+
+
+def test_read_bytes_of_buffers_that_cut_rows():
+    """Each buffer read as one C-order run from its first element to its
+    last: (rows - 1) * 384 + columns elements."""
+    plan = Gdci.Plan.new(Gdci.Dtype.INT16, [200000, 384], settings(chunk_mb=1.0, buffer_gb=0.05))
+    assert plan.get_buffer_shape() == [112840, 217]
+    runs = sum((rows - 1) * 384 + columns for rows in (112840, 87160) for columns in (217, 167))
+    assert plan.get_read_bytes() == runs * 2 == 307198464
+    assert plan.get_data_bytes() == 200000 * 384 * 2
+    fit = Gdci.Plan.new(Gdci.Dtype.INT16, [200000, 384],
+                        settings(chunk_mb=1.0, buffer_gb=0.05, strategy=Gdci.PlanStrategy.FIT))
+    assert fit.get_read_bytes() == fit.get_data_bytes()

@@ -51,14 +51,20 @@ _UINT64_END = 1 << 64
 _PENDING_ERROR = "_gdci_pending_error"
 
 
+# the shapes of a plan, where None leaves an axis free (0 in C)
+_PLAN_SHAPES = ("buffer_shape", "chunk_shape")
+
+
 def _shape_variant(name, shape):
     """A shape as the GVariant gdci reads: a GLib.Variant as given, and a
     sequence of integers as type 'at' ('ax' when an axis is negative, so that
-    the refusal names the value as given)."""
+    the refusal names the value as given). In buffer_shape and chunk_shape,
+    None is a free axis, which gdci reads as 0."""
     if isinstance(shape, GLib.Variant):
         return shape
     try:
-        values = [operator.index(value) for value in shape]
+        values = [0 if value is None and name in _PLAN_SHAPES else operator.index(value)
+                  for value in shape]
     except TypeError:
         raise TypeError(f"{name} must be a sequence of integers, not {shape!r}") from None
     if any(value < 0 for value in values):

@@ -125,9 +125,9 @@ def hdmf_message(error, context):
     for key in ("buffer_shape", "chunk_shape"):
         shape = settings[key]
         shape = shape.unpack() if isinstance(shape, GLib.Variant) else shape
-        settings[key] = None if shape is None else tuple(int(axis) for axis in shape)
+        settings[key] = None if shape is None else tuple(None if axis is None else int(axis) for axis in shape)
     chunk_mb = settings["chunk_mb"]
-    if chunk_mb is None and settings["chunk_shape"] is None:
+    if chunk_mb is None and (settings["chunk_shape"] is None or _is_partial(settings["chunk_shape"])):
         chunk_mb = Gdci.DEFAULT_CHUNK_MB
     if code == Gdci.PlanError.BOTH_BUFFER_SETTINGS:
         return "Only one of 'buffer_gb' or 'buffer_shape' can be specified!"
@@ -148,9 +148,13 @@ def hdmf_message(error, context):
     # the rest needs the data, and the default shapes gdci computed from it
     try:
         source = get("source")
-        maxshape = get("maxshape") or type(source).do_get_maxshape(source)
+        maxshape = get("maxshape")
+        if maxshape is None:
+            maxshape = type(source).do_get_maxshape(source)
         maxshape = tuple(int(axis) for axis in maxshape)
-        dtype = get("dtype") or type(source).do_get_dtype(source)
+        dtype = get("dtype")
+        if dtype is None:  # not `or`: Gdci.Dtype.INT8 is 0
+            dtype = type(source).do_get_dtype(source)
         dtype = dtype if isinstance(dtype, Gdci.Dtype) else _gdci_numpy.gdci_dtype(dtype)
     except Exception:  # noqa: BLE001 - the C message is the fallback
         return None
@@ -162,7 +166,9 @@ def hdmf_message(error, context):
         return f"{name} {shape} has {len(shape)} dimension{plural} but the data {maxshape} has {len(maxshape)}"
     if chunk is None:
         chunk = tuple(Gdci.default_chunk_shape(list(maxshape), dtype, float(chunk_mb)))
-    if buffer is None and code != Gdci.PlanError.CHUNK_SHAPE_NOT_POSITIVE:
+    # a default buffer is known from a whole chunk with positive axes only;
+    # a shape with free axes is named as given
+    if buffer is None and all(axis is not None and axis > 0 for axis in chunk):
         buffer_gb = settings["buffer_gb"] or Gdci.DEFAULT_BUFFER_GB
         buffer = tuple(Gdci.default_buffer_shape(list(maxshape), list(chunk), dtype, float(buffer_gb)))
     return {
@@ -222,8 +228,28 @@ def _overridden(obj, name):
 
 def _int_shape(shape):
     """A shape as a tuple of Python ints, or None when not given (hdmf:
-    `tuple(int(x) for x in shape) if shape else shape`, for tuples only)."""
-    return None if shape is None else tuple(int(axis) for axis in shape) or None
+    `tuple(int(x) for x in shape) if shape else shape`, for tuples only).
+    None stays None: a free axis."""
+    if shape is None:
+        return None
+    return tuple(None if axis is None else int(axis) for axis in shape) or None
+
+
+def _is_partial(shape):
+    """Whether a shape leaves axes free: holds None (hdmf's open proposal,
+    PR #997: `chunk_shape=(None, 64)`)."""
+    return shape is not None and any(axis is None for axis in shape)
+
+
+def _c_shape(shape):
+    """A shape as gdci reads it: a free axis (None) as 0. A whole shape is
+    hdmf's, where 0 is an axis like any other, which hdmf refuses where it
+    refuses a negative one: it goes to gdci with its axes of 0 as -1, so
+    that gdci refuses it as hdmf does, at the point hdmf does, and does
+    not read them as free. The messages name the shape as given."""
+    if _is_partial(shape):
+        return tuple(0 if axis is None else axis for axis in shape)
+    return tuple(-1 if axis == 0 else axis for axis in shape)
 
 
 class GenericDataChunkIterator(metaclass=abc.ABCMeta):
@@ -238,6 +264,11 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
     (default 10.0, as current hdmf) or ``chunk_shape``, ``display_progress``,
     ``progress_bar_class`` (default tqdm) and ``progress_bar_options``.
     Settings hdmf refuses raise hdmf's exceptions with hdmf's messages.
+
+    An axis of ``None`` in ``chunk_shape`` or ``buffer_shape`` is free:
+    sized from ``chunk_mb`` (``buffer_gb``), which may then be given with
+    the shape, as hdmf's open proposal (PR #997) has it. ``chunk_shape``
+    and ``buffer_shape`` are then the resolved shapes.
     """
 
     __module__ = "gi.repository.Gdci"
@@ -252,14 +283,16 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         self.progress_bar_options = dict(progress_bar_options or {})
         self.progress_bar = None
 
-        # hdmf's checks, in its order, with its messages
-        if buffer_gb is None and buffer_shape is None:
+        # hdmf's checks, in its order, with its messages; a shape with free
+        # axes (None) takes its size too, or the default one
+        buffer_partial, chunk_partial = _is_partial(buffer_shape), _is_partial(chunk_shape)
+        if buffer_gb is None and (buffer_shape is None or buffer_partial):
             buffer_gb = Gdci.DEFAULT_BUFFER_GB
-        if chunk_mb is None and chunk_shape is None:
+        if chunk_mb is None and (chunk_shape is None or chunk_partial):
             chunk_mb = Gdci.DEFAULT_CHUNK_MB
-        _require((buffer_gb is not None) != (buffer_shape is not None),
+        _require(buffer_partial or (buffer_gb is not None) != (buffer_shape is not None),
                  "Only one of 'buffer_gb' or 'buffer_shape' can be specified!")
-        _require((chunk_mb is not None) != (chunk_shape is not None),
+        _require(chunk_partial or (chunk_mb is not None) != (chunk_shape is not None),
                  "Only one of 'chunk_mb' or 'chunk_shape' can be specified!")
 
         dtype = self._get_dtype()
@@ -282,22 +315,26 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
                 chunk_mb = None
             else:
                 _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
+        elif chunk_partial:
+            _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
+            if own_buffer_default:  # the subclass sizes its buffer from a whole chunk
+                chunk_shape, chunk_mb = self._partial_chunk_shape(chunk_shape, chunk_mb), None
         if own_buffer_default:
             self.chunk_shape = chunk_shape
             buffer_shape = _int_shape(self._get_default_buffer_shape(buffer_gb=buffer_gb))
             buffer_gb = None
-        elif not buffer_shape:
+        elif not buffer_shape or _is_partial(buffer_shape):
             _require(buffer_gb > 0, f"buffer_gb ({buffer_gb}) must be greater than zero!")
 
-        settings = {}
+        settings = {"plan_strategy": Gdci.PlanStrategy.HDMF}
         if buffer_gb is not None:
             settings["buffer_gb"] = float(buffer_gb)
         if chunk_mb is not None:
             settings["chunk_mb"] = float(chunk_mb)
         if buffer_shape:
-            settings["buffer_shape"] = _shape_variant("buffer_shape", buffer_shape)
+            settings["buffer_shape"] = _shape_variant("buffer_shape", _c_shape(buffer_shape))
         if chunk_shape:
-            settings["chunk_shape"] = _shape_variant("chunk_shape", chunk_shape)
+            settings["chunk_shape"] = _shape_variant("chunk_shape", _c_shape(chunk_shape))
         try:
             self._core = _GenericSource(self, **settings)
         except GLib.Error as error:
@@ -372,6 +409,23 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
     @property
     def dtype(self):
         return self._dtype
+
+    def _partial_chunk_shape(self, chunk_shape, chunk_mb):
+        """A chunk shape with free axes (None), sized from chunk_mb as gdci
+        sizes it without a buffer shape."""
+        # gdci reads a shape with a negative axis as whole, and refuses it
+        _require(all(axis is None or axis > 0 for axis in chunk_shape),
+                 f"Some dimensions of chunk_shape ({chunk_shape}) are less than zero!")
+        settings = Gdci.PlanSettings.new()
+        settings.set_strategy(Gdci.PlanStrategy.HDMF)
+        settings.set_chunk_mb(float(chunk_mb))
+        settings.set_chunk_shape(list(_c_shape(chunk_shape)))
+        try:
+            plan = Gdci.Plan.new(self._gdci_dtype, list(self.maxshape), settings)
+        except GLib.Error as error:
+            raise _python_error(error, dict(chunk_mb=chunk_mb, chunk_shape=chunk_shape,
+                                            maxshape=self.maxshape, dtype=self._gdci_dtype)) from None
+        return tuple(plan.get_chunk_shape())
 
     def _get_default_chunk_shape(self, chunk_mb=None):
         """hdmf's default chunk shape for this data and chunk_mb."""
