@@ -162,9 +162,10 @@ def run_timed(command, env=None):
 
 
 def plan(gdci, rows, buffer_gb, chunk_mb):
-    """gdci's chunk shape and buffer bytes for the recording"""
+    """gdci's chunk shape and buffer bytes for the recording, in the plan
+    gdci convert uses (FIT)"""
     out = subprocess.run([gdci, "plan", "--dtype", "int16", "--shape", f"{rows},{CHANNELS}",
-                          "--buffer-gb", str(buffer_gb), "--chunk-mb", str(chunk_mb)],
+                          "--buffer-gb", str(buffer_gb), "--chunk-mb", str(chunk_mb), "--plan", "fit"],
                          capture_output=True, text=True, check=True).stdout
     chunk, buffer_bytes, buffer_rows = None, None, None
     for line in out.splitlines():

@@ -111,7 +111,7 @@ def versions(gdci):
 
 def buffer_bytes(gdci, rows, buffer_gb, chunk_mb):
     plan = subprocess.run([gdci, "plan", "--dtype", "int16", "--shape", f"{rows},384",
-                           "--buffer-gb", str(buffer_gb), "--chunk-mb", str(chunk_mb)],
+                           "--buffer-gb", str(buffer_gb), "--chunk-mb", str(chunk_mb), "--plan", "fit"],
                           capture_output=True, text=True, check=True).stdout
     for line in plan.splitlines():
         if line.startswith("Buffer shape:"):
