@@ -7,6 +7,7 @@
 #pragma once
 
 #include "gdci-compressor-private.h"
+#include "gdci-saturating-private.h"
 
 G_BEGIN_DECLS
 
@@ -67,21 +68,6 @@ void     _gdci_compressor_set_damaged (GError     **error,
  * needed; NULL when out of memory */
 guint8  *_gdci_compressor_get_scratch (GdciCompressor *compressor,
                                        gsize           size);
-
-/* @a + @b and @a * @b, G_MAXUINT64 when they overflow */
-static inline guint64
-_gdci_sat_add (guint64 a,
-               guint64 b)
-{
-  return a > G_MAXUINT64 - b ? G_MAXUINT64 : a + b;
-}
-
-static inline guint64
-_gdci_sat_mul (guint64 a,
-               guint64 b)
-{
-  return b != 0 && a > G_MAXUINT64 / b ? G_MAXUINT64 : a * b;
-}
 
 static inline guint32
 _gdci_read_be32 (const guint8 *p)

@@ -8,18 +8,10 @@
 
 #include "gdci-error.h"
 #include "gdci-h5-writer-private.h"
+#include "gdci-saturating-private.h"
 
 /* The scratch memory the compression threads of a write share */
 #define THREAD_SCRATCH_BYTES ((guint64) 64 * 1024 * 1024)
-
-static guint64
-sat_add (guint64 a,
-         guint64 b)
-{
-  guint64 r;
-
-  return g_uint64_checked_add (&r, a, b) ? r : G_MAXUINT64;
-}
 
 guint
 _gdci_h5_writer_n_workers (GdciH5Writer            *self,
@@ -97,7 +89,7 @@ gdci_h5_writer_estimate_memory (GdciH5Writer   *self,
     *read_ahead_bytes = ahead;
   if (scratch_bytes != NULL)
     *scratch_bytes = scratch;
-  return sat_add (sat_add (buffer, ahead), scratch);
+  return _gdci_sat_add (_gdci_sat_add (buffer, ahead), scratch);
 }
 
 gboolean

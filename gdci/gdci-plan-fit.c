@@ -18,30 +18,13 @@
 #include <math.h>
 
 #include "gdci-plan-fit-private.h"
+#include "gdci-saturating-private.h"
 #include "gdci-shape-private.h"
 
 /* Divisor searches try at most this many candidates on an axis */
 #define MAX_TRIES 100000
 /* and the chunk grows at most this many steps */
 #define MAX_GROWTH_STEPS 64
-
-static guint64
-sat_mul (guint64 a,
-         guint64 b)
-{
-  guint64 r;
-
-  return g_uint64_checked_mul (&r, a, b) ? r : G_MAXUINT64;
-}
-
-static guint64
-sat_add (guint64 a,
-         guint64 b)
-{
-  guint64 r;
-
-  return g_uint64_checked_add (&r, a, b) ? r : G_MAXUINT64;
-}
 
 static inline guint64
 ceil_div (guint64 a,
@@ -220,7 +203,7 @@ product (const guint64 *v,
   guint64 p = 1;
 
   for (guint i = 0; i < n_dims; i++)
-    p = sat_mul (p, v[i]);
+    p = _gdci_sat_mul (p, v[i]);
   return p;
 }
 
@@ -405,7 +388,7 @@ _gdci_fit_buffer_shape (const guint64   *maxshape,
       n_buffers = MIN (GDCI_FIT_MIN_BUFFERS, n_rows);
       if (ceil_div (n_rows, k) < n_buffers)
         k = MAX (n_rows / n_buffers, 1);
-      buffer[j] = MIN (sat_mul (k, chunk[j]), maxshape[j]);
+      buffer[j] = MIN (_gdci_sat_mul (k, chunk[j]), maxshape[j]);
       break;
     }
   return TRUE;
@@ -420,7 +403,7 @@ _gdci_stored_bytes (const guint64 *maxshape,
   guint64 n = itemsize;
 
   for (guint i = 0; i < n_dims; i++)
-    n = sat_mul (n, sat_mul (ceil_div (maxshape[i], chunk[i]), chunk[i]));
+    n = _gdci_sat_mul (n, _gdci_sat_mul (ceil_div (maxshape[i], chunk[i]), chunk[i]));
   return n;
 }
 
@@ -436,7 +419,7 @@ _gdci_span_read_bytes (const guint64 *maxshape,
   for (guint i = 0; i < n_dims; i++)
     {
       grid[i] = ceil_div (maxshape[i], buffer[i]);
-      n_buffers = sat_mul (n_buffers, grid[i]);
+      n_buffers = _gdci_sat_mul (n_buffers, grid[i]);
     }
 
   /* a buffer spans 1 + sum (len_i - 1) * stride_i elements; over the grid,
@@ -446,8 +429,8 @@ _gdci_span_read_bytes (const guint64 *maxshape,
   for (guint i = n_dims; i-- > 0;)
     {
       guint64 others = n_buffers / grid[i];
-      total = sat_add (total, sat_mul (stride, sat_mul (others, maxshape[i] - grid[i])));
-      stride = sat_mul (stride, maxshape[i]);
+      total = _gdci_sat_add (total, _gdci_sat_mul (stride, _gdci_sat_mul (others, maxshape[i] - grid[i])));
+      stride = _gdci_sat_mul (stride, maxshape[i]);
     }
-  return sat_mul (total, itemsize);
+  return _gdci_sat_mul (total, itemsize);
 }

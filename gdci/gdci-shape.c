@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gdci-error.h"
+#include "gdci-saturating-private.h"
 #include "gdci-shape-arg-private.h"
 #include "gdci-shape-private.h"
 #include "gdci-shape.h"
@@ -24,16 +25,6 @@ __extension__ typedef unsigned __int128 gdci_u128;
 
 #define TWO_POW_53 (G_GUINT64_CONSTANT (1) << 53)
 #define TWO_POW_64_DOUBLE 18446744073709551616.0
-
-/* a * b, or G_MAXUINT64 if that does not fit */
-static guint64
-saturating_mul (guint64 a,
-                guint64 b)
-{
-  guint64 r;
-
-  return g_uint64_checked_mul (&r, a, b) ? r : G_MAXUINT64;
-}
 
 /* Python's math.floor(a / b) for integers 0 < b, a < 2^63: the exact
  * quotient rounded to the nearest double (ties to even), then floored. */
@@ -214,7 +205,7 @@ default_chunk_shape (const guint64  *maxshape,
    * or prod_v == 1 */
   k = floor_to_u64 (pow (chunk_bytes / (double) prod_bytes, 1.0 / n_dims));
   for (guint i = 0; i < n_dims; i++)
-    chunk[i] = MIN (saturating_mul (k, v[i]), maxshape[i]);
+    chunk[i] = MIN (_gdci_sat_mul (k, v[i]), maxshape[i]);
   return TRUE;
 }
 
@@ -250,7 +241,7 @@ gather_free (const guint64 *shape,
           free_axis[n_free++] = i;
         }
       else
-        *fixed_product = saturating_mul (*fixed_product, shape[i]);
+        *fixed_product = _gdci_sat_mul (*fixed_product, shape[i]);
     }
   return n_free;
 }
@@ -315,7 +306,7 @@ _gdci_partial_buffer_shape (const guint64  *maxshape,
   for (guint j = 0; j < n_free; j++)
     {
       guint i = free_axis[j];
-      buffer[i] = MIN (MAX (saturating_mul (k, chunk[i]), chunk[i]), maxshape[i]);
+      buffer[i] = MIN (MAX (_gdci_sat_mul (k, chunk[i]), chunk[i]), maxshape[i]);
     }
   return TRUE;
 }
@@ -362,7 +353,7 @@ _gdci_default_buffer_shape (const guint64       *maxshape,
   for (guint i = 0; i < n_dims; i++)
     {
       guint64 c = chunk->value[i];
-      buffer[i] = MIN (MAX (saturating_mul (k, c), c), maxshape[i]);
+      buffer[i] = MIN (MAX (_gdci_sat_mul (k, c), c), maxshape[i]);
     }
   return TRUE;
 }
