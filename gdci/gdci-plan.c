@@ -137,6 +137,32 @@ check_rank (const char          *name,
   return FALSE;
 }
 
+/* the first axis of @arg that is not positive, or -1 */
+static int
+first_not_positive (const GdciShapeArg *arg)
+{
+  for (guint i = 0; i < arg->n_dims; i++)
+    if (arg->negative[i] || arg->value[i] == 0)
+      return (int) i;
+  return -1;
+}
+
+/* "<name> <shape> <relation> on axis <axis>" */
+static gboolean
+set_axis_error (GError             **error,
+                GdciPlanError        code,
+                const char          *name,
+                const GdciShapeArg  *arg,
+                const char          *relation,
+                guint                axis)
+{
+  g_autofree char *s = _gdci_shape_arg_to_string (arg);
+
+  g_set_error (error, GDCI_PLAN_ERROR, code, "%s %s %s on axis %u", name, s,
+               relation, axis);
+  return FALSE;
+}
+
 /* The free chunk axes (0 in @chunk), sized by the strategy. A buffer axis
  * that is given shorter than the data bounds the chunk's, except where
  * hdmf itself sizes a whole default chunk against a whole given buffer. */
@@ -199,6 +225,7 @@ plan_buffer (const GdciPlanSettings  *settings,
              GError                 **error)
 {
   guint64 chunk[GDCI_MAX_DIMS];
+  int axis;
 
   if (settings->strategy == GDCI_PLAN_STRATEGY_HDMF && !settings->has_buffer_shape)
     return _gdci_default_buffer_shape (draft->maxshape, draft->n_dims, &draft->chunk,
@@ -206,17 +233,11 @@ plan_buffer (const GdciPlanSettings  *settings,
                                        buffer, error);
 
   /* hdmf's own check of the chunk, before it sizes anything from it */
-  for (guint i = 0; i < draft->n_dims; i++)
-    {
-      if (draft->chunk.negative[i] || draft->chunk.value[i] == 0)
-        {
-          g_autofree char *s = _gdci_shape_arg_to_string (&draft->chunk);
-          g_set_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE,
-                       "%s %s is not positive on axis %u", draft->chunk_name, s, i);
-          return FALSE;
-        }
-      chunk[i] = draft->chunk.value[i];
-    }
+  if ((axis = first_not_positive (&draft->chunk)) >= 0)
+    return set_axis_error (error, GDCI_PLAN_ERROR_CHUNK_SHAPE_NOT_POSITIVE,
+                           draft->chunk_name, &draft->chunk, "is not positive",
+                           (guint) axis);
+  memcpy (chunk, draft->chunk.value, draft->n_dims * sizeof (guint64));
   if (settings->strategy == GDCI_PLAN_STRATEGY_FIT)
     return _gdci_fit_buffer_shape (draft->maxshape, draft->n_dims, chunk, draft->dtype,
                                    buffer_gb, buffer, error);
@@ -289,32 +310,6 @@ arg_le (const GdciShapeArg *a,
         guint64             b)
 {
   return a->negative[i] || a->value[i] <= b;
-}
-
-/* the first axis of @arg that is not positive, or -1 */
-static int
-first_not_positive (const GdciShapeArg *arg)
-{
-  for (guint i = 0; i < arg->n_dims; i++)
-    if (arg->negative[i] || arg->value[i] == 0)
-      return (int) i;
-  return -1;
-}
-
-/* "<name> <shape> <relation> on axis <axis>" */
-static gboolean
-set_axis_error (GError             **error,
-                GdciPlanError        code,
-                const char          *name,
-                const GdciShapeArg  *arg,
-                const char          *relation,
-                guint                axis)
-{
-  g_autofree char *s = _gdci_shape_arg_to_string (arg);
-
-  g_set_error (error, GDCI_PLAN_ERROR, code, "%s %s %s on axis %u", name, s,
-               relation, axis);
-  return FALSE;
 }
 
 /* Step 2: hdmf's shape assertions, in its order, then gdci's own */
