@@ -92,15 +92,36 @@ gdci_h5_writer_estimate_memory (GdciH5Writer   *self,
   return _gdci_sat_add (_gdci_sat_add (buffer, ahead), scratch);
 }
 
+/**
+ * gdci_h5_writer_check_memory:
+ * @self: a writer
+ * @plan: the plan of the data to write
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Checks, before a write starts, that a write of data with @plan fits in
+ * [property@Gdci.H5Writer:max-memory], as the write itself checks it:
+ * what a program calls to refuse settings before it opens anything.
+ *
+ * Fails with %GDCI_PLAN_ERROR_MEMORY_LIMIT, whose message gives what
+ * [method@Gdci.H5Writer.estimate_memory] counts, when it does not.
+ *
+ * Returns: %TRUE if the write fits, or the writer has no limit
+ *
+ * Since: 1.0
+ */
 gboolean
-_gdci_h5_writer_check_memory (GdciH5Writer    *self,
-                              const GdciPlan  *plan,
-                              GError         **error)
+gdci_h5_writer_check_memory (GdciH5Writer    *self,
+                             const GdciPlan  *plan,
+                             GError         **error)
 {
   guint64 buffer, ahead, scratch, total;
   g_autofree char *total_s = NULL, *limit_s = NULL, *buffer_s = NULL, *scratch_s = NULL;
 
-  if (self->max_memory == 0 || plan == NULL)
+  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), FALSE);
+  g_return_val_if_fail (plan != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->max_memory == 0)
     return TRUE;
   total = gdci_h5_writer_estimate_memory (self, plan, &buffer, &ahead, &scratch);
   if (total <= self->max_memory)

@@ -36,11 +36,6 @@ void    _gdci_h5_writer_get_compression_request (GdciH5Writer           *self,
 guint   _gdci_h5_writer_n_workers          (GdciH5Writer            *self,
                                             const GdciCodecSettings *codec,
                                             guint64                 *scratch_bytes);
-/* FALSE with a GDCI_PLAN_ERROR_MEMORY_LIMIT error when a write of @plan
- * would take more than GdciH5Writer:max-memory */
-gboolean _gdci_h5_writer_check_memory      (GdciH5Writer    *self,
-                                            const GdciPlan  *plan,
-                                            GError         **error);
 
 /* Emits GdciH5Writer::progress in the calling thread */
 void    _gdci_h5_writer_emit_progress      (GdciH5Writer *self,

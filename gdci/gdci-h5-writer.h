@@ -80,6 +80,10 @@ guint64          gdci_h5_writer_estimate_memory       (GdciH5Writer         *sel
                                                        guint64              *read_ahead_bytes,
                                                        guint64              *scratch_bytes);
 GDCI_AVAILABLE_IN_1_0
+gboolean         gdci_h5_writer_check_memory          (GdciH5Writer         *self,
+                                                       const GdciPlan       *plan,
+                                                       GError              **error);
+GDCI_AVAILABLE_IN_1_0
 gboolean         gdci_h5_writer_write                 (GdciH5Writer         *self,
                                                        GdciChunkIterator    *iter,
                                                        const char           *filename,

@@ -306,7 +306,7 @@ _gdci_write_job_new (GdciH5Writer       *self,
   GdciCompressionRequest request;
 
   if (!check_settings (self, iter, filename, dataset_path, error) ||
-      !_gdci_h5_writer_check_memory (self, gdci_chunk_iterator_get_plan (iter), error))
+      !gdci_h5_writer_check_memory (self, gdci_chunk_iterator_get_plan (iter), error))
     return NULL;
 
   job = g_new0 (GdciWriteJob, 1);

@@ -36,33 +36,6 @@ cli_capped_buffer_gb (GdciH5Writer   *writer,
   return (double) (max_memory - scratch) / 2 * MEMORY_MARGIN / 1e9;
 }
 
-gboolean
-cli_check_memory (GdciH5Writer    *writer,
-                  const GdciPlan  *plan,
-                  guint64          max_memory,
-                  GError         **error)
-{
-  guint64 buffer, ahead, scratch, total;
-  g_autofree char *total_s = NULL, *limit_s = NULL, *buffer_s = NULL, *scratch_s = NULL;
-
-  if (max_memory == 0)
-    return TRUE;
-  total = gdci_h5_writer_estimate_memory (writer, plan, &buffer, &ahead, &scratch);
-  if (total <= max_memory)
-    return TRUE;
-
-  /* word for word what the writer says when a write would pass its max-memory */
-  total_s = g_format_size (total);
-  limit_s = g_format_size (max_memory);
-  buffer_s = g_format_size (buffer);
-  scratch_s = g_format_size (scratch);
-  g_set_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_MEMORY_LIMIT,
-               "The write needs %s of memory (%s buffers of %s, %s of compression "
-               "scratch), more than max-memory %s: choose a smaller buffer size",
-               total_s, ahead > 0 ? "two" : "one", buffer_s, scratch_s, limit_s);
-  return FALSE;
-}
-
 /* ---- options ------------------------------------------------------------ */
 
 typedef struct
@@ -405,8 +378,9 @@ cli_command_plan (int    argc,
         status = cli_fail_with (error);
     }
   /* the plan convert uses: the one asked for, or fit */
+  gdci_h5_writer_set_max_memory (writer, p.max_memory);
   if (status == EXIT_SUCCESS &&
-      !cli_check_memory (writer, plans[n_plans - 1], p.max_memory, &error))
+      !gdci_h5_writer_check_memory (writer, plans[n_plans - 1], &error))
     status = cli_fail_with (error);
   if (status == EXIT_SUCCESS)
     {

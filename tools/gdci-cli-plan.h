@@ -20,11 +20,4 @@ double    cli_capped_buffer_gb     (GdciH5Writer   *writer,
                                     const GdciPlan *plan,
                                     guint64         max_memory);
 
-/* The writer's GDCI_PLAN_ERROR_MEMORY_LIMIT when a write of @plan with
- * @writer would take more than @max_memory (0: no limit) */
-gboolean  cli_check_memory         (GdciH5Writer   *writer,
-                                    const GdciPlan *plan,
-                                    guint64         max_memory,
-                                    GError        **error);
-
 G_END_DECLS

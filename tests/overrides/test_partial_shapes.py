@@ -131,13 +131,18 @@ def test_estimate_memory_and_max_memory(tmp_path):
     assert total == buffer + read_ahead + scratch
     assert buffer >= 10000 * 48 * 2 and read_ahead > 0
     writer.props.max_memory = total
+    assert writer.check_memory(it.get_plan())
     writer.write(it, tmp_path / "fits.h5")       # exactly the limit is allowed
     writer.props.max_memory = total - 1
+    with pytest.raises(GLib.Error) as checked:
+        writer.check_memory(it.get_plan())
+    assert checked.value.matches(Gdci.plan_error_quark(), Gdci.PlanError.MEMORY_LIMIT)
     with pytest.raises(GLib.Error) as info:
         writer.write(Gdci.ArrayIterator.from_numpy(RECORDING, buffer_shape=(10000, 48), chunk_shape=(1000, 48)),
                      tmp_path / "over.h5")
     assert info.value.matches(Gdci.plan_error_quark(), Gdci.PlanError.MEMORY_LIMIT)
     assert "choose a smaller buffer size" in info.value.message
+    assert info.value.message == checked.value.message
     assert not (tmp_path / "over.h5").exists()
 
 
