@@ -20,11 +20,11 @@ _gdci_h5_writer_n_workers (GdciH5Writer            *self,
 {
   guint n_threads = self->n_threads != 0 ? self->n_threads
                                          : (guint) MAX (1, g_get_num_processors ());
-  guint64 per_worker = MAX (_gdci_codec_scratch_bytes (codec), 1);
-  guint n_workers = (guint) CLAMP (THREAD_SCRATCH_BYTES / per_worker, 1, n_threads);
+  guint64 per_worker = _gdci_codec_scratch_bytes (codec);
+  guint n_workers = (guint) CLAMP (THREAD_SCRATCH_BYTES / MAX (per_worker, 1), 1, n_threads);
 
   if (scratch_bytes != NULL)
-    *scratch_bytes = (guint64) n_workers * (_gdci_codec_scratch_bytes (codec));
+    *scratch_bytes = _gdci_sat_mul (n_workers, per_worker);
   return n_workers;
 }
 
