@@ -10,20 +10,12 @@
 
 #include "test-util.h"
 
-#define SHAPE(...) ((const guint64[]) { __VA_ARGS__ })
 #define NDIMS(...) (sizeof ((const guint64[]) { __VA_ARGS__ }) / sizeof (guint64))
 
 static GVariant *
 at (const guint64 *values, guint n)
 {
   return test_shape_variant (values, n);
-}
-
-static void
-assert_shape (const guint64 *got, guint n_got, const guint64 *want, guint n_want)
-{
-  g_assert_cmpuint (n_got, ==, n_want);
-  g_assert_cmpmem (got, n_got * sizeof (guint64), want, n_want * sizeof (guint64));
 }
 
 static void
@@ -58,15 +50,15 @@ test_tutorial (void)
   g_assert_no_error (error);
   g_signal_connect (it, "progress", G_CALLBACK (on_progress), calls);
   shape = gdci_chunk_iterator_get_chunk_shape (iter, &n);
-  assert_shape (shape, n, SHAPE (3160, 790), 2);
+  test_assert_shape (shape, n, SHAPE (3160, 790), 2);
   shape = gdci_chunk_iterator_get_buffer_shape (iter, &n);
-  assert_shape (shape, n, SHAPE (12640, 3160), 2);
+  test_assert_shape (shape, n, SHAPE (12640, 3160), 2);
   shape = gdci_chunk_iterator_get_full_shape (iter, &n);
-  assert_shape (shape, n, SHAPE (20000, 5000), 2);
+  test_assert_shape (shape, n, SHAPE (20000, 5000), 2);
   shape = gdci_chunk_iterator_recommended_chunk_shape (iter, &n);
-  assert_shape (shape, n, SHAPE (3160, 790), 2);
+  test_assert_shape (shape, n, SHAPE (3160, 790), 2);
   shape = gdci_chunk_iterator_recommended_data_shape (iter, &n);
-  assert_shape (shape, n, SHAPE (20000, 5000), 2);
+  test_assert_shape (shape, n, SHAPE (20000, 5000), 2);
   g_assert_cmpuint (gdci_chunk_iterator_get_n_dims (iter), ==, 2);
   g_assert_cmpint (gdci_chunk_iterator_get_dtype (iter), ==, GDCI_DTYPE_INT32);
   g_assert_cmpuint (gdci_chunk_iterator_get_n_buffers (iter), ==, 4);
@@ -110,9 +102,9 @@ test_defaults (void)
 
   g_assert_no_error (error);
   got = gdci_chunk_iterator_get_chunk_shape (GDCI_CHUNK_ITERATOR (it), &n);
-  assert_shape (got, n, chunk, 2);
+  test_assert_shape (got, n, chunk, 2);
   got = gdci_chunk_iterator_get_buffer_shape (GDCI_CHUNK_ITERATOR (it), &n);
-  assert_shape (got, n, buffer, 2);
+  test_assert_shape (got, n, buffer, 2);
 
   /* unset settings read back as NaN */
   g_object_get (it, "buffer-gb", &buffer_gb, "chunk-mb", &chunk_mb, NULL);
@@ -529,7 +521,7 @@ test_shape_variant_types (void)
                               "chunk-shape", at (SHAPE (2, 3), 2), NULL);
       g_assert_no_error (error);
       got = gdci_chunk_iterator_get_buffer_shape (GDCI_CHUNK_ITERATOR (it), &n);
-      assert_shape (got, n, SHAPE (4, 6), 2);
+      test_assert_shape (got, n, SHAPE (4, 6), 2);
     }
 }
 
@@ -630,10 +622,10 @@ test_serialize_round_trip (void)
 
   s1 = gdci_chunk_iterator_get_buffer_shape (GDCI_CHUNK_ITERATOR (it), &n1);
   s2 = gdci_chunk_iterator_get_buffer_shape (copy, &n2);
-  assert_shape (s2, n2, s1, n1);
+  test_assert_shape (s2, n2, s1, n1);
   s1 = gdci_chunk_iterator_get_chunk_shape (GDCI_CHUNK_ITERATOR (it), &n1);
   s2 = gdci_chunk_iterator_get_chunk_shape (copy, &n2);
-  assert_shape (s2, n2, s1, n1);
+  test_assert_shape (s2, n2, s1, n1);
   g_assert_cmpuint (gdci_chunk_iterator_get_n_buffers (copy), >, 1);
 
   /* the position is not carried over: the copy starts at the first buffer */

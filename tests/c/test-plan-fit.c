@@ -12,8 +12,6 @@
 
 #include "test-util.h"
 
-#define SHAPE(...) ((const guint64[]) { __VA_ARGS__ })
-
 /* The property test's cases, and the seed they are drawn from: the same
  * cases on every run, unless GDCI_TEST_PLAN_SEED gives another seed */
 #define N_RANDOM_CASES 400
@@ -22,17 +20,6 @@
 #define MAX_CHECKED_BUFFERS 2000
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static void
-assert_shape (const guint64 *shape,
-              guint          n_dims,
-              const guint64 *expected,
-              guint          n_expected)
-{
-  g_assert_cmpuint (n_dims, ==, n_expected);
-  for (guint i = 0; i < n_dims; i++)
-    g_assert_cmpuint (shape[i], ==, expected[i]);
-}
 
 static GdciPlan *
 plan_new (GdciPlanStrategy  strategy,
@@ -254,7 +241,7 @@ check_fit_case (const Case *c,
   else
     {
       tally->n_chunk_over_buffer++;
-      assert_shape (buffer, c->n_dims, chunk, c->n_dims);
+      test_assert_shape (buffer, c->n_dims, chunk, c->n_dims);
     }
 
   /* (c) the chunks pad the data by at most GDCI_FIT_MAX_PADDING */
@@ -504,8 +491,8 @@ assert_plan (GdciPlan      *plan,
              const guint64 *buffer,
              guint64        n_buffers)
 {
-  assert_shape (gdci_plan_get_chunk_shape (plan, NULL), 2, chunk, 2);
-  assert_shape (gdci_plan_get_buffer_shape (plan, NULL), 2, buffer, 2);
+  test_assert_shape (gdci_plan_get_chunk_shape (plan, NULL), 2, chunk, 2);
+  test_assert_shape (gdci_plan_get_buffer_shape (plan, NULL), 2, buffer, 2);
   g_assert_cmpuint (gdci_plan_get_n_buffers (plan), ==, n_buffers);
 }
 

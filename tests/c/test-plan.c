@@ -10,19 +10,6 @@
 
 #include "test-util.h"
 
-#define SHAPE(...) ((const guint64[]) { __VA_ARGS__ })
-
-static void
-assert_shape (const guint64 *shape,
-              guint          n_dims,
-              const guint64 *expected,
-              guint          n_expected)
-{
-  g_assert_cmpuint (n_dims, ==, n_expected);
-  for (guint i = 0; i < n_dims; i++)
-    g_assert_cmpuint (shape[i], ==, expected[i]);
-}
-
 static void
 test_tutorial (void)
 {
@@ -44,11 +31,11 @@ test_tutorial (void)
   g_assert_cmpint (gdci_plan_get_dtype (plan), ==, GDCI_DTYPE_INT32);
   g_assert_cmpuint (gdci_plan_get_n_dims (plan), ==, 2);
   shape = gdci_plan_get_full_shape (plan, &n_dims);
-  assert_shape (shape, n_dims, SHAPE (20000, 5000), 2);
+  test_assert_shape (shape, n_dims, SHAPE (20000, 5000), 2);
   shape = gdci_plan_get_chunk_shape (plan, &n_dims);
-  assert_shape (shape, n_dims, SHAPE (3160, 790), 2);
+  test_assert_shape (shape, n_dims, SHAPE (3160, 790), 2);
   shape = gdci_plan_get_buffer_shape (plan, &n_dims);
-  assert_shape (shape, n_dims, SHAPE (12640, 3160), 2);
+  test_assert_shape (shape, n_dims, SHAPE (12640, 3160), 2);
   g_assert_cmpuint (gdci_plan_get_n_buffers (plan), ==, 4);
   g_assert_cmpuint (gdci_plan_get_chunk_bytes (plan), ==, 3160 * 790 * 4);
   g_assert_cmpuint (gdci_plan_get_buffer_bytes (plan), ==, 12640 * 3160 * 4);
@@ -81,9 +68,9 @@ test_defaults_and_shapes (void)
   /* no settings: hdmf's defaults, 1 GB buffers and 10 MB chunks */
   plan = gdci_plan_new (GDCI_DTYPE_INT16, SHAPE (30000000, 384), 2, NULL, &error);
   g_assert_no_error (error);
-  assert_shape (gdci_plan_get_chunk_shape (plan, NULL), 2, SHAPE (625000, 8), 2);
+  test_assert_shape (gdci_plan_get_chunk_shape (plan, NULL), 2, SHAPE (625000, 8), 2);
   shape = gdci_plan_get_buffer_shape (plan, &n_dims);
-  assert_shape (shape, n_dims, SHAPE (6250000, 80), 2);
+  test_assert_shape (shape, n_dims, SHAPE (6250000, 80), 2);
   g_assert_cmpuint (gdci_plan_get_n_buffers (plan), ==, 5 * 5);
 
   /* shapes by hand, through a copy of the settings */
@@ -92,7 +79,7 @@ test_defaults_and_shapes (void)
   copy = gdci_plan_settings_copy (settings);
   given = gdci_plan_new (GDCI_DTYPE_UINT8, SHAPE (12, 6), 2, copy, &error);
   g_assert_no_error (error);
-  assert_shape (gdci_plan_get_chunk_shape (given, NULL), 2, SHAPE (2, 3), 2);
+  test_assert_shape (gdci_plan_get_chunk_shape (given, NULL), 2, SHAPE (2, 3), 2);
   g_assert_cmpuint (gdci_plan_get_n_buffers (given), ==, 3);
 
   /* a NULL or empty shape unsets it: the chunk size is allowed again */
@@ -102,7 +89,7 @@ test_defaults_and_shapes (void)
   g_clear_pointer (&given, gdci_plan_unref);
   given = gdci_plan_new (GDCI_DTYPE_UINT8, SHAPE (12, 6), 2, settings, &error);
   g_assert_no_error (error);
-  assert_shape (gdci_plan_get_chunk_shape (given, NULL), 2, SHAPE (12, 6), 2);
+  test_assert_shape (gdci_plan_get_chunk_shape (given, NULL), 2, SHAPE (12, 6), 2);
 
   /* reference counted */
   ref = gdci_plan_ref (plan);
@@ -345,12 +332,12 @@ assert_same_plan (GdciPlan          *plan,
   guint n_dims = gdci_plan_get_n_dims (plan);
   guint64 n_buffers = gdci_plan_get_n_buffers (plan);
 
-  assert_shape (gdci_chunk_iterator_get_chunk_shape (iter, NULL), n_dims,
+  test_assert_shape (gdci_chunk_iterator_get_chunk_shape (iter, NULL), n_dims,
                 gdci_plan_get_chunk_shape (plan, NULL), n_dims);
-  assert_shape (gdci_chunk_iterator_get_buffer_shape (iter, NULL), n_dims,
+  test_assert_shape (gdci_chunk_iterator_get_buffer_shape (iter, NULL), n_dims,
                 gdci_plan_get_buffer_shape (plan, NULL), n_dims);
   g_assert_cmpuint (gdci_chunk_iterator_get_n_buffers (iter), ==, n_buffers);
-  assert_shape (gdci_plan_get_chunk_shape (iter_plan, NULL), n_dims,
+  test_assert_shape (gdci_plan_get_chunk_shape (iter_plan, NULL), n_dims,
                 gdci_plan_get_chunk_shape (plan, NULL), n_dims);
   g_assert_cmpuint (gdci_plan_get_buffer_bytes (iter_plan), ==, gdci_plan_get_buffer_bytes (plan));
   for (guint64 i = 0; i < n_buffers && i < 2000; i++)

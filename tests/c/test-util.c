@@ -10,6 +10,17 @@
 
 #include "test-util.h"
 
+void
+test_assert_shape (const guint64 *got,
+                   guint          n_got,
+                   const guint64 *want,
+                   guint          n_want)
+{
+  g_assert_cmpuint (n_got, ==, n_want);
+  for (guint i = 0; i < n_got; i++)
+    g_assert_cmpuint (got[i], ==, want[i]);
+}
+
 struct _TestIterator
 {
   GdciChunkIterator parent_instance;

@@ -9,6 +9,15 @@
 
 G_BEGIN_DECLS
 
+/* A shape literal: SHAPE (2000, 384) */
+#define SHAPE(...) ((const guint64[]) { __VA_ARGS__ })
+
+/* Asserts that @got (@n_got axes) is @want (@n_want axes) */
+void          test_assert_shape       (const guint64  *got,
+                                       guint           n_got,
+                                       const guint64  *want,
+                                       guint           n_want);
+
 /* How a TestIterator's get_data() misbehaves, to test the checks on it. */
 typedef enum {
   TEST_BEHAVIOUR_GOOD,
