@@ -41,7 +41,10 @@ DTYPES = [
 ]
 
 
-class HdmfShapeOnly(GenericDataChunkIterator):
+class ShapeOnly:
+    """A data source of a shape and a dtype and no data, for either base:
+    hdmf's GenericDataChunkIterator or gdci's drop-in for it."""
+
     def __init__(self, maxshape, dtype, **kwargs):
         self._shape = maxshape
         self._np_dtype = np.dtype(dtype)
@@ -55,6 +58,10 @@ class HdmfShapeOnly(GenericDataChunkIterator):
 
     def _get_dtype(self):
         return self._np_dtype
+
+
+class HdmfShapeOnly(ShapeOnly, GenericDataChunkIterator):
+    pass
 
 
 class GdciShapeOnly(Gdci.ChunkIterator):
@@ -198,22 +205,8 @@ def gdci_selections(it):
     return out
 
 
-class DropinShapeOnly(Gdci.GenericDataChunkIterator):
+class DropinShapeOnly(ShapeOnly, Gdci.GenericDataChunkIterator):
     """gdci's drop-in for hdmf's class, given what HdmfShapeOnly is."""
-
-    def __init__(self, maxshape, dtype, **kwargs):
-        self._shape = maxshape
-        self._np_dtype = np.dtype(dtype)
-        super().__init__(**kwargs)
-
-    def _get_data(self, selection):
-        raise AssertionError("the differential test never reads data")
-
-    def _get_maxshape(self):
-        return self._shape
-
-    def _get_dtype(self):
-        return self._np_dtype
 
 
 def run_dropin(maxshape, dtype_name, settings):
