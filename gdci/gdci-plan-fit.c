@@ -23,6 +23,8 @@
 
 /* Divisor searches try at most this many candidates on an axis */
 #define MAX_TRIES 100000
+/* and even splits, with one more or one fewer piece each, this many */
+#define MAX_SPLIT_TRIES 4096
 /* and the chunk grows at most this many steps */
 #define MAX_GROWTH_STEPS 64
 
@@ -86,7 +88,7 @@ fit_axis (guint64  e,
   if (!exact)
     {
       /* more pieces, each still an even split, until one pads little */
-      for (guint64 m = pieces, n = 0; m <= e && n < 4096; m++, n++)
+      for (guint64 m = pieces, n = 0; m <= e && n < MAX_SPLIT_TRIES; m++, n++)
         {
           guint64 c = ceil_div (e, m);
           if (waste (e, c) <= max_waste)
@@ -108,7 +110,7 @@ grow_axis (guint64  e,
   guint64 pieces = ceil_div (e, c);
 
   exact |= e % c == 0;
-  for (guint64 m = pieces - 1, n = 0; m >= 1 && n < 4096; m--, n++)
+  for (guint64 m = pieces - 1, n = 0; m >= 1 && n < MAX_SPLIT_TRIES; m--, n++)
     {
       guint64 next = ceil_div (e, m);
       if (next <= c)
