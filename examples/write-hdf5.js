@@ -108,7 +108,7 @@ async function main(argv) {
         compression: Gdci.Compression.GZIP,
         compression_level: options.level,
         shuffle: true,
-        overwrite: options.overwrite,
+        mode: options.overwrite ? Gdci.WriteMode.REPLACE : Gdci.WriteMode.CREATE,
     });
     writer.connect('progress', progressPrinter());
     await writer.write_async(source, options.output, options.dataset, null);

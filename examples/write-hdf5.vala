@@ -92,7 +92,7 @@ class WriteHdf5 {
         writer.compression = Gdci.Compression.GZIP;
         writer.compression_level = level;
         writer.shuffle = true;
-        writer.overwrite = overwrite;
+        writer.mode = overwrite ? Gdci.WriteMode.REPLACE : Gdci.WriteMode.CREATE;
         int shown = -1;
         writer.progress.connect ((done, total) => {
             int percent = total > 0 ? (int) (10 * done / total) * 10 : 100;

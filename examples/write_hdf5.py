@@ -93,7 +93,7 @@ def main():
 
         # 2. the writer: gzip after shuffle, on every processor
         writer = Gdci.H5Writer(compression="gzip", compression_level=args.level, shuffle=True,
-                               overwrite=args.overwrite)
+                               mode="replace" if args.overwrite else "create")
         bar = ProgressBar(data_bytes)
         writer.connect("progress", lambda _writer, done, _total: bar.update(done))
         try:

@@ -105,7 +105,25 @@ _gdci_chunk_iterator_end_use (GdciChunkIterator *self)
 
   priv->progress_hook = NULL;
   priv->progress_hook_data = NULL;
+  g_clear_pointer (&priv->read_plan, gdci_plan_unref);
   g_atomic_int_set (&priv->in_use, 0);
+}
+
+void
+_gdci_chunk_iterator_set_read_plan (GdciChunkIterator *self,
+                                    GdciPlan          *plan)
+{
+  GdciChunkIteratorPrivate *priv = _gdci_chunk_iterator_get_private (self);
+
+  g_clear_pointer (&priv->read_plan, gdci_plan_unref);
+  priv->read_plan = plan != NULL ? gdci_plan_ref (plan) : NULL;
+}
+
+/* The plan the buffers are read with */
+static GdciPlan *
+reading_plan (GdciChunkIteratorPrivate *priv)
+{
+  return priv->read_plan != NULL ? priv->read_plan : priv->plan;
 }
 
 void
@@ -123,7 +141,7 @@ read_buffer (GdciChunkIterator  *self,
 {
   GdciChunkIteratorClass *klass = GDCI_CHUNK_ITERATOR_GET_CLASS (self);
   GdciChunkIteratorPrivate *priv = _gdci_chunk_iterator_get_private (self);
-  g_autoptr(GdciSelection) selection = gdci_plan_get_buffer_selection (priv->plan, priv->position);
+  g_autoptr(GdciSelection) selection = gdci_plan_get_buffer_selection (reading_plan (priv), priv->position);
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GError) local_error = NULL;
   /* cannot overflow: init checked the size of a whole buffer */
@@ -139,7 +157,8 @@ read_buffer (GdciChunkIterator  *self,
         g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                     "Reading buffer %" G_GUINT64_FORMAT
                                     " of %" G_GUINT64_FORMAT " %s failed: ",
-                                    priv->position + 1, gdci_plan_get_n_buffers (priv->plan), sel);
+                                    priv->position + 1,
+                                    gdci_plan_get_n_buffers (reading_plan (priv)), sel);
       else
         g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_DATA,
                      "get_data() of %s returned no data for selection %s "
@@ -168,9 +187,10 @@ next_buffer (GdciChunkIterator  *self,
              GError            **error)
 {
   GdciChunkIteratorPrivate *priv = _gdci_chunk_iterator_get_private (self);
+  guint64 n_buffers = gdci_plan_get_n_buffers (reading_plan (priv));
   GdciDataChunk *chunk;
 
-  if (priv->position >= gdci_plan_get_n_buffers (priv->plan))
+  if (priv->position >= n_buffers)
     {
       /* done: nothing more to recycle buffer memory for */
       _gdci_buffer_pool_drain (priv->pool);
@@ -182,9 +202,9 @@ next_buffer (GdciChunkIterator  *self,
 
   priv->position++;
   if (owned && priv->progress_hook != NULL)
-    priv->progress_hook (self, priv->position, gdci_plan_get_n_buffers (priv->plan), priv->progress_hook_data);
+    priv->progress_hook (self, priv->position, n_buffers, priv->progress_hook_data);
   else
-    g_signal_emit (self, _gdci_chunk_iterator_progress_signal (), 0, priv->position, gdci_plan_get_n_buffers (priv->plan));
+    g_signal_emit (self, _gdci_chunk_iterator_progress_signal (), 0, priv->position, n_buffers);
   return chunk;
 }
 

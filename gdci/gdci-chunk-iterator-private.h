@@ -41,6 +41,11 @@ gboolean    _gdci_chunk_iterator_begin_use   (GdciChunkIterator  *self,
                                               gpointer            hook_data,
                                               GError            **error);
 void        _gdci_chunk_iterator_end_use     (GdciChunkIterator  *self);
+/* While in use: the owner reads the buffers of @plan (of the iterator's
+ * shape and dtype, other chunk and buffer shapes) instead of the
+ * iterator's own; NULL goes back to them. Cleared by end_use(). */
+void        _gdci_chunk_iterator_set_read_plan (GdciChunkIterator *self,
+                                                GdciPlan          *plan);
 GdciDataChunk *_gdci_chunk_iterator_next_owned (GdciChunkIterator  *self,
                                                 GError            **error);
 void        _gdci_chunk_iterator_reset_owned (GdciChunkIterator  *self);
@@ -67,6 +72,7 @@ typedef struct
   gboolean init_done;
   GError *init_error;
   GdciPlan *plan;            /* the dtype and shapes, from the settings and the source */
+  GdciPlan *read_plan;       /* the owner's buffers, while in use; or NULL */
 
   /* iteration */
   guint64 position;

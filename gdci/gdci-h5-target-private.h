@@ -11,6 +11,7 @@
 #include "gdci-codec-private.h"
 #include "gdci-h5-file-private.h"
 #include "gdci-h5-journal-private.h"
+#include "gdci-write-mode.h"
 
 G_BEGIN_DECLS
 
@@ -22,12 +23,19 @@ G_BEGIN_DECLS
  * that is overwritten is first saved in the file's journal, so that a
  * failure, or a later recovery after a crash, puts the file back exactly
  * as it was. The file is locked for writing from its opening to the end
- * of the commit or roll-back. */
+ * of the commit or roll-back.
+ *
+ * In FILL mode the dataset that exists is opened and written in place,
+ * its old bytes saved in the journal first like any other. A borrowed
+ * target is a dataset the caller has open: nothing is opened, closed or
+ * journaled; the commit flushes it, and a failed fill of a dataset that
+ * had no chunks drops the chunks written. */
 typedef struct
 {
   char *filename;
   char *dataset_path;       /* normalized: /a/b */
-  gboolean overwrite;
+  GdciWriteMode mode;
+  gboolean borrowed;        /* the caller's dataset; no file of its own */
 
   char *temp_filename;      /* a new file, until it is renamed */
   int fd;                   /* the file, locked; or -1 */
@@ -43,7 +51,11 @@ typedef struct
 
 GdciH5Target *_gdci_h5_target_new    (const char    *filename,
                                       const char    *dataset_path,
-                                      gboolean       overwrite);
+                                      GdciWriteMode  mode);
+/* The caller's open @dataset, filled in place; FALSE with an error when
+ * it is not a dataset */
+GdciH5Target *_gdci_h5_target_new_borrowed (hid_t      dataset,
+                                            GError   **error);
 /* Rolls back what is not committed, and frees */
 void          _gdci_h5_target_free   (GdciH5Target  *target);
 
@@ -69,7 +81,7 @@ gboolean      _gdci_h5_target_create_dataset (GdciH5Target             *target,
  * closed, its link still temporary. */
 gboolean      _gdci_h5_target_finish_dataset (GdciH5Target  *target,
                                               GError       **error);
-/* With overwrite, moves the dataset at the path to a hidden backup name.
+/* In REPLACE mode, moves the dataset at the path to a hidden backup name.
  * On failure, nothing moved. */
 gboolean      _gdci_h5_target_set_aside_old  (GdciH5Target  *target,
                                               GError       **error);

@@ -83,15 +83,15 @@ link_create_plist (void)
 }
 
 GdciH5Target *
-_gdci_h5_target_new (const char *filename,
-                     const char *dataset_path,
-                     gboolean    overwrite)
+_gdci_h5_target_new (const char    *filename,
+                     const char    *dataset_path,
+                     GdciWriteMode  mode)
 {
   GdciH5Target *target = g_new0 (GdciH5Target, 1);
 
   target->filename = g_strdup (filename);
   target->dataset_path = _gdci_h5_normalize_path (dataset_path);
-  target->overwrite = overwrite;
+  target->mode = mode;
   target->fd = -1;
   target->fapl = H5I_INVALID_HID;
   target->file = H5I_INVALID_HID;
@@ -126,7 +126,12 @@ check_dataset_path (GdciH5Target  *target,
     case GDCI_H5_PATH_ERROR:
       return FALSE;
     case GDCI_H5_PATH_MISSING:
-      return TRUE;
+      if (target->mode != GDCI_WRITE_MODE_FILL)
+        return TRUE;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND,
+                   "'%s' does not exist in '%s': a fill writes into a dataset that exists",
+                   target->dataset_path, target->filename);
+      return FALSE;
     case GDCI_H5_PATH_BLOCKED:
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
                    "'%s' in '%s' is not a group, so it cannot hold '%s'",
@@ -139,16 +144,17 @@ check_dataset_path (GdciH5Target  *target,
   if (type != H5O_TYPE_DATASET)
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
-                   "'%s' in '%s' is %s, not a dataset: gdci does not replace it",
+                   "'%s' in '%s' is %s, not a dataset: gdci does not %s it",
                    target->dataset_path, target->filename,
-                   type == H5O_TYPE_GROUP ? "a group" : "not a dataset");
+                   type == H5O_TYPE_GROUP ? "a group" : "not a dataset",
+                   target->mode == GDCI_WRITE_MODE_FILL ? "fill" : "replace");
       return FALSE;
     }
-  if (!target->overwrite)
+  if (target->mode == GDCI_WRITE_MODE_CREATE)
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
-                   "'%s' already exists in '%s' (set overwrite to replace it)",
-                   target->dataset_path, target->filename);
+                   "'%s' already exists in '%s' (replace it, or fill it, with the "
+                   "writer's mode)", target->dataset_path, target->filename);
       return FALSE;
     }
   return TRUE;
@@ -287,6 +293,14 @@ open_existing_file (GdciH5Target       *target,
     }
   if (!check_dataset_path (target, error))
     return FALSE;
+  if (target->mode == GDCI_WRITE_MODE_FILL)
+    {
+      target->dataset = H5Dopen2 (target->file, target->dataset_path, H5P_DEFAULT);
+      if (target->dataset < 0)
+        _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not open '%s' in '%s'",
+                            target->dataset_path, target->filename);
+      return target->dataset >= 0 && !io_failed (target, "Could not read", error);
+    }
   /* written beside the root, moved into place at the end */
   target->temp_dataset = g_strdup_printf ("/.gdci-writing-%08x%08x",
                                           g_random_int (), g_random_int ());
@@ -462,6 +476,13 @@ _gdci_h5_target_open (GdciH5Target       *target,
                    target->filename, g_strerror (saved_errno));
       return FALSE;
     }
+  if (target->mode == GDCI_WRITE_MODE_FILL)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_FOUND,
+                   "'%s' does not exist: a fill writes into a dataset that exists",
+                   target->filename);
+      return FALSE;
+    }
   return follow_dangling_link (target, error) && create_new_file (target, error);
 }
 
@@ -522,6 +543,14 @@ _gdci_h5_target_finish_dataset (GdciH5Target  *target,
 {
   herr_t status;
 
+  if (target->borrowed)
+    {
+      if (H5Dflush (target->dataset) >= 0)
+        return TRUE;
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not finish writing '%s'",
+                          target->filename);
+      return FALSE;
+    }
   /* everything written and flushed first: what can still fail below is
    * the little the link moves write */
   status = H5Dclose (target->dataset);
@@ -542,7 +571,7 @@ _gdci_h5_target_set_aside_old (GdciH5Target  *target,
 {
   g_autofree char *backup = NULL;
 
-  if (target->temp_dataset == NULL || !target->overwrite ||
+  if (target->temp_dataset == NULL || target->mode != GDCI_WRITE_MODE_REPLACE ||
       H5Lexists (target->file, target->dataset_path, H5P_DEFAULT) <= 0)
     return TRUE;
   backup = g_strdup_printf ("/.gdci-replaced-%08x%08x", g_random_int (), g_random_int ());
@@ -717,6 +746,8 @@ _gdci_h5_target_commit (GdciH5Target  *target,
       !_gdci_h5_target_link_new (target, error))
     return FALSE;
   _gdci_h5_target_drop_old (target);
+  if (target->borrowed)
+    return TRUE;
   /* on the disk before the write says it is done */
   return _gdci_h5_target_close_file (target, error) &&
          _gdci_h5_target_sync (target, error) &&
@@ -729,6 +760,8 @@ _gdci_h5_target_commit (GdciH5Target  *target,
 static void
 abandon_file (GdciH5Target *target)
 {
+  if (target->borrowed)
+    return;
   if (target->control != NULL)
     target->control->abandoned = TRUE;
   _gdci_h5_close (target->dataset);

@@ -22,7 +22,7 @@ struct _GdciH5Writer
   GdciBloscCodec blosc_codec;
   gboolean fletcher32;
   guint n_threads;
-  gboolean overwrite;
+  GdciWriteMode mode;
   guint64 max_memory;           /* 0: no limit */
   guint n_threads_used;
 };

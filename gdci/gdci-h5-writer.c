@@ -12,6 +12,7 @@
 
 #include "gdci-enum-types.h"
 #include "gdci-h5-writer-private.h"
+#include "gdci-hdf5-private.h"
 #include "gdci-write-job-private.h"
 
 /**
@@ -92,7 +93,7 @@ enum {
   PROP_BLOSC_CODEC,
   PROP_FLETCHER32,
   PROP_N_THREADS,
-  PROP_OVERWRITE,
+  PROP_MODE,
   PROP_MAX_MEMORY,
   PROP_N_THREADS_USED,
   N_PROPS
@@ -145,8 +146,12 @@ _gdci_h5_writer_set_n_threads_used (GdciH5Writer *self,
  * [signal@Gdci.H5Writer::progress] in this thread.
  *
  * A file that exists must be an HDF5 file; it keeps everything else in it.
- * A dataset that exists at @dataset_path is an error
- * (%GDCI_ERROR_EXISTS) unless [property@Gdci.H5Writer:overwrite] is set.
+ * What the write does with a dataset that exists at @dataset_path is
+ * [property@Gdci.H5Writer:mode]'s: by default it is an error
+ * (%GDCI_ERROR_EXISTS). In %GDCI_WRITE_MODE_FILL mode the dataset must
+ * exist, with the iterator's shape and an element type that the
+ * iterator's converts to exactly (%GDCI_ERROR_INVALID_ARGUMENT otherwise),
+ * and on failure it keeps what it held.
  *
  * On any error, and when @cancellable is cancelled (%G_IO_ERROR_CANCELLED),
  * nothing is left behind: no new file, and no new or half-written dataset
@@ -180,6 +185,58 @@ gdci_h5_writer_write (GdciH5Writer       *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   job = _gdci_write_job_new (self, iter, filename, dataset_path, cancellable, NULL, error);
+  if (job == NULL)
+    return FALSE;
+  return _gdci_write_job_run (job, error);
+}
+
+/**
+ * gdci_h5_writer_fill_dataset:
+ * @self: a writer
+ * @iter: an initialized iterator, which is reset to its first buffer
+ * @dataset_id: the identifier (`hid_t`) of an HDF5 dataset that the
+ *   program has open for writing with the HDF5 library gdci uses, such as
+ *   h5py's `dataset.id.id` (Debian's h5py and gdci share one)
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Fills the dataset @dataset_id with the data of @iter, as a write in
+ * %GDCI_WRITE_MODE_FILL mode does (whatever the writer's mode), through
+ * the file the program has open: for a program, such as one using h5py or
+ * hdmf, that holds the file open while gdci writes into it, which must not
+ * be opened a second time. The dataset's shape, element type, chunks and
+ * filters are checked and used as in [method@Gdci.H5Writer.write]; the
+ * dataset stays open, and flushed, when this returns.
+ *
+ * The file is the program's, so there is no journal: on an error or a
+ * cancellation, a dataset that had no chunk written before reads as its
+ * fill value again (the chunks written are dropped); one that had data
+ * keeps the chunks written before the failure. A dataset that is not
+ * chunked is written by HDF5, with no roll-back. Blocks until done, and
+ * makes every HDF5 call in the calling thread.
+ *
+ * Returns: true on success, false with @error set otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+gdci_h5_writer_fill_dataset (GdciH5Writer       *self,
+                             GdciChunkIterator  *iter,
+                             gint64              dataset_id,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  g_autoptr(GdciWriteJob) job = NULL;
+  GdciH5Quiet quiet;
+
+  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), FALSE);
+  g_return_val_if_fail (GDCI_IS_CHUNK_ITERATOR (iter), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  _gdci_h5_quiet_begin (&quiet);
+  job = _gdci_write_job_new_borrowed (self, iter, (hid_t) dataset_id, cancellable, error);
+  _gdci_h5_quiet_end (&quiet);
   if (job == NULL)
     return FALSE;
   return _gdci_write_job_run (job, error);
@@ -320,8 +377,8 @@ gdci_h5_writer_get_property (GObject    *object,
     case PROP_N_THREADS:
       g_value_set_uint (value, self->n_threads);
       break;
-    case PROP_OVERWRITE:
-      g_value_set_boolean (value, self->overwrite);
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
       break;
     case PROP_MAX_MEMORY:
       g_value_set_uint64 (value, self->max_memory);
@@ -365,8 +422,8 @@ gdci_h5_writer_set_property (GObject      *object,
     case PROP_N_THREADS:
       gdci_h5_writer_set_n_threads (self, g_value_get_uint (value));
       break;
-    case PROP_OVERWRITE:
-      gdci_h5_writer_set_overwrite (self, g_value_get_boolean (value));
+    case PROP_MODE:
+      gdci_h5_writer_set_mode (self, g_value_get_enum (value));
       break;
     case PROP_MAX_MEMORY:
       gdci_h5_writer_set_max_memory (self, g_value_get_uint64 (value));
@@ -475,15 +532,16 @@ gdci_h5_writer_class_init (GdciH5WriterClass *klass)
     g_param_spec_uint ("n-threads", NULL, NULL, 0, G_MAXUINT, 0, flags);
 
   /**
-   * GdciH5Writer:overwrite:
+   * GdciH5Writer:mode:
    *
-   * Whether a dataset that already exists at the path written is replaced.
-   * Only the dataset: the rest of the file is kept.
+   * What a write does with the dataset at its path: creates it (the
+   * default; one that exists is an error), replaces one that exists, or
+   * fills one that exists. The rest of the file is kept in every mode.
    *
    * Since: 1.0
    */
-  properties[PROP_OVERWRITE] =
-    g_param_spec_boolean ("overwrite", NULL, NULL, FALSE, flags);
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL, GDCI_TYPE_WRITE_MODE, GDCI_WRITE_MODE_CREATE, flags);
 
   /**
    * GdciH5Writer:max-memory:
@@ -545,7 +603,7 @@ gdci_h5_writer_init (GdciH5Writer *self)
  * gdci_h5_writer_new:
  *
  * Creates a writer with no compression, shuffle or checksum, one thread per
- * processor, and no overwriting.
+ * processor, in %GDCI_WRITE_MODE_CREATE mode.
  *
  * Returns: (transfer full): a new writer
  *
@@ -614,42 +672,43 @@ gdci_h5_writer_get_n_threads_used (GdciH5Writer *self)
 }
 
 /**
- * gdci_h5_writer_get_overwrite:
+ * gdci_h5_writer_get_mode:
  * @self: a writer
  *
- * Whether an existing dataset at the path written is replaced.
+ * What a write does with the dataset at its path:
+ * [property@Gdci.H5Writer:mode].
  *
- * Returns: true if it is
+ * Returns: the write mode
  *
  * Since: 1.0
  */
-gboolean
-gdci_h5_writer_get_overwrite (GdciH5Writer *self)
+GdciWriteMode
+gdci_h5_writer_get_mode (GdciH5Writer *self)
 {
-  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), FALSE);
-  return self->overwrite;
+  g_return_val_if_fail (GDCI_IS_H5_WRITER (self), GDCI_WRITE_MODE_CREATE);
+  return self->mode;
 }
 
 /**
- * gdci_h5_writer_set_overwrite:
+ * gdci_h5_writer_set_mode:
  * @self: a writer
- * @overwrite: whether to replace an existing dataset
+ * @mode: the write mode
  *
- * Sets whether an existing dataset at the path written is replaced.
+ * Sets what a write does with the dataset at its path.
  *
  * Since: 1.0
  */
 void
-gdci_h5_writer_set_overwrite (GdciH5Writer *self,
-                              gboolean      overwrite)
+gdci_h5_writer_set_mode (GdciH5Writer  *self,
+                         GdciWriteMode  mode)
 {
   g_return_if_fail (GDCI_IS_H5_WRITER (self));
+  g_return_if_fail (mode >= GDCI_WRITE_MODE_CREATE && mode <= GDCI_WRITE_MODE_FILL);
 
-  overwrite = !!overwrite;
-  if (self->overwrite == overwrite)
+  if (self->mode == mode)
     return;
-  self->overwrite = overwrite;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERWRITE]);
+  self->mode = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
 }
 
 /**

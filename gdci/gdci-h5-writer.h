@@ -14,6 +14,7 @@
 #include "gdci-chunk-iterator.h"
 #include "gdci-compression.h"
 #include "gdci-plan.h"
+#include "gdci-write-mode.h"
 
 G_BEGIN_DECLS
 
@@ -63,10 +64,10 @@ void             gdci_h5_writer_set_n_threads         (GdciH5Writer         *sel
 GDCI_AVAILABLE_IN_1_0
 guint            gdci_h5_writer_get_n_threads_used    (GdciH5Writer         *self);
 GDCI_AVAILABLE_IN_1_0
-gboolean         gdci_h5_writer_get_overwrite         (GdciH5Writer         *self);
+GdciWriteMode    gdci_h5_writer_get_mode              (GdciH5Writer         *self);
 GDCI_AVAILABLE_IN_1_0
-void             gdci_h5_writer_set_overwrite         (GdciH5Writer         *self,
-                                                       gboolean              overwrite);
+void             gdci_h5_writer_set_mode              (GdciH5Writer         *self,
+                                                       GdciWriteMode         mode);
 
 GDCI_AVAILABLE_IN_1_0
 guint64          gdci_h5_writer_get_max_memory        (GdciH5Writer         *self);
@@ -88,6 +89,12 @@ gboolean         gdci_h5_writer_write                 (GdciH5Writer         *sel
                                                        GdciChunkIterator    *iter,
                                                        const char           *filename,
                                                        const char           *dataset_path,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+GDCI_AVAILABLE_IN_1_0
+gboolean         gdci_h5_writer_fill_dataset          (GdciH5Writer         *self,
+                                                       GdciChunkIterator    *iter,
+                                                       gint64                dataset_id,
                                                        GCancellable         *cancellable,
                                                        GError              **error);
 GDCI_AVAILABLE_IN_1_0

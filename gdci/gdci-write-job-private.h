@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <hdf5.h>
 
 #include "gdci-h5-writer.h"
 
@@ -24,6 +25,13 @@ GdciWriteJob *_gdci_write_job_new      (GdciH5Writer       *self,
                                         GCancellable       *cancellable,
                                         GMainContext       *context,
                                         GError            **error);
+/* The same, filling the @dataset the caller has open (FILL mode, whatever
+ * the writer's), which must stay open until the job is freed */
+GdciWriteJob *_gdci_write_job_new_borrowed (GdciH5Writer       *self,
+                                            GdciChunkIterator  *iter,
+                                            hid_t               dataset,
+                                            GCancellable       *cancellable,
+                                            GError            **error);
 /* The task of an async write, which owns the job, for its deliveries */
 void          _gdci_write_job_set_task (GdciWriteJob       *job,
                                         GTask              *task);

@@ -14,6 +14,7 @@
 
 #include "gdci-chunk-iterator-private.h"
 #include "gdci-error.h"
+#include "gdci-h5-fill-private.h"
 #include "gdci-h5-target-private.h"
 #include "gdci-h5-writer-private.h"
 #include "gdci-hdf5-private.h"
@@ -35,6 +36,10 @@ struct _GdciWriteJob
   GdciWriteSpec spec;
   guint64 maxshape[GDCI_MAX_DIMS];
   GCancellable *cancellable;
+  GdciWriteMode mode;
+  gboolean fast_gzip;            /* FILL: deflate 1-3 with the fast engine */
+  GdciH5FillLayout fill;
+  gboolean fill_ready;           /* FILL: the layout is read, the spec set */
 
   gint64 last_progress;
 
@@ -211,7 +216,29 @@ on_written (guint64  bytes_done,
 
 /* ---- setting up and running a write -------------------------------------- */
 
-/* The writer's settings make sense */
+/* The writer's compression settings make sense for its mode */
+static gboolean
+check_compression (GdciH5Writer  *self,
+                   GError       **error)
+{
+  GdciCompressionRequest request;
+
+  _gdci_h5_writer_get_compression_request (self, &request);
+  if (self->mode != GDCI_WRITE_MODE_FILL)
+    return _gdci_compression_check (&request, error);
+  /* the dataset's own filters */
+  if (request.compression == GDCI_COMPRESSION_NONE ||
+      request.compression == GDCI_COMPRESSION_GZIP_FAST)
+    return TRUE;
+  g_set_error_literal (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                       "A fill keeps the dataset's own filters: leave the writer's "
+                       "compression unset, or set it to gzip-fast to compress a deflate "
+                       "dataset of level 1 to 3 with the fast engine");
+  return FALSE;
+}
+
+/* The writer's settings make sense; @filename is NULL for a dataset the
+ * caller has open */
 static gboolean
 check_settings (GdciH5Writer       *self,
                 GdciChunkIterator  *iter,
@@ -219,8 +246,7 @@ check_settings (GdciH5Writer       *self,
                 const char         *dataset_path,
                 GError            **error)
 {
-  g_autofree char *normalized = _gdci_h5_normalize_path (dataset_path);
-  GdciCompressionRequest request;
+  g_autofree char *normalized = NULL;
 
   if (!_gdci_chunk_iterator_is_initialized (iter))
     {
@@ -229,38 +255,32 @@ check_settings (GdciH5Writer       *self,
                    G_OBJECT_TYPE_NAME (iter));
       return FALSE;
     }
+  if (!check_compression (self, error))
+    return FALSE;
+  if (filename == NULL)
+    return TRUE;
   if (*filename == '\0')
     {
       g_set_error_literal (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                            "No file name given to write to");
       return FALSE;
     }
+  normalized = _gdci_h5_normalize_path (dataset_path);
   if (*normalized == '\0')
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                    "'%s' is not a dataset path: give one such as /data", dataset_path);
       return FALSE;
     }
-  _gdci_h5_writer_get_compression_request (self, &request);
-  if (!_gdci_compression_check (&request, error))
-    return FALSE;
   return TRUE;
 }
 
-/* The shapes and sizes of the dataset, checked for HDF5 */
+/* The chunk of @spec, checked for HDF5 */
 static gboolean
-plan_dataset (GdciWriteJob  *job,
-              GError   **error)
+check_chunk (GdciWriteSpec  *spec,
+             GError        **error)
 {
-  GdciWriteSpec *spec = &job->spec;
-  const guint64 *shape;
   guint64 chunk_bytes;
-
-  spec->dtype = gdci_chunk_iterator_get_dtype (job->iter);
-  shape = gdci_chunk_iterator_recommended_data_shape (job->iter, &spec->n_dims);
-  memcpy (job->maxshape, shape, spec->n_dims * sizeof (guint64));
-  shape = gdci_chunk_iterator_recommended_chunk_shape (job->iter, NULL);
-  memcpy (spec->chunk, shape, spec->n_dims * sizeof (guint64));
 
   if (!_gdci_shape_n_bytes (spec->chunk, spec->n_dims, spec->dtype, &chunk_bytes) ||
       chunk_bytes > MAX_CHUNK_BYTES)
@@ -272,6 +292,23 @@ plan_dataset (GdciWriteJob  *job,
                    "chunk_shape", s, gdci_dtype_to_string (spec->dtype));
       return FALSE;
     }
+  spec->codec.chunk_bytes = (gsize) chunk_bytes;
+  spec->codec.itemsize = gdci_dtype_get_itemsize (spec->dtype);
+  return TRUE;
+}
+
+/* The shapes and sizes of the dataset; its chunks and filters too, for a
+ * new dataset */
+static gboolean
+plan_dataset (GdciWriteJob  *job,
+              GError       **error)
+{
+  GdciWriteSpec *spec = &job->spec;
+  const guint64 *shape;
+
+  spec->dtype = gdci_chunk_iterator_get_dtype (job->iter);
+  shape = gdci_chunk_iterator_recommended_data_shape (job->iter, &spec->n_dims);
+  memcpy (job->maxshape, shape, spec->n_dims * sizeof (guint64));
   if (!_gdci_shape_n_bytes (job->maxshape, spec->n_dims, spec->dtype, &spec->bytes_total))
     {
       g_autofree char *s = _gdci_format_tuple (job->maxshape, spec->n_dims);
@@ -280,61 +317,176 @@ plan_dataset (GdciWriteJob  *job,
                    gdci_dtype_to_string (spec->dtype));
       return FALSE;
     }
-  spec->codec.chunk_bytes = (gsize) chunk_bytes;
-  spec->codec.itemsize = gdci_dtype_get_itemsize (spec->dtype);
+  spec->direct = TRUE;
+  if (job->mode == GDCI_WRITE_MODE_FILL)
+    return TRUE;
+
+  shape = gdci_chunk_iterator_recommended_chunk_shape (job->iter, NULL);
+  memcpy (spec->chunk, shape, spec->n_dims * sizeof (guint64));
+  if (!check_chunk (spec, error))
+    return FALSE;
+  {
+    GdciCompressionRequest request;
+
+    _gdci_h5_writer_get_compression_request (job->writer, &request);
+    _gdci_compression_resolve (&request, spec->codec.itemsize, spec->codec.chunk_bytes,
+                               &spec->codec);
+  }
   return TRUE;
 }
 
-/* As many threads as asked, within the scratch memory they may share */
-static void
-choose_n_threads (GdciWriteJob *job)
+static gboolean
+deliver_n_threads_in_context (gpointer data)
 {
-  job->spec.n_workers = _gdci_h5_writer_n_workers (job->writer, &job->spec.codec, NULL);
+  GdciWriteJob *job = g_task_get_task_data (G_TASK (data));
+
   _gdci_h5_writer_set_n_threads_used (job->writer, job->spec.n_workers);
+  return G_SOURCE_REMOVE;
 }
 
-GdciWriteJob *
-_gdci_write_job_new (GdciH5Writer       *self,
+/* As many threads as asked, within the scratch memory they may share;
+ * none where HDF5 filters the data itself. The writer says how many in the
+ * caller's thread. */
+static void
+choose_n_threads (GdciWriteJob *job,
+                  gboolean      in_caller)
+{
+  job->spec.n_workers = job->spec.direct
+                          ? _gdci_h5_writer_n_workers (job->writer, &job->spec.codec, NULL)
+                          : 0;
+  if (in_caller || job->context == NULL)
+    _gdci_h5_writer_set_n_threads_used (job->writer, job->spec.n_workers);
+  else
+    schedule_in_context (job, deliver_n_threads_in_context, "[gdci] threads used");
+}
+
+/* FILL: reads how the dataset opened is stored, checks it against the
+ * iterator, and sets the write up for it */
+static gboolean
+prepare_fill (GdciWriteJob  *job,
+              gboolean       in_caller,
+              GError       **error)
+{
+  GdciH5Target *target = job->target;
+  GdciWriteSpec *spec = &job->spec;
+  g_autoptr(GdciPlan) read_plan = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!_gdci_h5_fill_inspect (target->dataset, job->iter, job->fast_gzip, target->filename,
+                              target->dataset_path, &job->fill, error))
+    return FALSE;
+  spec->direct = job->fill.direct;
+  if (job->fill.chunked)
+    memcpy (spec->chunk, job->fill.chunk, spec->n_dims * sizeof (guint64));
+  else
+    memcpy (spec->chunk, job->maxshape, spec->n_dims * sizeof (guint64));
+  if (spec->direct)
+    spec->codec = job->fill.codec;
+
+  read_plan = _gdci_h5_fill_read_plan (job->iter, &job->fill, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Could not read in whole chunks of '%s': ",
+                                  target->dataset_path);
+      return FALSE;
+    }
+  _gdci_chunk_iterator_set_read_plan (job->iter, read_plan);
+  choose_n_threads (job, in_caller);
+  job->fill_ready = TRUE;
+  return TRUE;
+}
+
+static GdciWriteJob *
+write_job_new (GdciH5Writer       *self,
                GdciChunkIterator  *iter,
                const char         *filename,
-               const char         *dataset_path,
                GCancellable       *cancellable,
-               GMainContext       *context,
-               GError            **error)
+               GMainContext       *context)
 {
-  g_autoptr(GdciWriteJob) job = NULL;
-  GdciCompressionRequest request;
+  GdciWriteJob *job = g_new0 (GdciWriteJob, 1);
 
-  if (!check_settings (self, iter, filename, dataset_path, error) ||
-      !gdci_h5_writer_check_memory (self, gdci_chunk_iterator_get_plan (iter), error))
-    return NULL;
-
-  job = g_new0 (GdciWriteJob, 1);
   g_mutex_init (&job->lock);
   job->writer = g_object_ref (self);
   job->iter = g_object_ref (iter);
+  job->mode = self->mode;
+  job->fast_gzip = self->compression == GDCI_COMPRESSION_GZIP_FAST;
   job->filename = g_strdup (filename);
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   job->context = context != NULL ? g_main_context_ref (context) : NULL;
-  job->target = _gdci_h5_target_new (filename, dataset_path,
-                                     gdci_h5_writer_get_overwrite (self));
-  if (!plan_dataset (job, error))
-    return NULL;
-
   job->spec.iter = iter;
   job->spec.filename = job->filename;
   job->spec.cancellable = job->cancellable;
   job->spec.written = on_written;
   job->spec.user_data = job;
-  _gdci_h5_writer_get_compression_request (self, &request);
-  _gdci_compression_resolve (&request, job->spec.codec.itemsize, job->spec.codec.chunk_bytes,
-                             &job->spec.codec);
-  choose_n_threads (job);
+  return job;
+}
 
-  /* last: a write that cannot start leaves the iterator to whoever has it */
-  if (!_gdci_chunk_iterator_begin_use (iter, on_iter_progress, job, error))
-    return NULL;
+/* Claims the iterator, last: a write that cannot start leaves it to
+ * whoever has it */
+static GdciWriteJob *
+claim_iter (GdciWriteJob  *job,
+            GError       **error)
+{
+  if (!_gdci_chunk_iterator_begin_use (job->iter, on_iter_progress, job, error))
+    {
+      _gdci_write_job_free (job);
+      return NULL;
+    }
   job->iter_claimed = TRUE;
+  return job;
+}
+
+GdciWriteJob *
+_gdci_write_job_new (GdciH5Writer       *self,
+                     GdciChunkIterator  *iter,
+                     const char         *filename,
+                     const char         *dataset_path,
+                     GCancellable       *cancellable,
+                     GMainContext       *context,
+                     GError            **error)
+{
+  g_autoptr(GdciWriteJob) job = NULL;
+
+  if (!check_settings (self, iter, filename, dataset_path, error) ||
+      !gdci_h5_writer_check_memory (self, gdci_chunk_iterator_get_plan (iter), error))
+    return NULL;
+
+  job = write_job_new (self, iter, filename, cancellable, context);
+  job->target = _gdci_h5_target_new (filename, dataset_path, job->mode);
+  if (!plan_dataset (job, error))
+    return NULL;
+  if (job->mode != GDCI_WRITE_MODE_FILL)
+    choose_n_threads (job, TRUE);
+  return claim_iter (g_steal_pointer (&job), error);
+}
+
+GdciWriteJob *
+_gdci_write_job_new_borrowed (GdciH5Writer       *self,
+                              GdciChunkIterator  *iter,
+                              hid_t               dataset,
+                              GCancellable       *cancellable,
+                              GError            **error)
+{
+  g_autoptr(GdciWriteJob) job = NULL;
+  GdciH5Target *target;
+
+  if (!check_settings (self, iter, NULL, NULL, error) ||
+      !gdci_h5_writer_check_memory (self, gdci_chunk_iterator_get_plan (iter), error))
+    return NULL;
+  target = _gdci_h5_target_new_borrowed (dataset, error);
+  if (target == NULL)
+    return NULL;
+
+  job = write_job_new (self, iter, target->filename, cancellable, NULL);
+  job->mode = GDCI_WRITE_MODE_FILL;
+  job->target = target;
+  if (!plan_dataset (job, error))
+    return NULL;
+  /* claimed before the read plan is set on it */
+  job = claim_iter (g_steal_pointer (&job), error);
+  if (job != NULL && !prepare_fill (job, TRUE, error))
+    g_clear_pointer (&job, _gdci_write_job_free);
   return g_steal_pointer (&job);
 }
 
@@ -345,14 +497,21 @@ write_job_write (GdciWriteJob  *job,
   GdciH5Target *target = job->target;
   gboolean ok;
 
-  if (!_gdci_h5_target_open (target, job->iter, error) ||
-      !_gdci_h5_target_create_dataset (target, job->spec.n_dims, job->maxshape,
-                                       job->spec.chunk, job->spec.dtype, &job->spec.codec,
-                                       error))
+  if (job->mode == GDCI_WRITE_MODE_FILL)
+    {
+      if (!target->borrowed && !_gdci_h5_target_open (target, job->iter, error))
+        return FALSE;
+      if (!job->fill_ready && !prepare_fill (job, FALSE, error))
+        return FALSE;
+    }
+  else if (!_gdci_h5_target_open (target, job->iter, error) ||
+           !_gdci_h5_target_create_dataset (target, job->spec.n_dims, job->maxshape,
+                                            job->spec.chunk, job->spec.dtype,
+                                            &job->spec.codec, error))
     return FALSE;
 
   job->spec.dataset = target->dataset;
-  job->spec.io_error = &target->control->error;
+  job->spec.io_error = target->control != NULL ? &target->control->error : NULL;
   report_progress (job, 0, TRUE);
   ok = _gdci_write_pipeline_run (&job->spec, error);
   /* a blocking write: the iterator's last progress before it returns */
@@ -380,6 +539,8 @@ _gdci_write_job_run (GdciWriteJob  *job,
   _gdci_h5_quiet_begin (&quiet);
   ok = write_job_write (job, error);
   /* what is not committed is rolled back, and the file let go of */
+  if (!ok && job->target->borrowed && job->fill_ready)
+    _gdci_h5_fill_drop_chunks (job->target->dataset, &job->fill);
   if (!ok)
     _gdci_h5_target_roll_back (job->target, error);
   g_clear_pointer (&job->target, _gdci_h5_target_free);

@@ -25,8 +25,12 @@ typedef struct
   guint64 chunk[GDCI_MAX_DIMS];
   GdciDtype dtype;
   guint64 bytes_total;          /* of the whole dataset, uncompressed */
+  /* TRUE: the chunks are filtered with @codec on @n_workers (at least 1)
+   * threads and written with H5Dwrite_chunk(); FALSE: HDF5 writes each
+   * buffer with H5Dwrite() (no threads: @n_workers is 0) */
+  gboolean direct;
   GdciCodecSettings codec;
-  guint n_workers;              /* compression threads, at least 1 */
+  guint n_workers;
   GCancellable *cancellable;
 
   /* In the calling thread, after every chunk written, with the

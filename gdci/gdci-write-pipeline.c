@@ -3,7 +3,9 @@
  * A reader thread keeps one buffer read ahead; compression threads claim
  * the chunks of the current buffer in order and filter each into their
  * own codec; the calling thread writes the encoded chunks, in order, and
- * makes every HDF5 call. Each thing a thread waits for has its own
+ * makes every HDF5 call. Where HDF5 filters the chunks itself (a fill of
+ * a dataset whose filters gdci does not encode), there are no compression
+ * threads, and the calling thread writes whole buffers. Each thing a thread waits for has its own
  * condition variable, so that a thread wakes only when what it waits for
  * may have changed; stopping wakes everyone.
  *
@@ -327,10 +329,83 @@ write_chunk (Pipeline  *p,
   return TRUE;
 }
 
+/* Without the lock: HDF5 writes @buffer, through its own filters, with
+ * the conversion of its elements to the dataset's */
+static gboolean
+write_whole_buffer (Pipeline       *p,
+                    GdciDataChunk  *buffer,
+                    GError        **error)
+{
+  const GdciWriteSpec *spec = p->spec;
+  GdciSelection *sel = gdci_data_chunk_get_selection (buffer);
+  hsize_t start[GDCI_MAX_DIMS], count[GDCI_MAX_DIMS];
+  hid_t file_space, mem_space;
+  gsize n_bytes;
+  const void *data = g_bytes_get_data (gdci_data_chunk_get_data (buffer), &n_bytes);
+  gboolean ok;
+
+  for (guint i = 0; i < spec->n_dims; i++)
+    {
+      start[i] = gdci_selection_get_start (sel, i);
+      count[i] = gdci_selection_get_stop (sel, i) - start[i];
+    }
+  file_space = H5Dget_space (spec->dataset);
+  mem_space = H5Screate_simple ((int) spec->n_dims, count, NULL);
+  ok = file_space >= 0 && mem_space >= 0 &&
+       H5Sselect_hyperslab (file_space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+       H5Dwrite (spec->dataset, _gdci_h5_native_type (spec->dtype), mem_space, file_space,
+                 H5P_DEFAULT, data) >= 0;
+  if (!ok)
+    _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not write to '%s'", spec->filename);
+  _gdci_h5_close (mem_space);
+  _gdci_h5_close (file_space);
+  if (ok && spec->io_error != NULL && *spec->io_error != 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not write to '%s': %s",
+                   spec->filename, g_strerror (*spec->io_error));
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      p->bytes_done += n_bytes;
+      spec->written (p->bytes_done, spec->user_data);
+    }
+  return ok;
+}
+
+/* The writer, where HDF5 filters: writes every buffer in order */
+static void
+write_whole_buffers (Pipeline *p)
+{
+  g_mutex_lock (&p->lock);
+  while (!p->stop)
+    {
+      GdciDataChunk *buffer = take_buffer_locked (p);
+      GError *error = NULL;
+      gboolean ok;
+
+      if (buffer == NULL)
+        break;
+      g_mutex_unlock (&p->lock);
+      ok = write_whole_buffer (p, buffer, &error);
+      g_object_unref (buffer);
+      g_mutex_lock (&p->lock);
+      if (!ok)
+        fail_locked (p, error);
+    }
+  stop_locked (p);
+  g_mutex_unlock (&p->lock);
+}
+
 /* The writer: writes the chunks of every buffer in order. */
 static void
 write_buffers (Pipeline *p)
 {
+  if (!p->spec->direct)
+    {
+      write_whole_buffers (p);
+      return;
+    }
   g_mutex_lock (&p->lock);
   while (!p->stop)
     {

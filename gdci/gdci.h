@@ -19,6 +19,7 @@
 #include "gdci-plan.h"
 #include "gdci-order.h"
 #include "gdci-compression.h"
+#include "gdci-write-mode.h"
 #include "gdci-chunk-iterator.h"
 #include "gdci-array-iterator.h"
 #include "gdci-raw-file-iterator.h"

@@ -47,6 +47,7 @@ typedef struct
   gboolean bitshuffle;
   gboolean fletcher32;
   gboolean overwrite;
+  gboolean fill;
   gboolean progress;
   gboolean no_progress;
 
@@ -134,6 +135,10 @@ parse_convert (int              argc,
       "--buffer-gb or --buffer-shape the buffer is made smaller to fit", "SIZE" },
     { "overwrite", 0, 0, G_OPTION_ARG_NONE, &o->overwrite,
       "Replace the dataset if it exists (the rest of the file is kept)", NULL },
+    { "fill", 0, 0, G_OPTION_ARG_NONE, &o->fill,
+      "Fill the dataset that exists (made by hdmf, pynwb, h5py...), of the input's shape, "
+      "keeping its chunks, filters, fill value and attributes; --compression gzip:fast "
+      "compresses its gzip of level 1-3 with the fast engine", NULL },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &o->progress,
       "Show a progress bar (the default when standard error is a terminal)", NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &o->no_progress,
@@ -147,7 +152,8 @@ parse_convert (int              argc,
     "INPUT is a raw binary file (give --dtype and --shape) or FILE.h5:/DATASET.\n"
     "The dataset is written to OUTPUT.h5 at /DATASET (default /data). A new file\n"
     "appears only when complete; in an existing file, the dataset appears only\n"
-    "when complete, and the rest of the file is kept.\n"
+    "when complete, and the rest of the file is kept. With --fill, the dataset\n"
+    "that exists is filled, and keeps what it held if the conversion fails.\n"
     "\n"
     "An argument FILE:PATH is split at its last ':' when FILE exists or ends in\n"
     ".h5, .hdf5, .hdf, .he5 or .nwb; otherwise it is a file name. A relative PATH\n"
@@ -190,6 +196,25 @@ parse_convert (int              argc,
 
 /* ---- gdci convert: check ------------------------------------------------- */
 
+/* --fill keeps the dataset's chunks and filters */
+static gboolean
+check_fill_options (const ConvertOptions  *o,
+                    GError               **error)
+{
+  if (o->overwrite)
+    return usage_error (error, "--fill and --overwrite cannot go together: --fill writes "
+                               "into the dataset that exists, --overwrite replaces it");
+  if (o->sizes.chunk_mb != NULL || o->sizes.chunk_shape != NULL)
+    return usage_error (error, "--chunk-mb and --chunk-shape cannot go with --fill: the "
+                               "dataset filled keeps its own chunks");
+  if (o->shuffle || o->bitshuffle || o->fletcher32 ||
+      (o->compression != NULL && strcmp (o->compression, "none") != 0 &&
+       strcmp (o->compression, "gzip:fast") != 0))
+    return usage_error (error, "--fill keeps the dataset's own filters: of the filter "
+                               "options it takes only --compression gzip:fast");
+  return TRUE;
+}
+
 /* What the options say of the input and the writer, before anything is
  * opened; sets up @writer */
 static gboolean
@@ -214,7 +239,11 @@ check_convert (ConvertOptions        *o,
       return FALSE;
     }
   gdci_h5_writer_set_n_threads (writer, (guint) o->n_threads);
-  gdci_h5_writer_set_overwrite (writer, o->overwrite);
+  if (o->fill && !check_fill_options (o, error))
+    return FALSE;
+  gdci_h5_writer_set_mode (writer, o->fill ? GDCI_WRITE_MODE_FILL
+                                   : o->overwrite ? GDCI_WRITE_MODE_REPLACE
+                                   : GDCI_WRITE_MODE_CREATE);
 
   /* fit unless told hdmf; with both shapes in full, nothing is sized */
   o->strategy = GDCI_PLAN_STRATEGY_FIT;
@@ -512,10 +541,16 @@ print_summary (const ConvertOptions *o,
   double megabytes = gdci_plan_get_data_bytes (plan) / 1e6;
   GStatBuf st;
 
-  g_print ("Wrote %s:%s: %s %s, chunks %s, %s; %.1f MB in %.2f s (%.1f MB/s)",
-           o->out_file, o->out_dataset, shape_s,
-           gdci_dtype_to_string (gdci_plan_get_dtype (plan)), chunk_s, filters,
-           megabytes, seconds, seconds > 0 ? megabytes / seconds : 0.0);
+  if (o->fill)
+    /* the dataset's own chunks and filters */
+    g_print ("Filled %s:%s: %s %s; %.1f MB in %.2f s (%.1f MB/s)", o->out_file,
+             o->out_dataset, shape_s, gdci_dtype_to_string (gdci_plan_get_dtype (plan)),
+             megabytes, seconds, seconds > 0 ? megabytes / seconds : 0.0);
+  else
+    g_print ("Wrote %s:%s: %s %s, chunks %s, %s; %.1f MB in %.2f s (%.1f MB/s)",
+             o->out_file, o->out_dataset, shape_s,
+             gdci_dtype_to_string (gdci_plan_get_dtype (plan)), chunk_s, filters,
+             megabytes, seconds, seconds > 0 ? megabytes / seconds : 0.0);
   if (g_stat (o->out_file, &st) == 0)
     g_print ("; file %.1f MB", st.st_size / 1e6);
   g_print ("\n");
@@ -562,8 +597,9 @@ command_convert (int    argc,
         return cli_fail (EXIT_FAILURE, "interrupted: %s was not written to '%s'",
                          o.out_dataset, o.out_file);
       if (g_error_matches (error, GDCI_ERROR, GDCI_ERROR_EXISTS) && !o.overwrite &&
-          into_existing)
-        return cli_fail (EXIT_FAILURE, "%s; --overwrite replaces a dataset", error->message);
+          !o.fill && into_existing)
+        return cli_fail (EXIT_FAILURE, "%s; --overwrite replaces a dataset, --fill writes "
+                         "into it", error->message);
       return cli_fail_with (error);
     }
   print_summary (&o, iter, writer, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);

@@ -343,7 +343,7 @@ test('the writer writes a C source, synchronously', () => withTempDir(dir => {
         compression: Gdci.Compression.GZIP, compression_level: 6, shuffle: true, fletcher32: true, n_threads: 2,
     });
     assertEqual([writer.compression, writer.compression_level, writer.shuffle, writer.fletcher32, writer.n_threads,
-        writer.overwrite], [Gdci.Compression.GZIP, 6, true, true, 2, false], 'properties');
+        writer.mode], [Gdci.Compression.GZIP, 6, true, true, 2, Gdci.WriteMode.CREATE], 'properties');
     const progress = [];
     writer.connect('progress', (_writer, done, total) => progress.push([done, total]));
     const path = GLib.build_filenamev([dir, 'out.h5']);
@@ -384,7 +384,7 @@ test('write errors are GLib errors, and leave nothing behind', () => withTempDir
     assertThrows(() => new Gdci.H5Writer().write(rampSource(10, 10, [10, 10], [5, 5]), path, '/data', null),
         error => {
             assertEqual(error.matches(Gdci.Error, Gdci.Error.EXISTS), true, 'code');
-            assertEqual(error.message, `'/data' already exists in '${path}' (set overwrite to replace it)`,
+            assertEqual(error.message, `'/data' already exists in '${path}' (replace it, or fill it, with the writer's mode)`,
                 'message');
         });
     const gzip = new Gdci.H5Writer({compression: Gdci.Compression.GZIP, compression_level: 10});

@@ -327,7 +327,7 @@ void test_write_errors () {
             assert_not_reached ();
         } catch (Gdci.Error.EXISTS e) {
             assert_cmpstr (e.message, GLib.CompareOperator.EQ,
-                           "'/data' already exists in '%s' (set overwrite to replace it)".printf (path));
+                           "'/data' already exists in '%s' (replace it, or fill it, with the writer's mode)".printf (path));
         }
 
         /* a failing source: nothing is left of the new file */

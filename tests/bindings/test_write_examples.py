@@ -90,7 +90,7 @@ def test_existing_dataset_and_overwrite(recording, language):
     result = run(language, recording, "rec.bin", "out.h5", f"--channels={CHANNELS}", *SETTINGS)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (f"{PROGRAM[language]}: '/acquisition/data' already exists in "
-                                              "'out.h5' (set overwrite to replace it)")
+                                              "'out.h5' (replace it, or fill it, with the writer's mode)")
     result = run(language, recording, "rec.bin", "out.h5", f"--channels={CHANNELS}", "--overwrite",
                  "--dataset=/acquisition/data", *SETTINGS)
     assert result.returncode == 0, result.stderr

@@ -215,7 +215,7 @@ test_link_failure_puts_the_file_back (Fixture *f, gconstpointer data)
 
   g_assert_true (gdci_h5_writer_write (writer, old_it, f->path, "/data", NULL, &error));
   g_assert_no_error (error);
-  gdci_h5_writer_set_overwrite (writer, TRUE);
+  gdci_h5_writer_set_mode (writer, GDCI_WRITE_MODE_REPLACE);
   before = test_read_file_bytes (f->path);
 
   /* the link fails, the restore works */

@@ -102,7 +102,7 @@ assert_fault_leaves_file (Fixture            *f,
   g_autoptr(GBytes) after = NULL;
   g_autoptr(GError) error = NULL;
 
-  gdci_h5_writer_set_overwrite (writer, overwrite);
+  gdci_h5_writer_set_mode (writer, overwrite ? GDCI_WRITE_MODE_REPLACE : GDCI_WRITE_MODE_CREATE);
   _gdci_h5_target_set_faults (faults);
   g_assert_false (gdci_h5_writer_write (writer, it, f->path, overwrite ? "/old" : "/new",
                                         NULL, &error));
@@ -156,7 +156,7 @@ test_every_save_failing (Fixture *f, gconstpointer data)
       g_autoptr(GError) error = NULL;
       gboolean ok;
 
-      gdci_h5_writer_set_overwrite (writer, TRUE);
+      gdci_h5_writer_set_mode (writer, GDCI_WRITE_MODE_REPLACE);
       _gdci_h5_journal_fail_save (n);
       ok = gdci_h5_writer_write (writer, it, f->path, "/old", NULL, &error);
       _gdci_h5_journal_fail_save (0);
@@ -188,7 +188,7 @@ kill_a_write (Fixture *f)
   g_autoptr(GdciChunkIterator) it = uint8_iterator (values, 4000);
   g_autoptr(GdciH5Writer) writer = gdci_h5_writer_new ();
 
-  gdci_h5_writer_set_overwrite (writer, TRUE);
+  gdci_h5_writer_set_mode (writer, GDCI_WRITE_MODE_REPLACE);
   g_signal_connect (writer, "progress", G_CALLBACK (exit_at_progress), NULL);
   gdci_h5_writer_write (writer, it, f->path, "/old", NULL, NULL);
   g_assert_not_reached ();

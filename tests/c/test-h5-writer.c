@@ -410,14 +410,14 @@ test_overwrite (Fixture *f, gconstpointer data)
   g_assert_true (gdci_h5_writer_write (writer, a, f->path, "/data", NULL, &error));
   g_assert_false (gdci_h5_writer_write (writer, b, f->path, "/data", NULL, &error));
   g_assert_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS);
-  expected = g_strdup_printf ("'/data' already exists in '%s' (set overwrite to replace it)", f->path);
+  expected = g_strdup_printf ("'/data' already exists in '%s' (replace it, or fill it, with the writer's mode)", f->path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
   g_assert_true (read_back (f->path, "/data", &r));
   g_assert_true (g_bytes_equal (r.data, first));
   read_back_clear (&r);
 
-  gdci_h5_writer_set_overwrite (writer, TRUE);
+  gdci_h5_writer_set_mode (writer, GDCI_WRITE_MODE_REPLACE);
   g_assert_true (gdci_h5_writer_write (writer, b, f->path, "/data", NULL, &error));
   g_assert_no_error (error);
   g_assert_true (read_back (f->path, "/data", &r));
@@ -449,7 +449,7 @@ test_refusals (Fixture *f, gconstpointer data)
 
   /* a group is not replaced, even with overwrite */
   g_assert_true (gdci_h5_writer_write (writer, it, f->path, "/group/data", NULL, &error));
-  gdci_h5_writer_set_overwrite (writer, TRUE);
+  gdci_h5_writer_set_mode (writer, GDCI_WRITE_MODE_REPLACE);
   g_assert_false (gdci_h5_writer_write (writer, it, f->path, "/group", NULL, &error));
   g_assert_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS);
   g_assert_nonnull (strstr (error->message, "is a group, not a dataset"));

@@ -45,7 +45,7 @@ def test_defaults():
     writer = Gdci.H5Writer()
     assert writer.props.compression == Gdci.Compression.NONE
     assert writer.props.compression_level == 0
-    assert (writer.props.shuffle, writer.props.fletcher32, writer.props.overwrite) == (False, False, False)
+    assert (writer.props.shuffle, writer.props.fletcher32, writer.props.mode) == (False, False, Gdci.WriteMode.CREATE)
     assert writer.props.bitshuffle is False
     assert writer.props.blosc_codec == Gdci.BloscCodec.LZ4
     assert writer.props.n_threads == 0
@@ -67,10 +67,10 @@ def test_compression_values(value, expected):
 
 def test_settings_as_keywords():
     writer = Gdci.H5Writer(compression="gzip", compression_level=np.int64(9), shuffle=True, fletcher32=True,
-                           n_threads=3, overwrite=True)
+                           n_threads=3, mode="replace")
     assert writer.props.compression == Gdci.Compression.GZIP
     assert writer.props.compression_level == 9
-    assert (writer.props.shuffle, writer.props.fletcher32, writer.props.overwrite) == (True, True, True)
+    assert (writer.props.shuffle, writer.props.fletcher32, writer.props.mode) == (True, True, Gdci.WriteMode.REPLACE)
     assert writer.props.n_threads == 3
 
 
@@ -155,8 +155,8 @@ def test_existing_dataset(tmp_path):
     with pytest.raises(GLib.Error) as info:
         Gdci.H5Writer().write(small_source(), path)
     assert info.value.matches(Gdci.error_quark(), Gdci.Error.EXISTS)
-    assert info.value.message == f"'/data' already exists in '{path}' (set overwrite to replace it)"
-    Gdci.H5Writer(overwrite=True).write(small_source(), path)
+    assert info.value.message == f"'/data' already exists in '{path}' (replace it, or fill it, with the writer's mode)"
+    Gdci.H5Writer(mode="replace").write(small_source(), path)
     with h5py.File(path, "r") as f:
         np.testing.assert_array_equal(f["data"][...], ARRAY)
         np.testing.assert_array_equal(f["other"][...], np.ones(2))

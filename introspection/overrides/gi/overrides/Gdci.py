@@ -636,7 +636,8 @@ class H5Writer(Gdci.H5Writer):
 
     - Settings as keywords: ``Gdci.H5Writer(compression="gzip",
       compression_level=4, shuffle=True, fletcher32=False, n_threads=0,
-      overwrite=False)``; ``compression`` is "gzip" (or True) or None (or
+      mode="create")``; ``mode`` is "create", "replace" or "fill" (or a
+      Gdci.WriteMode); ``compression`` is "gzip" (or True) or None (or
       False), as in h5py and hdmf, "gzip-fast", "zstd", "lz4" or "blosc",
       or a Gdci.Compression; ``compression_level`` 0 (the default) is the
       codec's default level; ``bitshuffle=True`` and
@@ -650,10 +651,10 @@ class H5Writer(Gdci.H5Writer):
     """
 
     def __init__(self, *, compression=None, compression_level=None, shuffle=None, bitshuffle=None,
-                 blosc_codec=None, fletcher32=None, n_threads=None, overwrite=None, **kwargs):
+                 blosc_codec=None, fletcher32=None, n_threads=None, mode=None, **kwargs):
         settings = dict(compression=compression, compression_level=compression_level, shuffle=shuffle,
                         bitshuffle=bitshuffle, blosc_codec=blosc_codec, fletcher32=fletcher32,
-                        n_threads=n_threads, overwrite=overwrite)
+                        n_threads=n_threads, mode=mode)
         for name, value in settings.items():
             if value is not None:
                 convert = _WRITER_SETTINGS.get(name)
@@ -665,6 +666,11 @@ class H5Writer(Gdci.H5Writer):
         """Sets the compression: "gzip" (or True), None (or False),
         "gzip-fast", "zstd", "lz4", "blosc", or a Gdci.Compression."""
         Gdci.H5Writer.set_compression(self, _gdci_writer_settings.compression(compression))
+
+    def set_mode(self, mode):
+        """Sets what a write does with the dataset at its path: "create",
+        "replace", "fill", or a Gdci.WriteMode."""
+        Gdci.H5Writer.set_mode(self, _gdci_writer_settings.mode(mode))
 
     def set_blosc_codec(self, codec):
         """Sets the compressor inside Blosc: "blosclz", "lz4", "lz4hc",
@@ -694,6 +700,27 @@ class H5Writer(Gdci.H5Writer):
         try:
             with _PythonExceptionsOf(source), _CancelOnInterrupt(cancellable):
                 Gdci.H5Writer.write(self, source, filename, dataset_path, cancellable)
+        finally:
+            progress.finish()
+
+    def fill_dataset(self, iterator, dataset, cancellable=None):
+        """Fills dataset, an HDF5 dataset the program has open (an h5py
+        Dataset, or its identifier), with the data of iterator, through the
+        file as the program has it open: see Gdci.H5Writer.fill_dataset().
+        For h5py and hdmf, which hold the file open while gdci writes.
+
+        Raises GLib.Error, or the exception a Python data source raised.
+        """
+        source = _writable(iterator)
+        dataset_id = getattr(getattr(dataset, "id", None), "id", dataset)
+        if isinstance(dataset_id, bool) or not isinstance(dataset_id, int):
+            raise TypeError(f"dataset must be an h5py Dataset or an HDF5 identifier, not {dataset!r}")
+        if cancellable is None:
+            cancellable = Gio.Cancellable()
+        progress = _gdci_hdmf.WriteProgress(self, iterator, source)
+        try:
+            with _PythonExceptionsOf(source), _CancelOnInterrupt(cancellable):
+                Gdci.H5Writer.fill_dataset(self, source, dataset_id, cancellable)
         finally:
             progress.finish()
 
@@ -748,3 +775,4 @@ from . import _gdci_hdmf  # noqa: E402
 
 GenericDataChunkIterator = _gdci_hdmf.GenericDataChunkIterator
 __all__.append("GenericDataChunkIterator")
+

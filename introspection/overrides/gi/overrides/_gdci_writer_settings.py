@@ -101,7 +101,25 @@ def n_threads(value):
     return n_threads
 
 
+_MODES = {
+    "create": Gdci.WriteMode.CREATE,
+    "replace": Gdci.WriteMode.REPLACE,
+    "fill": Gdci.WriteMode.FILL,
+}
+
+
+def mode(value):
+    """A Gdci.WriteMode from "create", "replace" or "fill"."""
+    if isinstance(value, Gdci.WriteMode):
+        return value
+    if isinstance(value, str) and value.lower() in _MODES:
+        return _MODES[value.lower()]
+    error = ValueError if isinstance(value, str) else TypeError
+    raise error(f"mode must be 'create', 'replace', 'fill' or a Gdci.WriteMode, not {value!r}")
+
+
 CONVERTERS = {
+    "mode": mode,
     "compression": compression,
     "compression_level": compression_level,
     "blosc_codec": blosc_codec,
