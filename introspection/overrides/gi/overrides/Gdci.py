@@ -776,3 +776,9 @@ from . import _gdci_hdmf  # noqa: E402
 GenericDataChunkIterator = _gdci_hdmf.GenericDataChunkIterator
 __all__.append("GenericDataChunkIterator")
 
+# ---- hdmf's HDF5IO, with gdci filling its iterators' datasets -------------
+
+from . import _gdci_hdmf_write  # noqa: E402
+
+hdmf_write = _gdci_hdmf_write.hdmf_write
+__all__.append("hdmf_write")
