@@ -18,6 +18,7 @@
 #include "gdci-error.h"
 #include "gdci-h5-clean-private.h"
 #include "gdci-h5-iterator.h"
+#include "gdci-h5-names-private.h"
 #include "gdci-h5-target-private.h"
 #include "gdci-hdf5-private.h"
 
@@ -400,59 +401,21 @@ create_new_file (GdciH5Target  *target,
   return TRUE;
 }
 
-/* As many links as Linux follows in one path */
-#define MAX_LINK_HOPS 40
-
 /* A dangling symbolic link names the file to create, as with h5py: the
- * target takes the name the chain of links ends at (each relative link
- * read from its own directory), so the new file is made beside it and
- * renamed onto it, and the link is kept. @filename is missing: stat()
- * found nothing there. */
+ * target takes the name the chain of links ends at */
 static gboolean
 follow_dangling_link (GdciH5Target  *target,
                       GError       **error)
 {
-  g_autofree char *path = g_strdup (target->filename);
-  g_autofree char *dir = NULL;
-  struct stat st;
-  guint hops = 0;
+  char *resolved = NULL;
 
-  while (lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+  if (!_gdci_h5_resolve_dangling_link (target->filename, &resolved, error))
+    return FALSE;
+  if (resolved != NULL)
     {
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *link = g_file_read_link (path, &local_error);
-      char *next;
-
-      if (link == NULL || ++hops > MAX_LINK_HOPS)
-        {
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                       "Could not follow the symbolic link '%s': %s", target->filename,
-                       link == NULL ? local_error->message : "too many levels of links");
-          return FALSE;
-        }
-      if (g_path_is_absolute (link))
-        next = g_steal_pointer (&link);
-      else
-        {
-          g_autofree char *link_dir = g_path_get_dirname (path);
-          next = g_build_filename (link_dir, link, NULL);
-        }
-      g_free (path);
-      path = next;
+      g_free (target->filename);
+      target->filename = resolved;
     }
-  if (hops == 0)
-    return TRUE;  /* not a link: a new file at that name */
-
-  dir = g_path_get_dirname (path);
-  if (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                   "'%s' is a symbolic link to '%s', whose directory '%s' does not exist",
-                   target->filename, path, dir);
-      return FALSE;
-    }
-  g_free (target->filename);
-  target->filename = g_steal_pointer (&path);
   return TRUE;
 }
 
@@ -667,37 +630,6 @@ _gdci_h5_target_sync (GdciH5Target  *target,
   return TRUE;
 }
 
-/* Renames @from to @to unless @to exists, atomically: what another program
- * created at @to meanwhile is never replaced (errno EEXIST). Where the file
- * system has no RENAME_NOREPLACE, a hard link and an unlink do the same. */
-static gboolean
-rename_no_replace (const char *from,
-                   const char *to)
-{
-  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
-    return TRUE;
-  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-    return FALSE;
-  if (link (from, to) != 0)
-    return FALSE;
-  /* @to holds the file now: the temporary name goes, best effort */
-  g_unlink (from);
-  return TRUE;
-}
-
-static void
-sync_directory (const char *filename)
-{
-  g_autofree char *dir = g_path_get_dirname (filename);
-  int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (dir_fd >= 0)
-    {
-      fsync (dir_fd);   /* best effort: some file systems refuse it */
-      close (dir_fd);
-    }
-}
-
 gboolean
 _gdci_h5_target_publish_file (GdciH5Target  *target,
                               GError       **error)
@@ -719,7 +651,7 @@ _gdci_h5_target_publish_file (GdciH5Target  *target,
       set_replaced_error (target, error);
       return FALSE;
     }
-  if (!rename_no_replace (target->temp_filename, target->filename))
+  if (!_gdci_h5_rename_no_replace (target->temp_filename, target->filename))
     {
       int saved_errno = errno;
 
@@ -733,7 +665,7 @@ _gdci_h5_target_publish_file (GdciH5Target  *target,
       return FALSE;
     }
   g_clear_pointer (&target->temp_filename, g_free);
-  sync_directory (target->filename);
+  _gdci_h5_sync_directory (target->filename);
   return TRUE;
 }
 
