@@ -41,6 +41,13 @@ gboolean  _gdci_h5_fill_inspect   (hid_t               dataset,
                                    GdciH5FillLayout   *layout,
                                    GError            **error);
 
+/* Says, as a message of the "Gdci" log domain, when the dataset's
+ * storage makes its fill slow: HDF5 filters it on one thread, or its
+ * chunks are so small that writing them costs more than their data */
+void      _gdci_h5_fill_warn_if_slow (const GdciH5FillLayout *layout,
+                                      const char             *filename,
+                                      const char             *dataset_path);
+
 /* The plan to read @iter with, so that its buffers are whole chunks of
  * the dataset: NULL (and no error) when its own plan does it already */
 GdciPlan *_gdci_h5_fill_read_plan (GdciChunkIterator       *iter,

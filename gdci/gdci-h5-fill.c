@@ -294,6 +294,29 @@ _gdci_h5_fill_inspect (hid_t               dataset,
   return ok;
 }
 
+/* ---- what makes a fill slow -------------------------------------------------- */
+
+/* Chunks smaller than this cost more to find a place for and write than
+ * their data takes to copy */
+#define SLOW_CHUNK_BYTES ((gsize) 64 * 1024)
+
+void
+_gdci_h5_fill_warn_if_slow (const GdciH5FillLayout *layout,
+                            const char             *filename,
+                            const char             *dataset_path)
+{
+  if (!layout->chunked)
+    return;
+  if (!layout->direct)
+    g_message ("Filling '%s' in '%s' on one thread: its filters or its element type are "
+               "HDF5's to apply (gdci encodes shuffle, deflate, Fletcher-32, zstd, LZ4, "
+               "Blosc and Bitshuffle of the data's own type)", dataset_path, filename);
+  else if (layout->codec.chunk_bytes < SLOW_CHUNK_BYTES)
+    g_message ("Filling '%s' in '%s' slowly: its chunks of %" G_GSIZE_FORMAT " bytes are "
+               "small, and each one is a write of its own", dataset_path, filename,
+               layout->codec.chunk_bytes);
+}
+
 /* ---- reading in whole chunks ------------------------------------------------ */
 
 GdciPlan *

@@ -376,6 +376,7 @@ prepare_fill (GdciWriteJob  *job,
                               target->dataset_path, &job->fill, error))
     return FALSE;
   spec->direct = job->fill.direct;
+  _gdci_h5_fill_warn_if_slow (&job->fill, target->filename, target->dataset_path);
   if (job->fill.chunked)
     memcpy (spec->chunk, job->fill.chunk, spec->n_dims * sizeof (guint64));
   else

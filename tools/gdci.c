@@ -679,6 +679,15 @@ usage (FILE *out)
            "  --version  Show the version\n");
 }
 
+static void
+print_note (const char     *log_domain,
+            GLogLevelFlags  level,
+            const char     *message,
+            gpointer        user_data)
+{
+  g_printerr ("gdci: note: %s\n", message);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -687,6 +696,8 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   g_set_prgname ("gdci");
+  /* the library's notes (a fill that will be slow) as plain lines */
+  g_log_set_handler ("Gdci", G_LOG_LEVEL_MESSAGE, print_note, NULL);
 
   if (argc < 2)
     {
