@@ -36,8 +36,8 @@ Gdci = get_introspection_module("Gdci")
 
 
 class _HdmfSource(ChunkIterator):
-    """The C iterator that reads an hdmf GenericDataChunkIterator through
-    its _get_data(), with its chunk and buffer shapes."""
+    """The C iterator that reads a GenericDataChunkIterator (hdmf's, or
+    gdci's drop-in) through its _get_data()."""
 
     __module__ = "gi.repository.Gdci.hdmf_write"
     __gtype_name__ = "GdciPythonHdmfSource"
@@ -84,24 +84,32 @@ def _unwrap(value):
     return value.data if isinstance(value, DataIO) else value
 
 
-def _source_for(iterator):
-    """The Gdci.ChunkIterator that reads iterator, or None when gdci
-    cannot write its dtype (hdmf writes it then)."""
-    core = _gdci_hdmf.write_source(iterator)
-    if core is not None:
-        return core
+def _writable_dtype(iterator):
+    """The numpy dtype of iterator's data when gdci writes it, else None
+    (hdmf writes it then)."""
     np = _gdci_numpy.numpy()
     try:
         dtype = np.dtype(iterator.dtype)
         _gdci_numpy.gdci_dtype(dtype)
     except (TypeError, ValueError):
         return None
+    return dtype
+
+
+def _source_for(iterator, dtype, dataset):
+    """The Gdci.ChunkIterator that reads iterator into dataset: in buffers
+    of whole rows of the dataset's chunks (every byte of a C-order source
+    read once, where hdmf's buffer shapes split the rows into columns),
+    each as large as the iterator's buffer."""
     shape = tuple(int(axis) for axis in iterator.maxshape)
-    chunk = tuple(int(axis) for axis in iterator.chunk_shape)
-    buffer = tuple(int(axis) for axis in iterator.buffer_shape)
-    return _HdmfSource(iterator, dtype, plan_strategy=Gdci.PlanStrategy.HDMF,
+    chunks = dataset.chunks or shape
+    chunk = tuple(min(int(c), n) for c, n in zip(chunks, shape))
+    buffer_bytes = dtype.itemsize
+    for axis in iterator.buffer_shape:
+        buffer_bytes *= int(axis)
+    return _HdmfSource(iterator, dtype, plan_strategy=Gdci.PlanStrategy.FIT,
                        chunk_shape=_shape_variant("chunk_shape", chunk),
-                       buffer_shape=_shape_variant("buffer_shape", buffer))
+                       buffer_gb=max(buffer_bytes, 1) / 1e9)
 
 
 def _find_iterators(container):
@@ -146,19 +154,71 @@ def _dataset_paths(builder, wanted):
 
 
 class _Deferred:
-    """hdmf's iteration of each iterator, made empty for the write and then
-    left as after a complete one."""
+    """hdmf's iteration of each iterator, made empty for io.write(), its
+    progress bar left alone meanwhile; then given back, or left as after a
+    complete iteration."""
 
     def __init__(self, iterators):
         self.saved = {}
-        for key, iterator in iterators.items():
-            self.saved[key] = iterator.buffer_selection_generator
-            iterator.buffer_selection_generator = iter(())
+        for key, it in iterators.items():
+            self.saved[key] = (it.buffer_selection_generator, it.display_progress,
+                               getattr(it, "progress_bar", None))
+            it.buffer_selection_generator = iter(())
+            # hdmf's iterator moves its bar on every next(), the drop-in
+            # closes it at the end: neither, for the empty iteration
+            it.display_progress = False
+            if self.saved[key][2] is not None:
+                it.progress_bar = None
+
+    def progress_back(self, iterators):
+        for key, it in iterators.items():
+            _, it.display_progress, bar = self.saved[key]
+            if bar is not None:
+                it.progress_bar = bar
 
     def restore(self, iterators, written):
-        for key, iterator in iterators.items():
+        self.progress_back(iterators)
+        for key, it in iterators.items():
             if key not in written:
-                iterator.buffer_selection_generator = self.saved[key]
+                it.buffer_selection_generator = self.saved[key][0]
+
+
+class _Progress:
+    """Moves an iterator's progress bar as gdci reads it (in the caller's
+    thread: a blocking fill emits there), and ends it as the iterator's own
+    iteration does."""
+
+    def __init__(self, iterator, source):
+        self.iterator = iterator
+        self.bar = getattr(iterator, "progress_bar", None) if iterator.display_progress else None
+        if self.bar is not None:
+            self.source = source
+            self.handler = source.connect("progress", self._on_read)
+
+    def _on_read(self, _source, done, total):
+        goal = getattr(self.bar, "total", None)
+        shown = getattr(self.bar, "n", None)
+        if isinstance(goal, int) and isinstance(shown, int) and total:
+            step = goal * done // total - shown
+            if step > 0:
+                self.bar.update(n=step)
+
+    def finish(self, complete):
+        if self.bar is None:
+            return
+        self.source.disconnect(self.handler)
+        bar, self.bar = self.bar, None
+        if not complete:
+            return
+        if isinstance(self.iterator, _gdci_hdmf.GenericDataChunkIterator):
+            close = getattr(bar, "close", None)
+            if close is not None:
+                close()
+        else:
+            # hdmf's iterator ends the bar's line when exhausted
+            write = getattr(bar, "write", None)
+            if write is not None:
+                write("\n")
 
 
 def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
@@ -176,40 +236,36 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     iterator that fails raises its own exception; its dataset keeps the
     fill value hdmf created it with.
     """
-    classes = _generic_classes()
     iterators = _find_iterators(container)
-    sources = {key: _source_for(it) for key, it in iterators.items()}
-    iterators = {key: it for key, it in iterators.items() if sources[key] is not None}
+    dtypes = {key: _writable_dtype(it) for key, it in iterators.items()}
+    iterators = {key: it for key, it in iterators.items() if dtypes[key] is not None}
     if not iterators:
         return io.write(container, **write_kwargs)
 
     deferred = _Deferred(iterators)
     written = set()
     try:
-        io.write(container, **write_kwargs)
+        try:
+            io.write(container, **write_kwargs)
+        finally:
+            deferred.progress_back(iterators)
         builder = io.manager.get_builder(container)
         writer = H5Writer(n_threads=n_threads,
                           compression="gzip-fast" if fast_gzip else None)
         h5file = io._file
         for path, iterator in _dataset_paths(builder, iterators):
             key = id(iterator)
-            source = sources[key]
             dataset = h5file[path]
-            if isinstance(iterator, classes[0]):
-                writer.fill_dataset(iterator, dataset)
-            else:
+            source = _source_for(iterator, dtypes[key], dataset)
+            progress = _Progress(iterator, source)
+            try:
                 writer.fill_dataset(source, dataset)
-                _close_progress_bar(iterator)
+            except BaseException:
+                progress.finish(complete=False)
+                raise
+            progress.finish(complete=True)
             written.add(key)
     finally:
         deferred.restore(iterators, written)
     return None
 
-
-def _close_progress_bar(iterator):
-    """hdmf's iterator ends its progress bar's line when it is exhausted."""
-    bar = getattr(iterator, "progress_bar", None)
-    if getattr(iterator, "display_progress", False) and bar is not None:
-        total = getattr(bar, "total", None)
-        if isinstance(total, int) and isinstance(getattr(bar, "n", None), int) and bar.n < total:
-            bar.update(n=total - bar.n)
