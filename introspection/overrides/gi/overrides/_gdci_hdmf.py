@@ -12,6 +12,7 @@ ChunkIterator override exists, and exports GenericDataChunkIterator.
 
 import abc
 import math
+import sys
 import threading
 import warnings
 import weakref
@@ -64,21 +65,92 @@ _DataChunkClass = _SimpleDataChunk
 
 
 def _use_hdmf():
-    """When hdmf is installed: GenericDataChunkIterator is registered as an
-    hdmf AbstractDataChunkIterator, so that hdmf's writers take it, and
-    iteration yields hdmf DataChunk objects. Done on the first iterator, not
-    at import: hdmf takes a while to import."""
+    """When hdmf is installed, iteration yields hdmf DataChunk objects.
+    Done on the first iterator, not at import: hdmf takes a while to import
+    (six times as long as Gdci with its overrides)."""
     global _hdmf_checked, _DataChunkClass
     if _hdmf_checked:
         return
     _hdmf_checked = True
     try:
-        from hdmf.data_utils import AbstractDataChunkIterator
-        from hdmf.data_utils import DataChunk as HdmfDataChunk
+        from hdmf import data_utils
     except ImportError:
         return
-    AbstractDataChunkIterator.register(GenericDataChunkIterator)
-    _DataChunkClass = HdmfDataChunk
+    _register(data_utils)  # already done, unless the import hook was bypassed
+    _DataChunkClass = data_utils.DataChunk
+
+
+# ---- registered as hdmf's AbstractDataChunkIterator --------------------------
+#
+# So that hdmf's writers take the drop-in, and issubclass() and isinstance()
+# answer as for hdmf's class, as soon as both are imported, in either order,
+# without importing hdmf with Gdci. Only the registration makes hdmf's ABC
+# know a class: it has no hook of its own to ask. When hdmf.data_utils is
+# imported already, it is registered at once; else a finder on
+# sys.meta_path (PEP 451: the import system's documented protocol, which
+# the import itself runs through) registers it once hdmf.data_utils has
+# run, then leaves. The module keeps its own loader and spec, as without
+# gdci. Should another finder ahead of it load hdmf.data_utils (a frozen
+# application's), the first GenericDataChunkIterator registers it.
+
+
+def _register(data_utils):
+    """Registers GenericDataChunkIterator as an AbstractDataChunkIterator of
+    an imported hdmf.data_utils."""
+    abstract = getattr(data_utils, "AbstractDataChunkIterator", None)
+    if abstract is not None:
+        abstract.register(GenericDataChunkIterator)
+
+
+class _RegisterOnImport:
+    """The finder: hands on the spec of hdmf.data_utils that the finders
+    after it find, with a loader that registers the drop-in."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "hdmf.data_utils":
+            return None
+        finders = sys.meta_path
+        for finder in finders[finders.index(self) + 1:] if self in finders else finders:
+            find_spec = getattr(finder, "find_spec", None)
+            spec = None if find_spec is None else find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _RegisteringLoader(spec.loader, self)
+        return spec
+
+
+class _RegisteringLoader:
+    """The loader of hdmf.data_utils, which registers the drop-in once the
+    module has run."""
+
+    def __init__(self, loader, finder):
+        self._loader = loader
+        self._finder = finder
+
+    def __getattr__(self, name):  # create_module() and the rest: the loader's
+        return getattr(self._loader, name)
+
+    def exec_module(self, module):
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        self._loader.exec_module(module)
+        _register(module)
+        if self._finder in sys.meta_path:
+            sys.meta_path.remove(self._finder)
+
+
+def _register_with_hdmf():
+    """At import: registers the drop-in with hdmf.data_utils if imported,
+    else when it is."""
+    data_utils = sys.modules.get("hdmf.data_utils")
+    if data_utils is not None:
+        _register(data_utils)
+    elif not any(isinstance(finder, _RegisterOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _RegisterOnImport())
 
 
 class _GenericSource(ChunkIterator):
@@ -557,3 +629,7 @@ class WriteProgress:
                 close()
             self.iterator.progress_bar = None
             self.bar = None
+
+
+# with hdmf.data_utils, now or once it is imported
+_register_with_hdmf()
