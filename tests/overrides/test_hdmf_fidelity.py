@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Gdci.GenericDataChunkIterator against hdmf's class where hdmf's own
 tests found them apart: the registration as hdmf's
-AbstractDataChunkIterator, in either import order."""
+AbstractDataChunkIterator, in either import order; and hdmf's docval
+refusals of the arguments, word for word."""
 
+import collections.abc
 import os
 import subprocess
 import sys
 
 import numpy as np
+import pytest
 from gi.repository import Gdci
 from hdmf.data_utils import AbstractDataChunkIterator, DataChunk
 from hdmf.data_utils import GenericDataChunkIterator as HdmfGenericDataChunkIterator
+from hdmf.utils import docval, get_docval
 
 ARRAY = np.random.default_rng(11).integers(-100, 100, size=(600, 40), dtype="int16")
 
@@ -109,3 +113,115 @@ def test_registered_here():
     assert issubclass(Gdci.GenericDataChunkIterator, AbstractDataChunkIterator)
     assert isinstance(DropInIterator(), AbstractDataChunkIterator)
     assert isinstance(next(DropInIterator()), DataChunk)
+
+
+# ---- the arguments, checked as hdmf's docval checks them ----------------------
+
+def current_hdmf_init():
+    """docval over the arguments of current hdmf's
+    GenericDataChunkIterator.__init__: 3.5.1's, and progress_bar_class
+    (type Callable, default None) before progress_bar_options, where later
+    hdmf added it; checks the arguments only."""
+    spec = list(get_docval(HdmfGenericDataChunkIterator.__init__))
+    names = [argument["name"] for argument in spec]
+    if "progress_bar_class" not in names:
+        spec.insert(names.index("progress_bar_options"),
+                    dict(name="progress_bar_class", type=collections.abc.Callable, doc="the bar's class",
+                         default=None))
+
+    def __init__(self, **kwargs):
+        return kwargs
+
+    __init__.__qualname__ = "GenericDataChunkIterator.__init__"
+    return docval(*spec)(__init__)
+
+
+CHECK_CURRENT_HDMF = current_hdmf_init()
+
+WRONG_CALLS = [
+    ((), dict(foo=1)),
+    ((), dict(foo=1, bar=2)),
+    ((), dict(buffer_gb="1")),
+    ((), dict(buffer_gb="1", chunk_mb=[1])),
+    ((), dict(chunk_mb=b"1")),
+    ((), dict(buffer_gb=np.uint64(1))),
+    ((), dict(buffer_gb=np.bool_(True))),
+    ((), dict(chunk_mb=1 + 2j)),
+    ((), dict(chunk_mb=np.array(1.0))),
+    ((), dict(buffer_shape=5)),
+    ((), dict(chunk_shape="abc")),
+    ((), dict(chunk_shape={100: 40})),
+    ((), dict(display_progress=None)),
+    ((), dict(display_progress=1)),
+    ((), dict(display_progress="yes")),
+    ((), dict(progress_bar_class=1)),
+    ((), dict(progress_bar_class="tqdm")),
+    ((), dict(buffer_gb="x", foo=1)),
+    ((), dict(foo=1, buffer_gb="x", chunk_shape=1.5)),
+    ((), dict(buffer_gb=1.0, chunk_mb=1.0, display_progress=1, progress_bar_class=2, zzz=3)),
+    ((), {name: 1 for name in "abcdefgh"}),
+    ((1.0, None, 1.0, None, False, None, None, 7), {}),
+    (("x",), {}),
+    ((1.0,), dict(buffer_gb=2.0)),   # docval's way: 1.0 is the next argument, buffer_shape
+    ((0.1, None, 0.1), dict(foo=1)),
+]
+
+
+@pytest.mark.parametrize("args, kwargs", WRONG_CALLS)
+def test_wrong_arguments_as_current_hdmf(args, kwargs):
+    expected = outcome(CHECK_CURRENT_HDMF, None, *args, **kwargs)
+    assert expected[0] is TypeError, expected
+    assert outcome(DropInIterator, *args, **kwargs) == expected
+
+
+@pytest.mark.parametrize("args, kwargs", [
+    call for call in WRONG_CALLS
+    if "progress_bar_class" not in call[1] and len(call[0]) + len(call[1]) <= 6])
+def test_wrong_arguments_as_hdmf_3_5(args, kwargs):
+    """hdmf 3.5.1 itself, where it has the same arguments (it has no
+    progress_bar_class, and so one argument fewer to count)."""
+    expected = outcome(HdmfIterator, *args, **kwargs)
+    assert expected[0] is TypeError, expected
+    assert outcome(DropInIterator, *args, **kwargs) == expected
+
+
+@pytest.mark.parametrize("args, kwargs", [
+    ((), dict(buffer_gb=True, chunk_mb=0.001)),
+    ((), dict(buffer_gb=np.float16(0.0001), chunk_mb=np.float32(0.001))),
+    ((), dict(buffer_gb=np.int8(1), chunk_mb=np.longdouble(0.002))),
+    ((), dict(buffer_shape=(300, 40), chunk_shape=(100, np.int64(20)))),
+    ((0.0001, None, 0.001), {}),
+    ((None, (300, 40)), dict(chunk_mb=0.001)),
+    ((), dict(chunk_mb=0.001, display_progress=np.bool_(False))),
+    ((), dict(chunk_mb=0.001, progress_bar_options=5)),   # any type: unused without a bar
+])
+def test_accepted_arguments_as_hdmf(args, kwargs):
+    hdmf, ours = HdmfIterator(*args, **kwargs), DropInIterator(*args, **kwargs)
+    assert (ours.chunk_shape, ours.buffer_shape, ours.num_buffers) == \
+        (hdmf.chunk_shape, hdmf.buffer_shape, hdmf.num_buffers)
+    assert ours.display_progress == hdmf.display_progress
+    assert ours.progress_bar_options == hdmf.progress_bar_options
+
+
+def test_shapes_may_be_lists_unlike_hdmf():
+    """Documented: any sequence is a shape for the drop-in."""
+    assert outcome(HdmfIterator, buffer_shape=[300, 40])[0] is TypeError
+    assert DropInIterator(buffer_shape=[300, 40], chunk_shape=np.array([100, 20])).buffer_shape == (300, 40)
+
+
+@pytest.mark.parametrize("method, args, kwargs", [
+    ("_get_default_chunk_shape", (), dict(chunk_mb="1")),
+    ("_get_default_chunk_shape", (), dict(chunk_mb=np.uint8(1))),
+    ("_get_default_chunk_shape", (), dict(chunk_mb=1.0, buffer_gb=1.0)),
+    ("_get_default_chunk_shape", ("1",), {}),
+    ("_get_default_chunk_shape", (1.0, 2.0), {}),
+    ("_get_default_chunk_shape", (0.001,), {}),
+    ("_get_default_chunk_shape", (), dict(chunk_mb=0)),
+    ("_get_default_buffer_shape", (), dict(buffer_gb=[1])),
+    ("_get_default_buffer_shape", (), dict(foo=1)),
+    ("_get_default_buffer_shape", (1e-5,), {}),
+    ("_get_default_buffer_shape", (), dict(buffer_gb=-1)),
+])
+def test_default_shape_methods_as_hdmf(method, args, kwargs):
+    hdmf, ours = HdmfIterator(chunk_mb=0.001), DropInIterator(chunk_mb=0.001)
+    assert outcome(getattr(ours, method), *args, **kwargs) == outcome(getattr(hdmf, method), *args, **kwargs)

@@ -153,6 +153,68 @@ def _register_with_hdmf():
         sys.meta_path.insert(0, _RegisterOnImport())
 
 
+# ---- hdmf's docval, for the arguments of the drop-in's methods ---------------
+
+
+def _is_size(value):
+    """What docval takes for (float, int): Python's types and numpy's
+    signed integers and floats (not its unsigned ones, nor numpy bools)."""
+    np = _gdci_numpy.numpy()
+    return isinstance(value, (int, float, np.int8, np.int16, np.int32, np.int64,
+                              np.float16, np.float32, np.float64, np.longdouble))
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, _gdci_numpy.numpy().bool_))
+
+
+def _is_shape(value):
+    """A tuple, as hdmf takes; and, unlike hdmf, a list or a numpy array."""
+    return isinstance(value, (tuple, list, _gdci_numpy.numpy().ndarray))
+
+
+# (name, check or None for any value, the type docval names, default)
+_INIT_ARGUMENTS = (
+    ("buffer_gb", _is_size, "float or int", None),
+    ("buffer_shape", _is_shape, "tuple", None),
+    ("chunk_mb", _is_size, "float or int", None),
+    ("chunk_shape", _is_shape, "tuple", None),
+    ("display_progress", _is_bool, "bool", False),
+    ("progress_bar_class", callable, "Callable", None),
+    ("progress_bar_options", None, "any type", None),
+)
+_CHUNK_SHAPE_ARGUMENTS = (("chunk_mb", _is_size, "float or int", None),)
+_BUFFER_SHAPE_ARGUMENTS = (("buffer_gb", _is_size, "float or int", None),)
+
+
+def _docval_arguments(function, spec, args, kwargs):
+    """The arguments of a call to function by name, read and checked as
+    hdmf's docval does, or its TypeError, with its messages: every wrong
+    type in the order of spec, then every unknown keyword, in one message.
+    Positional arguments fill the names not given as keywords, in order."""
+    names = [name for name, _, _, _ in spec]
+    if len(args) + len(kwargs) > len(spec):
+        raise TypeError(f"{function}: Expected at most {len(spec)} arguments {names!r}, got "
+                        f"{len(args) + len(kwargs)}: {len(args)} positional and {len(kwargs)} keyword "
+                        f"{sorted(kwargs)!r}")
+    positional = iter(args)
+    values, errors = {}, []
+    for name, check, expected, default in spec:
+        value = kwargs[name] if name in kwargs else next(positional, default)
+        values[name] = value
+        if check is not None and not (value is None and default is None) and not check(value):
+            errors.append(f"incorrect type for '{name}' (got '{type(value).__name__}', expected '{expected}')")
+    errors += [f"unrecognized argument: '{key}'" for key in kwargs if key not in names]
+    if errors:
+        raise TypeError(f"{function}: {', '.join(errors)}")
+    return values
+
+
+def _number(value):
+    """A size setting as Python's number (numpy scalars print as Python's)."""
+    return value.item() if isinstance(value, _gdci_numpy.numpy().generic) else value
+
+
 class _GenericSource(ChunkIterator):
     """The C iterator behind a GenericDataChunkIterator: its virtual methods
     hand the C library what the Python object read."""
@@ -275,19 +337,6 @@ def _python_error(error, context):
     return error
 
 
-def _setting(name, value, types, expected):
-    """A setting of the types hdmf accepts (numpy scalars as Python's), or
-    hdmf's TypeError."""
-    if value is None:
-        return None
-    if isinstance(value, _gdci_numpy.numpy().generic):
-        value = value.item()
-    if not isinstance(value, types):
-        raise TypeError(f"GenericDataChunkIterator.__init__: incorrect type for '{name}' "
-                        f"(got '{type(value).__name__}', expected '{expected}')")
-    return value
-
-
 def _require(condition, message):
     """hdmf's `assert condition, message`, also under python -O."""
     if not condition:
@@ -345,14 +394,18 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
 
     __module__ = "gi.repository.Gdci"
 
-    def __init__(self, buffer_gb=None, buffer_shape=None, chunk_mb=None, chunk_shape=None,
-                 display_progress=False, progress_bar_class=None, progress_bar_options=None):
+    def __init__(self, *args, **kwargs):
+        """Takes buffer_gb=None, buffer_shape=None, chunk_mb=None,
+        chunk_shape=None, display_progress=False, progress_bar_class=None
+        and progress_bar_options=None, by keyword or in this order, checked
+        as hdmf checks them."""
         _use_hdmf()
-        buffer_gb = _setting("buffer_gb", buffer_gb, (float, int), "float or int")
-        chunk_mb = _setting("chunk_mb", chunk_mb, (float, int), "float or int")
-        self.display_progress = _setting("display_progress", display_progress, (bool,), "bool")
-        self.progress_bar_class = progress_bar_class
-        self.progress_bar_options = dict(progress_bar_options or {})
+        arguments = _docval_arguments("GenericDataChunkIterator.__init__", _INIT_ARGUMENTS, args, kwargs)
+        buffer_gb, chunk_mb = _number(arguments["buffer_gb"]), _number(arguments["chunk_mb"])
+        buffer_shape, chunk_shape = arguments["buffer_shape"], arguments["chunk_shape"]
+        self.display_progress = arguments["display_progress"]
+        self.progress_bar_class = arguments["progress_bar_class"]
+        self.progress_bar_options = arguments["progress_bar_options"]
         self.progress_bar = None
 
         # hdmf's checks, in its order, with its messages; a shape with free
@@ -427,6 +480,8 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
             yield self._core.get_buffer_selection(index).to_slices()
 
     def _start_progress_bar(self):
+        # a copy: the caller's options are left alone
+        self.progress_bar_options = dict(self.progress_bar_options or {})
         progress_bar_class = self.progress_bar_class
         if progress_bar_class is None:
             try:
@@ -499,8 +554,11 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
                                             maxshape=self.maxshape, dtype=self._gdci_dtype)) from None
         return tuple(plan.get_chunk_shape())
 
-    def _get_default_chunk_shape(self, chunk_mb=None):
-        """hdmf's default chunk shape for this data and chunk_mb."""
+    def _get_default_chunk_shape(self, *args, **kwargs):
+        """hdmf's default chunk shape for this data and chunk_mb (the one
+        argument, default None)."""
+        chunk_mb = _number(_docval_arguments("GenericDataChunkIterator._get_default_chunk_shape",
+                                             _CHUNK_SHAPE_ARGUMENTS, args, kwargs)["chunk_mb"])
         _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
         try:
             return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype, float(chunk_mb)))
@@ -508,9 +566,11 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
             raise _python_error(error, dict(chunk_mb=chunk_mb, maxshape=self.maxshape,
                                             dtype=self._gdci_dtype)) from None
 
-    def _get_default_buffer_shape(self, buffer_gb=None):
+    def _get_default_buffer_shape(self, *args, **kwargs):
         """hdmf's default buffer shape for this data, self.chunk_shape and
-        buffer_gb."""
+        buffer_gb (the one argument, default None)."""
+        buffer_gb = _number(_docval_arguments("GenericDataChunkIterator._get_default_buffer_shape",
+                                              _BUFFER_SHAPE_ARGUMENTS, args, kwargs)["buffer_gb"])
         _require(buffer_gb > 0, f"buffer_gb ({buffer_gb}) must be greater than zero!")
         _require(all(axis > 0 for axis in self.chunk_shape),
                  f"Some dimensions of chunk_shape ({self.chunk_shape}) are less than zero!")
