@@ -389,8 +389,13 @@ def test_drop_in_progress_bar(tmp_path):
                        progress_bar_class=RecordingBar, progress_bar_options={"desc": "writing"})
     bar = it.progress_bar
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
-    assert (bar.total, bar.options, sum(bar.updates), bar.closed) == (6, {"desc": "writing"}, 6, True)
-    assert it.progress_bar is None
+    assert (bar.total, bar.options, sum(bar.updates)) == (6, {"desc": "writing"}, 6)
+    assert (bar.closed, bar.closes) == (True, 1)
+    # kept, closed, as iterating leaves it (and as hdmf keeps it)
+    assert it.progress_bar is bar
+    # iterating it afterwards moves and closes it no more
+    assert len(list(it)) == 6
+    assert (sum(bar.updates), bar.closes) == (6, 1)
 
 
 def test_drop_in_progress_bar_async(tmp_path):
@@ -399,7 +404,7 @@ def test_drop_in_progress_bar_async(tmp_path):
     bar = it.progress_bar
     outcome = run_async(Gdci.H5Writer(), it, tmp_path / "out.h5")
     assert "error" not in outcome
-    assert (sum(bar.updates), bar.closed, it.progress_bar) == (6, True, None)
+    assert (sum(bar.updates), bar.closed, it.progress_bar) == (6, True, bar)
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
 
 
@@ -469,7 +474,7 @@ def test_drop_in_progress_bar_after_python_iteration(tmp_path):
     next(it)
     assert bar.n == 2
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
-    assert bar.n == 6 and it.progress_bar is None
+    assert bar.n == 6 and it.progress_bar is bar and bar.disable  # closed
 
 
 def test_drop_in_exception(tmp_path):

@@ -1,20 +1,24 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Gdci.GenericDataChunkIterator against hdmf's class where hdmf's own
 tests found them apart: the registration as hdmf's
-AbstractDataChunkIterator, in either import order; and hdmf's docval
-refusals of the arguments, word for word."""
+AbstractDataChunkIterator, in either import order; hdmf's docval refusals
+of the arguments, word for word; and the progress bar once the progress
+is complete."""
 
 import collections.abc
+import io
 import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+import tqdm
 from gi.repository import Gdci
 from hdmf.data_utils import AbstractDataChunkIterator, DataChunk
 from hdmf.data_utils import GenericDataChunkIterator as HdmfGenericDataChunkIterator
 from hdmf.utils import docval, get_docval
+from overrides_helpers import RecordingBar
 
 ARRAY = np.random.default_rng(11).integers(-100, 100, size=(600, 40), dtype="int16")
 
@@ -225,3 +229,29 @@ def test_shapes_may_be_lists_unlike_hdmf():
 def test_default_shape_methods_as_hdmf(method, args, kwargs):
     hdmf, ours = HdmfIterator(chunk_mb=0.001), DropInIterator(chunk_mb=0.001)
     assert outcome(getattr(ours, method), *args, **kwargs) == outcome(getattr(hdmf, method), *args, **kwargs)
+
+
+# ---- the progress bar, once the progress is complete -----------------------------
+
+def test_progress_bar_is_kept_closed_after_iteration():
+    hdmf = HdmfIterator(buffer_shape=(300, 40), chunk_shape=(100, 40), display_progress=True,
+                        progress_bar_options=dict(file=io.StringIO()))
+    ours = DropInIterator(buffer_shape=(300, 40), chunk_shape=(100, 40), display_progress=True,
+                          progress_bar_options=dict(file=io.StringIO()))
+    hdmf_bar, bar = hdmf.progress_bar, ours.progress_bar
+    assert isinstance(bar, tqdm.tqdm)
+    assert len(list(hdmf)) == len(list(ours)) == 2
+    assert hdmf.progress_bar is hdmf_bar and ours.progress_bar is bar
+    assert bar.n == 2 and bar.disable  # closed: tqdm disables a closed bar
+    assert "2/2" in bar.fp.getvalue()
+
+
+def test_progress_bar_is_closed_once():
+    it = DropInIterator(buffer_shape=(300, 40), chunk_shape=(100, 40), display_progress=True,
+                        progress_bar_class=RecordingBar)
+    bar = it.progress_bar
+    assert len(list(it)) == 2
+    with pytest.raises(StopIteration):
+        next(it)
+    assert it.progress_bar is bar
+    assert (bar.updates, bar.closed, bar.closes) == ([1, 1], True, 1)

@@ -407,6 +407,7 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         self.progress_bar_class = arguments["progress_bar_class"]
         self.progress_bar_options = arguments["progress_bar_options"]
         self.progress_bar = None
+        self._closed_bar = None
 
         # hdmf's checks, in its order, with its messages; a shape with free
         # axes (None) takes its size too, or the default one
@@ -511,17 +512,30 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         try:
             selection = next(self.buffer_selection_generator)
         except StopIteration:
-            if self.progress_bar is not None:
-                # ends the bar's line, so that text written later starts on its own
-                close = getattr(self.progress_bar, "close", None)
-                if close is not None:
-                    close()
-                self.progress_bar = None
+            self._close_progress_bar()
             raise
         chunk = _DataChunkClass(data=self._read(selection), selection=selection)
-        if self.progress_bar is not None:
-            self.progress_bar.update(n=1)
+        bar = self._open_progress_bar()
+        if bar is not None:
+            bar.update(n=1)
         return chunk
+
+    def _open_progress_bar(self):
+        """The progress bar, or None when there is none or it is closed."""
+        bar = self.progress_bar
+        return None if bar is None or bar is self._closed_bar else bar
+
+    def _close_progress_bar(self):
+        """Closes the progress bar once the progress is complete, once: this
+        ends its line, so that text written later starts on its own. The
+        bar stays in progress_bar, as hdmf keeps it."""
+        bar = self._open_progress_bar()
+        if bar is None:
+            return
+        self._closed_bar = bar
+        close = getattr(bar, "close", None)
+        if close is not None:
+            close()
 
     def recommended_chunk_shape(self):
         return self.chunk_shape
@@ -641,7 +655,7 @@ class WriteProgress:
     caller's thread (or its main context), and at the end of the write."""
 
     def __init__(self, writer, iterator, source):
-        self.bar = iterator.progress_bar if isinstance(iterator, GenericDataChunkIterator) else None
+        self.bar = iterator._open_progress_bar() if isinstance(iterator, GenericDataChunkIterator) else None
         self.iterator = iterator
         self.handlers = []
         if self.bar is None:
@@ -684,10 +698,7 @@ class WriteProgress:
             return
         self._show()
         if self.complete:
-            close = getattr(self.bar, "close", None)
-            if close is not None:
-                close()
-            self.iterator.progress_bar = None
+            self.iterator._close_progress_bar()  # kept, closed, as iterating leaves it
             self.bar = None
 
 
