@@ -497,6 +497,26 @@ def test_drop_in_written_after_python_iteration(tmp_path):
     assert len(list(it)) == 2
 
 
+@pytest.mark.parametrize("dtype", ["bool", "float16", "complex64", "complex128"])
+def test_drop_in_of_a_type_gdci_lacks_is_refused(tmp_path, dtype):
+    """The drop-in plans such data as hdmf does, but gdci has no element
+    type to write it as: a TypeError naming the type, and nothing written,
+    also when the C iterator behind the drop-in is what is written."""
+    it = NumpyIterator(ARRAY.astype(dtype), buffer_shape=(1000, 48), chunk_shape=(500, 48))
+    message = f"^{dtype} data cannot be written by gdci, which has no {dtype} element type"
+    with pytest.raises(TypeError, match=message):
+        Gdci.H5Writer().write(it, tmp_path / "out.h5")
+    with pytest.raises(TypeError, match=message):
+        Gdci.H5Writer().write_async(it, tmp_path / "out.h5")
+    with pytest.raises(TypeError, match=message):
+        Gdci.H5Writer().write(it._core, tmp_path / "out.h5")
+    assert os.listdir(tmp_path) == []
+    # and the drop-in is left as it was
+    chunks = list(it)
+    assert [chunk.data.dtype for chunk in chunks] == [np.dtype(dtype)] * 3
+    np.testing.assert_array_equal(np.concatenate([chunk.data for chunk in chunks]), ARRAY.astype(dtype))
+
+
 def test_h5_clean(tmp_path):
     """Gdci.h5_clean takes path-like objects and returns a list of what it
     cleaned up."""

@@ -2,15 +2,20 @@
 """Gdci.GenericDataChunkIterator against hdmf's class where hdmf's own
 tests found them apart: the registration as hdmf's
 AbstractDataChunkIterator, in either import order; hdmf's docval refusals
-of the arguments, word for word; and the progress bar once the progress
-is complete."""
+of the arguments, word for word; the progress bar once the progress is
+complete; and data of the types gdci has no element type for (bool,
+float16, complex, long double), planned as hdmf plans them.
+
+The random comparison of those types' shapes is in test_hdmf_differential.py."""
 
 import collections.abc
 import io
+import math
 import os
 import subprocess
 import sys
 
+import h5py
 import numpy as np
 import pytest
 import tqdm
@@ -21,6 +26,10 @@ from hdmf.utils import docval, get_docval
 from overrides_helpers import RecordingBar
 
 ARRAY = np.random.default_rng(11).integers(-100, 100, size=(600, 40), dtype="int16")
+
+# the types gdci plans with a stand-in of their itemsize; the last two
+# (16 and 32 bytes) with their sizes scaled
+LACKED_DTYPES = ["bool", "float16", "complex64", "complex128", "longdouble", "clongdouble"]
 
 
 class ArrayMixin:
@@ -55,6 +64,19 @@ def outcome(make, *args, **kwargs):
         return make(*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - compared
         return type(error), str(error)
+
+
+def shape_only(dtype, shape):
+    """An array of a shape and dtype, in no memory: for iterators never read."""
+    return np.broadcast_to(np.zeros((), dtype=dtype), shape)
+
+
+def random_values(dtype, shape):
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=shape) * 100
+    if np.dtype(dtype).kind == "c":
+        values = values + 1j * rng.normal(size=shape)
+    return (values > 0 if dtype == "bool" else values).astype(dtype)
 
 
 # ---- registered as hdmf's AbstractDataChunkIterator -------------------------
@@ -255,3 +277,121 @@ def test_progress_bar_is_closed_once():
         next(it)
     assert it.progress_bar is bar
     assert (bar.updates, bar.closed, bar.closes) == ([1, 1], True, 1)
+
+
+# ---- bool, float16, complex: planned as hdmf plans them -----------------------------
+
+@pytest.mark.parametrize("dtype", LACKED_DTYPES)
+@pytest.mark.parametrize("settings", [
+    dict(chunk_mb=0.01, buffer_gb=0.0001),
+    dict(chunk_mb=0.003, buffer_gb=0.00002),
+    dict(chunk_mb=1.0),
+    dict(chunk_shape=(50, 8), buffer_gb=0.00005),
+    dict(chunk_shape=(50, 8), buffer_shape=(150, 40)),
+])
+def test_types_gdci_lacks_iterate_as_hdmf(dtype, settings):
+    array = random_values(dtype, (600, 40))
+    hdmf, ours = HdmfIterator(array=array, **settings), DropInIterator(array=array, **settings)
+    assert (ours.dtype, ours.maxshape) == (np.dtype(dtype), (600, 40))
+    assert (ours.chunk_shape, ours.buffer_shape, ours.num_buffers) == \
+        (hdmf.chunk_shape, hdmf.buffer_shape, hdmf.num_buffers)
+    hdmf_chunks, our_chunks = list(hdmf), list(ours)
+    assert [chunk.selection for chunk in our_chunks] == [chunk.selection for chunk in hdmf_chunks]
+    for got, expected in zip(our_chunks, hdmf_chunks):
+        assert got.data.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(got.data, expected.data)
+
+
+@pytest.mark.parametrize("dtype", LACKED_DTYPES)
+def test_types_gdci_lacks_in_the_default_shape_methods(dtype):
+    array = shape_only(dtype, (20000, 5000))
+    hdmf, ours = HdmfIterator(array=array, chunk_mb=10.0), DropInIterator(array=array)
+    assert ours.chunk_shape == hdmf.chunk_shape
+    assert ours.buffer_shape == hdmf.buffer_shape
+    for chunk_mb in (0.37, 1.0, 10.0, 123.0):
+        assert ours._get_default_chunk_shape(chunk_mb=chunk_mb) == hdmf._get_default_chunk_shape(chunk_mb=chunk_mb)
+    for buffer_gb in (0.01, 0.2, 1.0, 3.7):
+        assert ours._get_default_buffer_shape(buffer_gb=buffer_gb) == \
+            hdmf._get_default_buffer_shape(buffer_gb=buffer_gb)
+
+
+@pytest.mark.parametrize("dtype", LACKED_DTYPES)
+def test_types_gdci_lacks_refused_as_hdmf(dtype):
+    array = shape_only(dtype, (2000, 384))
+    for settings in (dict(buffer_shape=(1000, 192), chunk_shape=(1000, 5)), dict(chunk_mb=-1.0),
+                     dict(buffer_gb=0), dict(chunk_shape=(2001, 384)), dict(buffer_shape=(2000, 385)),
+                     dict(buffer_shape=(300, 384), chunk_mb=1.0)):
+        expected = outcome(HdmfIterator, array=array, **settings)
+        assert isinstance(expected, tuple) and expected[0] is AssertionError, expected
+        assert outcome(DropInIterator, array=array, **settings) == expected
+    # gdci's own refusals, named as for any type
+    assert outcome(DropInIterator, array=array, chunk_mb=float("inf")) == \
+        (ValueError, "chunk_mb (inf) is too large: give a finite size")
+    assert outcome(DropInIterator, array=array, buffer_gb=1e300) == \
+        (ValueError, "buffer_gb (1e+300) is too large: give a finite size")
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_types_gdci_lacks_named_in_gdci_errors(dtype):
+    """A refusal of gdci's own names the data's type, not the one gdci
+    planned with."""
+
+    class Huge(DropInIterator):
+        def _get_maxshape(self):
+            return (2 ** 62, 2 ** 62)
+
+    kind, message = outcome(Huge, array=np.empty((1, 1), dtype=dtype), chunk_shape=(2 ** 31, 2 ** 31))
+    assert kind is OverflowError
+    assert message == f"The chunk shape (2147483648, 2147483648) of {dtype} has more than 2^64 bytes"
+
+
+@pytest.mark.parametrize("dtype", LACKED_DTYPES)
+def test_types_gdci_lacks_with_free_axes(dtype):
+    """One free axis (hdmf's proposal): the chunk_mb of rows of the given axes."""
+    itemsize = np.dtype(dtype).itemsize
+    array = shape_only(dtype, (1302083, 384))
+    for chunk_mb in (1.0, 10.0, 0.3):
+        it = DropInIterator(array=array, chunk_shape=(None, 64), chunk_mb=chunk_mb)
+        assert it.chunk_shape == (min(math.floor(chunk_mb * 1e6 / (itemsize * 64)), 1302083), 64)
+
+
+def hdmf_write(path, iterator):
+    """What hdmf's HDF5IO writes of an iterator: the dataset's type, chunks
+    and data, or what it raised."""
+    from hdmf.backends.hdf5.h5_utils import H5DataIO
+    from hdmf.backends.hdf5.h5tools import HDF5IO
+    from hdmf.build import DatasetBuilder
+
+    try:
+        with HDF5IO(str(path), mode="w") as hdf5_io:
+            hdf5_io.write_dataset(hdf5_io._file, DatasetBuilder("data", H5DataIO(iterator), attributes={}))
+    except Exception as error:  # noqa: BLE001 - compared
+        return type(error), str(error)
+    with h5py.File(path, "r") as f:
+        return f["data"].dtype, f["data"].chunks, f["data"][...]
+
+
+# h5py reports the error of hdmf's complex writes also as unraisable
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("dtype", ["bool", "float16", "complex64", "complex128"])
+def test_written_as_hdmf_writes_hdmf_iterators(tmp_path, dtype):
+    """hdmf's HDF5IO writes the drop-in as it writes its own class (it
+    stores bool and float16 as float32, and refuses complex); h5py writes
+    the type itself."""
+    array = random_values(dtype, (600, 40))
+    settings = dict(chunk_mb=0.002, buffer_gb=0.00002)
+    expected = hdmf_write(tmp_path / "hdmf.h5", HdmfIterator(array=array, **settings))
+    got = hdmf_write(tmp_path / "gdci.h5", DropInIterator(array=array, **settings))
+    assert len(got) == len(expected)
+    assert got[:2] == expected[:2]
+    if len(got) == 3:
+        np.testing.assert_array_equal(got[2], expected[2])
+
+    it = DropInIterator(array=array, **settings)
+    with h5py.File(tmp_path / "h5py.h5", "w") as f:
+        dset = f.create_dataset("data", shape=it.maxshape, dtype=it.dtype, chunks=it.chunk_shape)
+        for chunk in it:
+            dset[chunk.selection] = chunk.data
+    with h5py.File(tmp_path / "h5py.h5", "r") as f:
+        assert f["data"].dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(f["data"][...], array)

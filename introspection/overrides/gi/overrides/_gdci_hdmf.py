@@ -12,6 +12,7 @@ ChunkIterator override exists, and exports GenericDataChunkIterator.
 
 import abc
 import math
+import re
 import sys
 import threading
 import warnings
@@ -242,15 +243,25 @@ class _GenericSource(ChunkIterator):
         return self._source().maxshape
 
     def do_get_data(self, selection):
-        return self._source()._read(selection.to_slices())
+        source = self._source()
+        if source._stand_in:
+            raise TypeError(_unwritable_message(source.dtype))
+        return source._read(selection.to_slices())
+
+
+def _unwritable_message(dtype):
+    return (f"{dtype} data cannot be written by gdci, which has no {dtype} element type "
+            "(it writes int8 to uint64, float32 and float64): write it with h5py or hdmf")
 
 
 def hdmf_message(error, context):
     """hdmf's words for a Gdci.PlanError, from its code and the context:
     the settings as the caller gave them (buffer_gb, buffer_shape, chunk_mb,
     chunk_shape; absent or None when not given), and the data's maxshape
-    and dtype, or a "source" iterator to ask for them. None when the error
-    is not a plan error, or the data cannot be known."""
+    and dtype, or a "source" iterator to ask for them; and "size_scale",
+    the divisor of chunk_mb and buffer_gb for the plan of a dtype gdci
+    plans with a smaller stand-in (see _gdci_numpy.planning_dtype()). None
+    when the error is not a plan error, or the data cannot be known."""
     if error.domain != GLib.quark_to_string(Gdci.plan_error_quark()):
         return None
     code = Gdci.PlanError(error.code)
@@ -298,13 +309,15 @@ def hdmf_message(error, context):
             else ("buffer_shape", buffer)
         plural = "" if len(shape) == 1 else "s"
         return f"{name} {shape} has {len(shape)} dimension{plural} but the data {maxshape} has {len(maxshape)}"
+    scale = get("size_scale") or 1
     if chunk is None:
-        chunk = tuple(Gdci.default_chunk_shape(list(maxshape), dtype, float(chunk_mb)))
+        chunk_mb = _gdci_numpy.scaled_size(float(chunk_mb), scale, 1e6)
+        chunk = tuple(Gdci.default_chunk_shape(list(maxshape), dtype, chunk_mb))
     # a default buffer is known from a whole chunk with positive axes only;
     # a shape with free axes is named as given
     if buffer is None and all(axis is not None and axis > 0 for axis in chunk):
-        buffer_gb = settings["buffer_gb"] or Gdci.DEFAULT_BUFFER_GB
-        buffer = tuple(Gdci.default_buffer_shape(list(maxshape), list(chunk), dtype, float(buffer_gb)))
+        buffer_gb = _gdci_numpy.scaled_size(float(settings["buffer_gb"] or Gdci.DEFAULT_BUFFER_GB), scale, 1e9)
+        buffer = tuple(Gdci.default_buffer_shape(list(maxshape), list(chunk), dtype, buffer_gb))
     return {
         Gdci.PlanError.CHUNK_SHAPE_NOT_POSITIVE:
             f"Some dimensions of chunk_shape ({chunk}) are less than zero!",
@@ -329,11 +342,15 @@ def _python_error(error, context):
         if error.code in (Gdci.PlanError.WRONG_RANK, Gdci.PlanError.SIZE_NOT_FINITE):
             return ValueError(message)
         return AssertionError(message)
+    message = error.message
+    numpy_dtype = context.get("numpy_dtype")
+    if numpy_dtype is not None:  # the data's type, not the stand-in gdci planned with
+        message = re.sub(rf"\b{Gdci.dtype_to_string(context['dtype'])}\b", str(numpy_dtype), message)
     if error.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT) or \
             error.domain == GLib.quark_to_string(Gdci.plan_error_quark()):
-        return ValueError(error.message)
+        return ValueError(message)
     if error.matches(Gdci.error_quark(), Gdci.Error.OVERFLOW):
-        return OverflowError(error.message)
+        return OverflowError(message)
     return error
 
 
@@ -421,11 +438,7 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         _require(chunk_partial or (chunk_mb is not None) != (chunk_shape is not None),
                  "Only one of 'chunk_mb' or 'chunk_shape' can be specified!")
 
-        dtype = self._get_dtype()
-        if dtype is None:  # numpy reads None as float64: refuse it, do not guess
-            raise TypeError(f"{type(self).__name__}._get_dtype() returned None: return a numpy dtype")
-        self._dtype = _gdci_numpy.numpy().dtype(dtype)
-        self._gdci_dtype = _gdci_numpy.gdci_dtype(self._dtype)
+        self._set_dtype()
         self._maxshape = tuple(int(axis) for axis in self._get_maxshape())
         if any(axis < 0 or axis >= _UINT64_END for axis in self._maxshape):
             raise ValueError(f"The data shape {self._maxshape} has an axis that is negative "
@@ -454,9 +467,9 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
 
         settings = {"plan_strategy": Gdci.PlanStrategy.HDMF}
         if buffer_gb is not None:
-            settings["buffer_gb"] = float(buffer_gb)
+            settings["buffer_gb"] = self._planned_size(buffer_gb, 1e9)
         if chunk_mb is not None:
-            settings["chunk_mb"] = float(chunk_mb)
+            settings["chunk_mb"] = self._planned_size(chunk_mb, 1e6)
         if buffer_shape:
             settings["buffer_shape"] = _shape_variant("buffer_shape", _c_shape(buffer_shape))
         if chunk_shape:
@@ -464,8 +477,8 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         try:
             self._core = _GenericSource(self, **settings)
         except GLib.Error as error:
-            context = dict(buffer_gb=buffer_gb, buffer_shape=buffer_shape, chunk_mb=chunk_mb,
-                           chunk_shape=chunk_shape, maxshape=self._maxshape, dtype=self._gdci_dtype)
+            context = self._error_context(buffer_gb=buffer_gb, buffer_shape=buffer_shape, chunk_mb=chunk_mb,
+                                          chunk_shape=chunk_shape)
             raise _python_error(error, context) from None
 
         self.chunk_shape = tuple(self._core.get_chunk_shape())
@@ -475,6 +488,28 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
 
         if self.display_progress:
             self._start_progress_bar()
+
+    def _set_dtype(self):
+        """The data's dtype, and what gdci plans its shapes with."""
+        dtype = self._get_dtype()
+        if dtype is None:  # numpy reads None as float64: refuse it, do not guess
+            raise TypeError(f"{type(self).__name__}._get_dtype() returned None: return a numpy dtype")
+        self._dtype = _gdci_numpy.numpy().dtype(dtype)
+        # bool, float16, complex: planned with a stand-in of their itemsize
+        self._gdci_dtype, self._size_scale = _gdci_numpy.planning_dtype(self._dtype)
+        self._stand_in = _gdci_numpy.numpy_dtype(self._gdci_dtype) != self._dtype.newbyteorder("=")
+
+    def _planned_size(self, value, unit):
+        """chunk_mb (unit 1e6) or buffer_gb (unit 1e9) as gdci plans with it
+        for this dtype."""
+        return _gdci_numpy.scaled_size(float(value), self._size_scale, unit)
+
+    def _error_context(self, **settings):
+        """What _python_error() needs to word a refusal of these settings."""
+        context = dict(settings, maxshape=self._maxshape, dtype=self._gdci_dtype, size_scale=self._size_scale)
+        if self._stand_in:
+            context["numpy_dtype"] = self._dtype
+        return context
 
     def _buffer_selections(self):
         for index in range(self.num_buffers):
@@ -559,13 +594,12 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
                  f"Some dimensions of chunk_shape ({chunk_shape}) are less than zero!")
         settings = Gdci.PlanSettings.new()
         settings.set_strategy(Gdci.PlanStrategy.HDMF)
-        settings.set_chunk_mb(float(chunk_mb))
+        settings.set_chunk_mb(self._planned_size(chunk_mb, 1e6))
         settings.set_chunk_shape(list(_c_shape(chunk_shape)))
         try:
             plan = Gdci.Plan.new(self._gdci_dtype, list(self.maxshape), settings)
         except GLib.Error as error:
-            raise _python_error(error, dict(chunk_mb=chunk_mb, chunk_shape=chunk_shape,
-                                            maxshape=self.maxshape, dtype=self._gdci_dtype)) from None
+            raise _python_error(error, self._error_context(chunk_mb=chunk_mb, chunk_shape=chunk_shape)) from None
         return tuple(plan.get_chunk_shape())
 
     def _get_default_chunk_shape(self, *args, **kwargs):
@@ -575,10 +609,10 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
                                              _CHUNK_SHAPE_ARGUMENTS, args, kwargs)["chunk_mb"])
         _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
         try:
-            return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype, float(chunk_mb)))
+            return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype,
+                                                  self._planned_size(chunk_mb, 1e6)))
         except GLib.Error as error:
-            raise _python_error(error, dict(chunk_mb=chunk_mb, maxshape=self.maxshape,
-                                            dtype=self._gdci_dtype)) from None
+            raise _python_error(error, self._error_context(chunk_mb=chunk_mb)) from None
 
     def _get_default_buffer_shape(self, *args, **kwargs):
         """hdmf's default buffer shape for this data, self.chunk_shape and
@@ -590,10 +624,10 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
                  f"Some dimensions of chunk_shape ({self.chunk_shape}) are less than zero!")
         try:
             return tuple(Gdci.default_buffer_shape(list(self.maxshape), list(self.chunk_shape),
-                                                   self._gdci_dtype, float(buffer_gb)))
+                                                   self._gdci_dtype, self._planned_size(buffer_gb, 1e9)))
         except GLib.Error as error:
-            raise _python_error(error, dict(buffer_gb=buffer_gb, chunk_shape=self.chunk_shape,
-                                            maxshape=self.maxshape, dtype=self._gdci_dtype)) from None
+            raise _python_error(error, self._error_context(buffer_gb=buffer_gb,
+                                                           chunk_shape=self.chunk_shape)) from None
 
     @abc.abstractmethod
     def _get_data(self, selection):
@@ -638,6 +672,8 @@ def write_source(iterator):
     """The Gdci.ChunkIterator that Gdci.H5Writer writes for a
     GenericDataChunkIterator, or None for anything else."""
     if isinstance(iterator, GenericDataChunkIterator):
+        if iterator._stand_in:
+            raise TypeError(_unwritable_message(iterator.dtype))
         return iterator._core
     return None
 
