@@ -82,6 +82,7 @@ class RecordingBar:
         self.updates = []
         self.threads = []
         self.closed = False
+        self.closes = 0
         RecordingBar.instances.append(self)
 
     def update(self, n=1):
@@ -90,6 +91,7 @@ class RecordingBar:
 
     def close(self):
         self.closed = True
+        self.closes += 1
 
 
 def read_dataset(path, name="/data"):

@@ -197,8 +197,9 @@ def test_empty_data_is_refused():
 
 
 def test_unsupported_dtype_is_refused():
-    with pytest.raises(TypeError, match=r"^complex128: Data type '<c16' is not supported"):
-        NumpyIterator(np.empty((4, 4), dtype="complex128"))
+    # bool, float16 and complex are planned (see test_hdmf_fidelity.py)
+    with pytest.raises(TypeError, match=r"^<U4: Data type '<U4' is not supported: the drop-in handles bool, "):
+        NumpyIterator(np.empty((4, 4), dtype="U4"))
 
 
 # ---- Python ints everywhere --------------------------------------------

@@ -389,8 +389,13 @@ def test_drop_in_progress_bar(tmp_path):
                        progress_bar_class=RecordingBar, progress_bar_options={"desc": "writing"})
     bar = it.progress_bar
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
-    assert (bar.total, bar.options, sum(bar.updates), bar.closed) == (6, {"desc": "writing"}, 6, True)
-    assert it.progress_bar is None
+    assert (bar.total, bar.options, sum(bar.updates)) == (6, {"desc": "writing"}, 6)
+    assert (bar.closed, bar.closes) == (True, 1)
+    # kept, closed, as iterating leaves it (and as hdmf keeps it)
+    assert it.progress_bar is bar
+    # iterating it afterwards moves and closes it no more
+    assert len(list(it)) == 6
+    assert (sum(bar.updates), bar.closes) == (6, 1)
 
 
 def test_drop_in_progress_bar_async(tmp_path):
@@ -399,7 +404,7 @@ def test_drop_in_progress_bar_async(tmp_path):
     bar = it.progress_bar
     outcome = run_async(Gdci.H5Writer(), it, tmp_path / "out.h5")
     assert "error" not in outcome
-    assert (sum(bar.updates), bar.closed, it.progress_bar) == (6, True, None)
+    assert (sum(bar.updates), bar.closed, it.progress_bar) == (6, True, bar)
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
 
 
@@ -469,7 +474,7 @@ def test_drop_in_progress_bar_after_python_iteration(tmp_path):
     next(it)
     assert bar.n == 2
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
-    assert bar.n == 6 and it.progress_bar is None
+    assert bar.n == 6 and it.progress_bar is bar and bar.disable  # closed
 
 
 def test_drop_in_exception(tmp_path):
@@ -490,6 +495,26 @@ def test_drop_in_written_after_python_iteration(tmp_path):
     Gdci.H5Writer().write(it, tmp_path / "out.h5")
     np.testing.assert_array_equal(read_dataset(tmp_path / "out.h5")[0], ARRAY)
     assert len(list(it)) == 2
+
+
+@pytest.mark.parametrize("dtype", ["bool", "float16", "complex64", "complex128"])
+def test_drop_in_of_a_type_gdci_lacks_is_refused(tmp_path, dtype):
+    """The drop-in plans such data as hdmf does, but gdci has no element
+    type to write it as: a TypeError naming the type, and nothing written,
+    also when the C iterator behind the drop-in is what is written."""
+    it = NumpyIterator(ARRAY.astype(dtype), buffer_shape=(1000, 48), chunk_shape=(500, 48))
+    message = f"^{dtype} data cannot be written by gdci, which has no {dtype} element type"
+    with pytest.raises(TypeError, match=message):
+        Gdci.H5Writer().write(it, tmp_path / "out.h5")
+    with pytest.raises(TypeError, match=message):
+        Gdci.H5Writer().write_async(it, tmp_path / "out.h5")
+    with pytest.raises(TypeError, match=message):
+        Gdci.H5Writer().write(it._core, tmp_path / "out.h5")
+    assert os.listdir(tmp_path) == []
+    # and the drop-in is left as it was
+    chunks = list(it)
+    assert [chunk.data.dtype for chunk in chunks] == [np.dtype(dtype)] * 3
+    np.testing.assert_array_equal(np.concatenate([chunk.data for chunk in chunks]), ARRAY.astype(dtype))
 
 
 def test_h5_clean(tmp_path):

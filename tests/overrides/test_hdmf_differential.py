@@ -20,6 +20,7 @@ Debian's hdmf 3.5.1 defaults chunk_mb to 1.0 where current hdmf and gdci use
 setting.
 """
 
+import collections
 import math
 import random
 import re
@@ -381,6 +382,70 @@ def test_fixed_cases_match_hdmf():
         check_case(maxshape, dtype_name, dtypes[dtype_name], settings, stats)
     assert stats["drop-in: identical"] >= 8, stats
     assert stats["C API: identical"] >= 8, stats
+
+
+# planned by gdci with a stand-in of their itemsize, the sizes scaled for
+# 16 and 32 bytes: compared on the drop-in only (the C API has no such types)
+LACKED_DTYPES = ["bool", "float16", "complex64", "complex128", "longdouble", "clongdouble"]
+
+
+def test_dtypes_gdci_lacks_match_hdmf():
+    rng = random.Random(SEED + 2)
+    stats = collections.Counter()
+    checked = 0
+    while checked < 1800:
+        maxshape, _, _, settings = random_case(rng)
+        dtype_name = LACKED_DTYPES[checked % len(LACKED_DTYPES)]
+        settings = resolve_buffer_shape(rng, maxshape, dtype_name, settings)
+        if predicted_buffers(maxshape, dtype_name, settings) > MAX_BUFFERS:
+            continue
+        where = f"maxshape={maxshape} dtype={dtype_name} settings={settings}"
+        hdmf, hdmf_error = run_hdmf(maxshape, dtype_name, settings)
+        got, got_error = run_dropin(maxshape, dtype_name, settings)
+        compare("drop-in", hdmf, hdmf_error, got, got_error, settings, stats, where)
+        stats[f"{dtype_name}: compared"] += 1
+        checked += 1
+    report = "\n".join(f"  {k}: {v}" for k, v in sorted(stats.items()))
+    print(f"\n{checked} cases against hdmf:\n{report}")
+    assert stats["drop-in: identical"] >= 900, report
+    assert stats["drop-in: same message"] >= 50, report
+    assert stats["drop-in: selections compared"] >= 40000, report
+
+
+def test_default_shapes_of_dtypes_gdci_lacks_match_hdmf_on_huge_shapes():
+    """The drop-in's default shape methods for those types, for axes up to
+    2^62: the scaled sizes give hdmf's shapes where the products exceed 53
+    and 64 bits."""
+    rng = random.Random(SEED + 3)
+    compared = 0
+    for case in range(1800):
+        n_dims = rng.randint(1, 4)
+        maxshape = tuple(log_uniform_int(rng, 1, 2 ** 62) for _ in range(n_dims))
+        dtype_name = LACKED_DTYPES[case % len(LACKED_DTYPES)]
+        chunk_mb = log_uniform(rng, 1e-6, 1e12)
+        buffer_gb = log_uniform(rng, 1e-6, 1e9)
+        probes = []
+        for cls in (HdmfShapeOnly, DropinShapeOnly):
+            probe = cls.__new__(cls)
+            probe._shape, probe._np_dtype = maxshape, np.dtype(dtype_name)
+            probe._maxshape, probe._dtype = maxshape, probe._np_dtype
+            probes.append(probe)
+        hdmf, dropin = probes
+        dropin._set_dtype()  # the drop-in's planning type, as its __init__ sets it
+        try:
+            chunk = hdmf._get_default_chunk_shape(chunk_mb=chunk_mb)
+            hdmf.chunk_shape = chunk
+            buffer = hdmf._get_default_buffer_shape(buffer_gb=buffer_gb)
+        except AssertionError:
+            continue
+        where = (maxshape, dtype_name, chunk_mb, buffer_gb)
+        assert dropin._get_default_chunk_shape(chunk_mb=chunk_mb) == chunk, where
+        dropin.chunk_shape = chunk
+        if math.prod(chunk) * np.dtype(dtype_name).itemsize >= 2 ** 64:
+            continue   # gdci refuses chunks beyond 64 bits, checked elsewhere
+        assert dropin._get_default_buffer_shape(buffer_gb=buffer_gb) == buffer, where
+        compared += 1
+    assert compared >= 1200
 
 
 def test_pure_functions_match_hdmf_on_huge_shapes():

@@ -12,6 +12,8 @@ ChunkIterator override exists, and exports GenericDataChunkIterator.
 
 import abc
 import math
+import re
+import sys
 import threading
 import warnings
 import weakref
@@ -64,21 +66,154 @@ _DataChunkClass = _SimpleDataChunk
 
 
 def _use_hdmf():
-    """When hdmf is installed: GenericDataChunkIterator is registered as an
-    hdmf AbstractDataChunkIterator, so that hdmf's writers take it, and
-    iteration yields hdmf DataChunk objects. Done on the first iterator, not
-    at import: hdmf takes a while to import."""
+    """When hdmf is installed, iteration yields hdmf DataChunk objects.
+    Done on the first iterator, not at import: hdmf takes a while to import
+    (six times as long as Gdci with its overrides)."""
     global _hdmf_checked, _DataChunkClass
     if _hdmf_checked:
         return
     _hdmf_checked = True
     try:
-        from hdmf.data_utils import AbstractDataChunkIterator
-        from hdmf.data_utils import DataChunk as HdmfDataChunk
+        from hdmf import data_utils
     except ImportError:
         return
-    AbstractDataChunkIterator.register(GenericDataChunkIterator)
-    _DataChunkClass = HdmfDataChunk
+    _register(data_utils)  # already done, unless the import hook was bypassed
+    _DataChunkClass = data_utils.DataChunk
+
+
+# ---- registered as hdmf's AbstractDataChunkIterator --------------------------
+#
+# So that hdmf's writers take the drop-in, and issubclass() and isinstance()
+# answer as for hdmf's class, as soon as both are imported, in either order,
+# without importing hdmf with Gdci. Only the registration makes hdmf's ABC
+# know a class: it has no hook of its own to ask. When hdmf.data_utils is
+# imported already, it is registered at once; else a finder on
+# sys.meta_path (PEP 451: the import system's documented protocol, which
+# the import itself runs through) registers it once hdmf.data_utils has
+# run, then leaves. The module keeps its own loader and spec, as without
+# gdci. Should another finder ahead of it load hdmf.data_utils (a frozen
+# application's), the first GenericDataChunkIterator registers it.
+
+
+def _register(data_utils):
+    """Registers GenericDataChunkIterator as an AbstractDataChunkIterator of
+    an imported hdmf.data_utils."""
+    abstract = getattr(data_utils, "AbstractDataChunkIterator", None)
+    if abstract is not None:
+        abstract.register(GenericDataChunkIterator)
+
+
+class _RegisterOnImport:
+    """The finder: hands on the spec of hdmf.data_utils that the finders
+    after it find, with a loader that registers the drop-in."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "hdmf.data_utils":
+            return None
+        finders = sys.meta_path
+        for finder in finders[finders.index(self) + 1:] if self in finders else finders:
+            find_spec = getattr(finder, "find_spec", None)
+            spec = None if find_spec is None else find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _RegisteringLoader(spec.loader, self)
+        return spec
+
+
+class _RegisteringLoader:
+    """The loader of hdmf.data_utils, which registers the drop-in once the
+    module has run."""
+
+    def __init__(self, loader, finder):
+        self._loader = loader
+        self._finder = finder
+
+    def __getattr__(self, name):  # create_module() and the rest: the loader's
+        return getattr(self._loader, name)
+
+    def exec_module(self, module):
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        self._loader.exec_module(module)
+        _register(module)
+        if self._finder in sys.meta_path:
+            sys.meta_path.remove(self._finder)
+
+
+def _register_with_hdmf():
+    """At import: registers the drop-in with hdmf.data_utils if imported,
+    else when it is."""
+    data_utils = sys.modules.get("hdmf.data_utils")
+    if data_utils is not None:
+        _register(data_utils)
+    elif not any(isinstance(finder, _RegisterOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _RegisterOnImport())
+
+
+# ---- hdmf's docval, for the arguments of the drop-in's methods ---------------
+
+
+def _is_size(value):
+    """What docval takes for (float, int): Python's types and numpy's
+    signed integers and floats (not its unsigned ones, nor numpy bools)."""
+    np = _gdci_numpy.numpy()
+    return isinstance(value, (int, float, np.int8, np.int16, np.int32, np.int64,
+                              np.float16, np.float32, np.float64, np.longdouble))
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, _gdci_numpy.numpy().bool_))
+
+
+def _is_shape(value):
+    """A tuple, as hdmf takes; and, unlike hdmf, a list or a numpy array."""
+    return isinstance(value, (tuple, list, _gdci_numpy.numpy().ndarray))
+
+
+# (name, check or None for any value, the type docval names, default)
+_INIT_ARGUMENTS = (
+    ("buffer_gb", _is_size, "float or int", None),
+    ("buffer_shape", _is_shape, "tuple", None),
+    ("chunk_mb", _is_size, "float or int", None),
+    ("chunk_shape", _is_shape, "tuple", None),
+    ("display_progress", _is_bool, "bool", False),
+    ("progress_bar_class", callable, "Callable", None),
+    ("progress_bar_options", None, "any type", None),
+)
+_CHUNK_SHAPE_ARGUMENTS = (("chunk_mb", _is_size, "float or int", None),)
+_BUFFER_SHAPE_ARGUMENTS = (("buffer_gb", _is_size, "float or int", None),)
+
+
+def _docval_arguments(function, spec, args, kwargs):
+    """The arguments of a call to function by name, read and checked as
+    hdmf's docval does, or its TypeError, with its messages: every wrong
+    type in the order of spec, then every unknown keyword, in one message.
+    Positional arguments fill the names not given as keywords, in order."""
+    names = [name for name, _, _, _ in spec]
+    if len(args) + len(kwargs) > len(spec):
+        raise TypeError(f"{function}: Expected at most {len(spec)} arguments {names!r}, got "
+                        f"{len(args) + len(kwargs)}: {len(args)} positional and {len(kwargs)} keyword "
+                        f"{sorted(kwargs)!r}")
+    positional = iter(args)
+    values, errors = {}, []
+    for name, check, expected, default in spec:
+        value = kwargs[name] if name in kwargs else next(positional, default)
+        values[name] = value
+        if check is not None and not (value is None and default is None) and not check(value):
+            errors.append(f"incorrect type for '{name}' (got '{type(value).__name__}', expected '{expected}')")
+    errors += [f"unrecognized argument: '{key}'" for key in kwargs if key not in names]
+    if errors:
+        raise TypeError(f"{function}: {', '.join(errors)}")
+    return values
+
+
+def _number(value):
+    """A size setting as Python's number (numpy scalars print as Python's)."""
+    return value.item() if isinstance(value, _gdci_numpy.numpy().generic) else value
 
 
 class _GenericSource(ChunkIterator):
@@ -108,15 +243,25 @@ class _GenericSource(ChunkIterator):
         return self._source().maxshape
 
     def do_get_data(self, selection):
-        return self._source()._read(selection.to_slices())
+        source = self._source()
+        if source._stand_in:
+            raise TypeError(_unwritable_message(source.dtype))
+        return source._read(selection.to_slices())
+
+
+def _unwritable_message(dtype):
+    return (f"{dtype} data cannot be written by gdci, which has no {dtype} element type "
+            "(it writes int8 to uint64, float32 and float64): write it with h5py or hdmf")
 
 
 def hdmf_message(error, context):
     """hdmf's words for a Gdci.PlanError, from its code and the context:
     the settings as the caller gave them (buffer_gb, buffer_shape, chunk_mb,
     chunk_shape; absent or None when not given), and the data's maxshape
-    and dtype, or a "source" iterator to ask for them. None when the error
-    is not a plan error, or the data cannot be known."""
+    and dtype, or a "source" iterator to ask for them; and "size_scale",
+    the divisor of chunk_mb and buffer_gb for the plan of a dtype gdci
+    plans with a smaller stand-in (see _gdci_numpy.planning_dtype()). None
+    when the error is not a plan error, or the data cannot be known."""
     if error.domain != GLib.quark_to_string(Gdci.plan_error_quark()):
         return None
     code = Gdci.PlanError(error.code)
@@ -164,13 +309,15 @@ def hdmf_message(error, context):
             else ("buffer_shape", buffer)
         plural = "" if len(shape) == 1 else "s"
         return f"{name} {shape} has {len(shape)} dimension{plural} but the data {maxshape} has {len(maxshape)}"
+    scale = get("size_scale") or 1
     if chunk is None:
-        chunk = tuple(Gdci.default_chunk_shape(list(maxshape), dtype, float(chunk_mb)))
+        chunk_mb = _gdci_numpy.scaled_size(float(chunk_mb), scale, 1e6)
+        chunk = tuple(Gdci.default_chunk_shape(list(maxshape), dtype, chunk_mb))
     # a default buffer is known from a whole chunk with positive axes only;
     # a shape with free axes is named as given
     if buffer is None and all(axis is not None and axis > 0 for axis in chunk):
-        buffer_gb = settings["buffer_gb"] or Gdci.DEFAULT_BUFFER_GB
-        buffer = tuple(Gdci.default_buffer_shape(list(maxshape), list(chunk), dtype, float(buffer_gb)))
+        buffer_gb = _gdci_numpy.scaled_size(float(settings["buffer_gb"] or Gdci.DEFAULT_BUFFER_GB), scale, 1e9)
+        buffer = tuple(Gdci.default_buffer_shape(list(maxshape), list(chunk), dtype, buffer_gb))
     return {
         Gdci.PlanError.CHUNK_SHAPE_NOT_POSITIVE:
             f"Some dimensions of chunk_shape ({chunk}) are less than zero!",
@@ -195,25 +342,16 @@ def _python_error(error, context):
         if error.code in (Gdci.PlanError.WRONG_RANK, Gdci.PlanError.SIZE_NOT_FINITE):
             return ValueError(message)
         return AssertionError(message)
+    message = error.message
+    numpy_dtype = context.get("numpy_dtype")
+    if numpy_dtype is not None:  # the data's type, not the stand-in gdci planned with
+        message = re.sub(rf"\b{Gdci.dtype_to_string(context['dtype'])}\b", str(numpy_dtype), message)
     if error.matches(Gdci.error_quark(), Gdci.Error.INVALID_ARGUMENT) or \
             error.domain == GLib.quark_to_string(Gdci.plan_error_quark()):
-        return ValueError(error.message)
+        return ValueError(message)
     if error.matches(Gdci.error_quark(), Gdci.Error.OVERFLOW):
-        return OverflowError(error.message)
+        return OverflowError(message)
     return error
-
-
-def _setting(name, value, types, expected):
-    """A setting of the types hdmf accepts (numpy scalars as Python's), or
-    hdmf's TypeError."""
-    if value is None:
-        return None
-    if isinstance(value, _gdci_numpy.numpy().generic):
-        value = value.item()
-    if not isinstance(value, types):
-        raise TypeError(f"GenericDataChunkIterator.__init__: incorrect type for '{name}' "
-                        f"(got '{type(value).__name__}', expected '{expected}')")
-    return value
 
 
 def _require(condition, message):
@@ -273,15 +411,20 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
 
     __module__ = "gi.repository.Gdci"
 
-    def __init__(self, buffer_gb=None, buffer_shape=None, chunk_mb=None, chunk_shape=None,
-                 display_progress=False, progress_bar_class=None, progress_bar_options=None):
+    def __init__(self, *args, **kwargs):
+        """Takes buffer_gb=None, buffer_shape=None, chunk_mb=None,
+        chunk_shape=None, display_progress=False, progress_bar_class=None
+        and progress_bar_options=None, by keyword or in this order, checked
+        as hdmf checks them."""
         _use_hdmf()
-        buffer_gb = _setting("buffer_gb", buffer_gb, (float, int), "float or int")
-        chunk_mb = _setting("chunk_mb", chunk_mb, (float, int), "float or int")
-        self.display_progress = _setting("display_progress", display_progress, (bool,), "bool")
-        self.progress_bar_class = progress_bar_class
-        self.progress_bar_options = dict(progress_bar_options or {})
+        arguments = _docval_arguments("GenericDataChunkIterator.__init__", _INIT_ARGUMENTS, args, kwargs)
+        buffer_gb, chunk_mb = _number(arguments["buffer_gb"]), _number(arguments["chunk_mb"])
+        buffer_shape, chunk_shape = arguments["buffer_shape"], arguments["chunk_shape"]
+        self.display_progress = arguments["display_progress"]
+        self.progress_bar_class = arguments["progress_bar_class"]
+        self.progress_bar_options = arguments["progress_bar_options"]
         self.progress_bar = None
+        self._closed_bar = None
 
         # hdmf's checks, in its order, with its messages; a shape with free
         # axes (None) takes its size too, or the default one
@@ -295,11 +438,7 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         _require(chunk_partial or (chunk_mb is not None) != (chunk_shape is not None),
                  "Only one of 'chunk_mb' or 'chunk_shape' can be specified!")
 
-        dtype = self._get_dtype()
-        if dtype is None:  # numpy reads None as float64: refuse it, do not guess
-            raise TypeError(f"{type(self).__name__}._get_dtype() returned None: return a numpy dtype")
-        self._dtype = _gdci_numpy.numpy().dtype(dtype)
-        self._gdci_dtype = _gdci_numpy.gdci_dtype(self._dtype)
+        self._set_dtype()
         self._maxshape = tuple(int(axis) for axis in self._get_maxshape())
         if any(axis < 0 or axis >= _UINT64_END for axis in self._maxshape):
             raise ValueError(f"The data shape {self._maxshape} has an axis that is negative "
@@ -328,9 +467,9 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
 
         settings = {"plan_strategy": Gdci.PlanStrategy.HDMF}
         if buffer_gb is not None:
-            settings["buffer_gb"] = float(buffer_gb)
+            settings["buffer_gb"] = self._planned_size(buffer_gb, 1e9)
         if chunk_mb is not None:
-            settings["chunk_mb"] = float(chunk_mb)
+            settings["chunk_mb"] = self._planned_size(chunk_mb, 1e6)
         if buffer_shape:
             settings["buffer_shape"] = _shape_variant("buffer_shape", _c_shape(buffer_shape))
         if chunk_shape:
@@ -338,8 +477,8 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         try:
             self._core = _GenericSource(self, **settings)
         except GLib.Error as error:
-            context = dict(buffer_gb=buffer_gb, buffer_shape=buffer_shape, chunk_mb=chunk_mb,
-                           chunk_shape=chunk_shape, maxshape=self._maxshape, dtype=self._gdci_dtype)
+            context = self._error_context(buffer_gb=buffer_gb, buffer_shape=buffer_shape, chunk_mb=chunk_mb,
+                                          chunk_shape=chunk_shape)
             raise _python_error(error, context) from None
 
         self.chunk_shape = tuple(self._core.get_chunk_shape())
@@ -350,11 +489,35 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         if self.display_progress:
             self._start_progress_bar()
 
+    def _set_dtype(self):
+        """The data's dtype, and what gdci plans its shapes with."""
+        dtype = self._get_dtype()
+        if dtype is None:  # numpy reads None as float64: refuse it, do not guess
+            raise TypeError(f"{type(self).__name__}._get_dtype() returned None: return a numpy dtype")
+        self._dtype = _gdci_numpy.numpy().dtype(dtype)
+        # bool, float16, complex: planned with a stand-in of their itemsize
+        self._gdci_dtype, self._size_scale = _gdci_numpy.planning_dtype(self._dtype)
+        self._stand_in = _gdci_numpy.numpy_dtype(self._gdci_dtype) != self._dtype.newbyteorder("=")
+
+    def _planned_size(self, value, unit):
+        """chunk_mb (unit 1e6) or buffer_gb (unit 1e9) as gdci plans with it
+        for this dtype."""
+        return _gdci_numpy.scaled_size(float(value), self._size_scale, unit)
+
+    def _error_context(self, **settings):
+        """What _python_error() needs to word a refusal of these settings."""
+        context = dict(settings, maxshape=self._maxshape, dtype=self._gdci_dtype, size_scale=self._size_scale)
+        if self._stand_in:
+            context["numpy_dtype"] = self._dtype
+        return context
+
     def _buffer_selections(self):
         for index in range(self.num_buffers):
             yield self._core.get_buffer_selection(index).to_slices()
 
     def _start_progress_bar(self):
+        # a copy: the caller's options are left alone
+        self.progress_bar_options = dict(self.progress_bar_options or {})
         progress_bar_class = self.progress_bar_class
         if progress_bar_class is None:
             try:
@@ -384,17 +547,30 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
         try:
             selection = next(self.buffer_selection_generator)
         except StopIteration:
-            if self.progress_bar is not None:
-                # ends the bar's line, so that text written later starts on its own
-                close = getattr(self.progress_bar, "close", None)
-                if close is not None:
-                    close()
-                self.progress_bar = None
+            self._close_progress_bar()
             raise
         chunk = _DataChunkClass(data=self._read(selection), selection=selection)
-        if self.progress_bar is not None:
-            self.progress_bar.update(n=1)
+        bar = self._open_progress_bar()
+        if bar is not None:
+            bar.update(n=1)
         return chunk
+
+    def _open_progress_bar(self):
+        """The progress bar, or None when there is none or it is closed."""
+        bar = self.progress_bar
+        return None if bar is None or bar is self._closed_bar else bar
+
+    def _close_progress_bar(self):
+        """Closes the progress bar once the progress is complete, once: this
+        ends its line, so that text written later starts on its own. The
+        bar stays in progress_bar, as hdmf keeps it."""
+        bar = self._open_progress_bar()
+        if bar is None:
+            return
+        self._closed_bar = bar
+        close = getattr(bar, "close", None)
+        if close is not None:
+            close()
 
     def recommended_chunk_shape(self):
         return self.chunk_shape
@@ -418,36 +594,40 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
                  f"Some dimensions of chunk_shape ({chunk_shape}) are less than zero!")
         settings = Gdci.PlanSettings.new()
         settings.set_strategy(Gdci.PlanStrategy.HDMF)
-        settings.set_chunk_mb(float(chunk_mb))
+        settings.set_chunk_mb(self._planned_size(chunk_mb, 1e6))
         settings.set_chunk_shape(list(_c_shape(chunk_shape)))
         try:
             plan = Gdci.Plan.new(self._gdci_dtype, list(self.maxshape), settings)
         except GLib.Error as error:
-            raise _python_error(error, dict(chunk_mb=chunk_mb, chunk_shape=chunk_shape,
-                                            maxshape=self.maxshape, dtype=self._gdci_dtype)) from None
+            raise _python_error(error, self._error_context(chunk_mb=chunk_mb, chunk_shape=chunk_shape)) from None
         return tuple(plan.get_chunk_shape())
 
-    def _get_default_chunk_shape(self, chunk_mb=None):
-        """hdmf's default chunk shape for this data and chunk_mb."""
+    def _get_default_chunk_shape(self, *args, **kwargs):
+        """hdmf's default chunk shape for this data and chunk_mb (the one
+        argument, default None)."""
+        chunk_mb = _number(_docval_arguments("GenericDataChunkIterator._get_default_chunk_shape",
+                                             _CHUNK_SHAPE_ARGUMENTS, args, kwargs)["chunk_mb"])
         _require(chunk_mb > 0, f"chunk_mb ({chunk_mb}) must be greater than zero!")
         try:
-            return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype, float(chunk_mb)))
+            return tuple(Gdci.default_chunk_shape(list(self.maxshape), self._gdci_dtype,
+                                                  self._planned_size(chunk_mb, 1e6)))
         except GLib.Error as error:
-            raise _python_error(error, dict(chunk_mb=chunk_mb, maxshape=self.maxshape,
-                                            dtype=self._gdci_dtype)) from None
+            raise _python_error(error, self._error_context(chunk_mb=chunk_mb)) from None
 
-    def _get_default_buffer_shape(self, buffer_gb=None):
+    def _get_default_buffer_shape(self, *args, **kwargs):
         """hdmf's default buffer shape for this data, self.chunk_shape and
-        buffer_gb."""
+        buffer_gb (the one argument, default None)."""
+        buffer_gb = _number(_docval_arguments("GenericDataChunkIterator._get_default_buffer_shape",
+                                              _BUFFER_SHAPE_ARGUMENTS, args, kwargs)["buffer_gb"])
         _require(buffer_gb > 0, f"buffer_gb ({buffer_gb}) must be greater than zero!")
         _require(all(axis > 0 for axis in self.chunk_shape),
                  f"Some dimensions of chunk_shape ({self.chunk_shape}) are less than zero!")
         try:
             return tuple(Gdci.default_buffer_shape(list(self.maxshape), list(self.chunk_shape),
-                                                   self._gdci_dtype, float(buffer_gb)))
+                                                   self._gdci_dtype, self._planned_size(buffer_gb, 1e9)))
         except GLib.Error as error:
-            raise _python_error(error, dict(buffer_gb=buffer_gb, chunk_shape=self.chunk_shape,
-                                            maxshape=self.maxshape, dtype=self._gdci_dtype)) from None
+            raise _python_error(error, self._error_context(buffer_gb=buffer_gb,
+                                                           chunk_shape=self.chunk_shape)) from None
 
     @abc.abstractmethod
     def _get_data(self, selection):
@@ -492,6 +672,8 @@ def write_source(iterator):
     """The Gdci.ChunkIterator that Gdci.H5Writer writes for a
     GenericDataChunkIterator, or None for anything else."""
     if isinstance(iterator, GenericDataChunkIterator):
+        if iterator._stand_in:
+            raise TypeError(_unwritable_message(iterator.dtype))
         return iterator._core
     return None
 
@@ -509,7 +691,7 @@ class WriteProgress:
     caller's thread (or its main context), and at the end of the write."""
 
     def __init__(self, writer, iterator, source):
-        self.bar = iterator.progress_bar if isinstance(iterator, GenericDataChunkIterator) else None
+        self.bar = iterator._open_progress_bar() if isinstance(iterator, GenericDataChunkIterator) else None
         self.iterator = iterator
         self.handlers = []
         if self.bar is None:
@@ -552,8 +734,9 @@ class WriteProgress:
             return
         self._show()
         if self.complete:
-            close = getattr(self.bar, "close", None)
-            if close is not None:
-                close()
-            self.iterator.progress_bar = None
+            self.iterator._close_progress_bar()  # kept, closed, as iterating leaves it
             self.bar = None
+
+
+# with hdmf.data_utils, now or once it is imported
+_register_with_hdmf()

@@ -60,6 +60,50 @@ def gdci_dtype(dtype):
         raise TypeError(f"{numpy_dtype}: {error.message}") from None
 
 
+# gdci's types of each itemsize, which stand in for the types gdci lacks
+_STAND_INS = {1: "UINT8", 2: "UINT16", 4: "UINT32", 8: "UINT64"}
+
+
+def planning_dtype(dtype):
+    """The Gdci.Dtype with which to plan the shapes of data of a numpy
+    dtype, and the power of two by which to divide chunk_mb and buffer_gb
+    for that plan: (gdci_dtype(dtype), 1) for a type gdci has.
+
+    hdmf's shapes depend on the dtype only through its itemsize. A type
+    gdci has no element type for, bool, float16, complex or long double,
+    is planned as gdci's unsigned integer of its itemsize; above 8 bytes,
+    as uint64 with the sizes divided by itemsize / 8. The planner computes
+    with chunk_mb * 1e6 and buffer_gb * 1e9 only in products and quotients
+    with the itemsize, and a power of two scales a double exactly: the
+    shapes are those of the true itemsize (see scaled_size()). Other data
+    (strings, records, objects) is refused with a TypeError."""
+    dtype = numpy().dtype(dtype)
+    if dtype.kind in "bfc" and dtype.itemsize & (dtype.itemsize - 1) == 0:
+        try:
+            return gdci_dtype(dtype), 1
+        except TypeError:  # one of the types gdci has no element type for
+            if dtype.itemsize <= 8:
+                return getattr(Gdci.Dtype, _STAND_INS[dtype.itemsize]), 1
+            return Gdci.Dtype.UINT64, dtype.itemsize // 8
+    if dtype.kind not in "iu":
+        raise TypeError(f"{dtype}: Data type '{dtype.str}' is not supported: the drop-in handles bool, "
+                        "integer, floating point and complex data (and gdci writes int8 to uint64, "
+                        "float32 and float64)")
+    return gdci_dtype(dtype), 1
+
+
+def scaled_size(value, scale, unit):
+    """chunk_mb (unit 1e6) or buffer_gb (unit 1e9), a float, as planned for
+    a dtype whose stand-in is 1/scale of its itemsize (see
+    planning_dtype()): value / scale, which the planner multiplies by unit
+    to the exact half (quarter...) of value * unit. A value gdci refuses (not
+    positive, or too large once multiplied by unit) is kept, for gdci to
+    refuse as it is; a positive one stays positive."""
+    if scale == 1 or not value > 0 or value * unit == float("inf"):
+        return value
+    return max(value / scale, 5e-324)
+
+
 def as_array(data, dtype, shape, what):
     """data as a numpy array of the given dtype and shape: a same-kind cast
     is allowed (int64 to int16), a lossy one (float to int) is refused."""
