@@ -19,11 +19,15 @@ How, with hdmf's own mechanisms:
    iterator's dataset is; gdci fills each one through the file hdmf holds
    open (Gdci.H5Writer.fill_dataset() on h5py's dataset identifier: one
    HDF5 library, one open file), compressing its chunks on every core.
+   A dataset whose type hdmf's spec widened beyond what holds the
+   iterator's values exactly (a VectorIndex of int64 data is uint64) is
+   written by the iterator's own iteration instead, as io.write does.
 
 The one attribute used that hdmf does not document is ``HDF5IO._file``
 (the h5py.File, also used by pynwb and neuroconv). An iterator that fails
-raises its own exception; its dataset is left as hdmf created it (fill
-values), never half filled, and the datasets after it are left so too.
+raises its own exception; a dataset gdci fills is left as hdmf created it
+(fill values), never half filled, and the datasets after it are left so
+too.
 """
 
 import weakref
@@ -161,6 +165,32 @@ class _Deferred:
                 iterator.buffer_selection_generator = self.saved[key]
 
 
+def _converts_exactly(source, target):
+    """Whether gdci fills a dataset of the numpy dtype target with data of
+    source: the same type, or one whose every value target holds (the rule
+    of gdci's fill, in gdci-h5-fill.c)."""
+    np = _gdci_numpy.numpy()
+    if source.kind in "iu" and target.kind in "iu":
+        if source.kind == target.kind:
+            return source.itemsize <= target.itemsize
+        return source.kind == "u" and source.itemsize < target.itemsize
+    if target.kind != "f":
+        return False
+    if source.kind in "iu":
+        return source.itemsize * 8 - (source.kind == "i") <= np.finfo(target).nmant + 1
+    if source.kind == "f":
+        return (np.finfo(source).nmant <= np.finfo(target).nmant and
+                np.finfo(source).nexp <= np.finfo(target).nexp)
+    return False
+
+
+def _iterate_into(dataset, iterator):
+    """What io.write does with an iterator: each of its chunks written by
+    h5py, which converts them to the dataset's type."""
+    for chunk in iterator:
+        dataset[chunk.selection] = chunk.data
+
+
 def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     """Writes container through io (an hdmf HDF5IO, or a subclass such as
     pynwb's NWBHDF5IO) as ``io.write(container, **write_kwargs)`` does,
@@ -172,9 +202,11 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     fast_gzip: compress gzip datasets of level 1 to 3 with the fast engine
     (the same standard deflate stream, larger by a few percent).
 
-    A container without any such dataset is written by io.write alone. An
-    iterator that fails raises its own exception; its dataset keeps the
-    fill value hdmf created it with.
+    A container without any such dataset is written by io.write alone, and
+    so is a dataset whose type hdmf's spec made one that does not hold the
+    iterator's values exactly (h5py converts them, as in io.write). An
+    iterator that fails raises its own exception; a dataset gdci fills
+    keeps the fill value hdmf created it with, and so do those after it.
     """
     classes = _generic_classes()
     iterators = _find_iterators(container)
@@ -193,12 +225,18 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
         h5file = io._file
         for path, iterator in _dataset_paths(builder, iterators):
             key = id(iterator)
-            source = sources[key]
             dataset = h5file[path]
-            if isinstance(iterator, classes[0]):
+            np = _gdci_numpy.numpy()
+            if not _converts_exactly(np.dtype(iterator.dtype), dataset.dtype):
+                # a type hdmf's spec widened the iterator's to (a VectorIndex
+                # of int64 is uint64): hdmf's iteration writes it, and h5py
+                # converts it, as in io.write
+                deferred.restore({key: iterator}, written)
+                _iterate_into(dataset, iterator)
+            elif isinstance(iterator, classes[0]):
                 writer.fill_dataset(iterator, dataset)
             else:
-                writer.fill_dataset(source, dataset)
+                writer.fill_dataset(sources[key], dataset)
                 _close_progress_bar(iterator)
             written.add(key)
     finally:
