@@ -7,13 +7,14 @@ gdci's parallel writer.
 How, with hdmf's own mechanisms:
 
 1. The iterators are found in the container tree before the write
-   (AbstractContainer.children, the fields of each container, the
-   data of each Data, walked through their children), and each one's ``buffer_selection_generator`` (the
-   attribute hdmf's iteration takes its buffers from) is swapped for an
-   empty one: hdmf then creates each dataset exactly as it would (shape,
-   dtype, maxshape, the iterator's chunks or H5DataIO's, H5DataIO's
-   filters and fill value, attributes, links and references) and writes
-   no data into it.
+   (AbstractContainer.children, the fields of each container, the data of
+   each Data, walked through their children), and each one's
+   ``buffer_selection_generator`` (the attribute hdmf's iteration takes
+   its buffers from) is swapped for an empty one, its progress bar held
+   out: hdmf then creates each dataset exactly as it would (shape, dtype,
+   maxshape, the iterator's chunks or H5DataIO's, H5DataIO's filters and
+   fill value, attributes, links and references) and writes no data into
+   it.
 2. io.write(container, **write_kwargs) writes the whole file so.
 3. The builders hdmf made (BuildManager.get_builder()) say where each
    iterator's dataset is; gdci fills each one through the file hdmf holds
@@ -149,20 +150,47 @@ def _dataset_paths(builder, wanted):
     return paths
 
 
+def _hold_progress(iterator):
+    """Keeps the progress bar of iterator out of hdmf's (empty) iteration:
+    the drop-in would close it there, and hdmf's would move it. Returns
+    what _give_back_progress() puts back."""
+    if isinstance(iterator, _gdci_hdmf.GenericDataChunkIterator):
+        bar, iterator.progress_bar = iterator.progress_bar, None
+        return bar
+    shown = getattr(iterator, "display_progress", False)
+    if shown:
+        iterator.display_progress = False
+    return shown
+
+
+def _give_back_progress(iterator, held):
+    if isinstance(iterator, _gdci_hdmf.GenericDataChunkIterator):
+        iterator.progress_bar = held
+    elif held:
+        iterator.display_progress = held
+
+
 class _Deferred:
-    """hdmf's iteration of each iterator, made empty for the write and then
-    left as after a complete one."""
+    """hdmf's iteration of each iterator, made empty for the write, its
+    progress bar held out of it; each is given back as it was before it is
+    filled, or at the end to those that were not."""
 
     def __init__(self, iterators):
+        self.iterators = iterators
         self.saved = {}
         for key, iterator in iterators.items():
-            self.saved[key] = iterator.buffer_selection_generator
+            self.saved[key] = (iterator.buffer_selection_generator, _hold_progress(iterator))
             iterator.buffer_selection_generator = iter(())
 
-    def restore(self, iterators, written):
-        for key, iterator in iterators.items():
-            if key not in written:
-                iterator.buffer_selection_generator = self.saved[key]
+    def resume(self, key):
+        iterator = self.iterators[key]
+        generator, progress = self.saved.pop(key)
+        iterator.buffer_selection_generator = generator
+        _give_back_progress(iterator, progress)
+
+    def restore(self):
+        for key in list(self.saved):
+            self.resume(key)
 
 
 def _converts_exactly(source, target):
@@ -191,6 +219,24 @@ def _iterate_into(dataset, iterator):
         dataset[chunk.selection] = chunk.data
 
 
+def _fill(writer, dataset, iterator, source):
+    """Fills the dataset hdmf created for iterator: gdci's writer where the
+    dataset's type takes the iterator's exactly, else hdmf's iteration (a
+    type hdmf's spec widened the iterator's to, such as a VectorIndex of
+    int64 stored as uint64, which h5py converts as io.write has it)."""
+    np = _gdci_numpy.numpy()
+    if not _converts_exactly(np.dtype(iterator.dtype), dataset.dtype):
+        _iterate_into(dataset, iterator)
+        return
+    if isinstance(iterator, _gdci_hdmf.GenericDataChunkIterator):
+        writer.fill_dataset(iterator, dataset)
+    else:
+        writer.fill_dataset(source, dataset)
+        _end_progress_bar(iterator)
+    # hdmf's iteration is left as after a complete one
+    iterator.buffer_selection_generator = iter(())
+
+
 def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     """Writes container through io (an hdmf HDF5IO, or a subclass such as
     pynwb's NWBHDF5IO) as ``io.write(container, **write_kwargs)`` does,
@@ -208,7 +254,6 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     iterator that fails raises its own exception; a dataset gdci fills
     keeps the fill value hdmf created it with, and so do those after it.
     """
-    classes = _generic_classes()
     iterators = _find_iterators(container)
     sources = {key: _source_for(it) for key, it in iterators.items()}
     iterators = {key: it for key, it in iterators.items() if sources[key] is not None}
@@ -216,7 +261,6 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
         return io.write(container, **write_kwargs)
 
     deferred = _Deferred(iterators)
-    written = set()
     try:
         io.write(container, **write_kwargs)
         builder = io.manager.get_builder(container)
@@ -225,29 +269,22 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
         h5file = io._file
         for path, iterator in _dataset_paths(builder, iterators):
             key = id(iterator)
-            dataset = h5file[path]
-            np = _gdci_numpy.numpy()
-            if not _converts_exactly(np.dtype(iterator.dtype), dataset.dtype):
-                # a type hdmf's spec widened the iterator's to (a VectorIndex
-                # of int64 is uint64): hdmf's iteration writes it, and h5py
-                # converts it, as in io.write
-                deferred.restore({key: iterator}, written)
-                _iterate_into(dataset, iterator)
-            elif isinstance(iterator, classes[0]):
-                writer.fill_dataset(iterator, dataset)
-            else:
-                writer.fill_dataset(sources[key], dataset)
-                _close_progress_bar(iterator)
-            written.add(key)
+            deferred.resume(key)
+            _fill(writer, h5file[path], iterator, sources[key])
     finally:
-        deferred.restore(iterators, written)
+        deferred.restore()
     return None
 
 
-def _close_progress_bar(iterator):
-    """hdmf's iterator ends its progress bar's line when it is exhausted."""
+def _end_progress_bar(iterator):
+    """hdmf's iterator, once exhausted, shows its bar complete and ends its
+    line (tqdm's write() of a new line, as its __next__ does)."""
     bar = getattr(iterator, "progress_bar", None)
-    if getattr(iterator, "display_progress", False) and bar is not None:
-        total = getattr(bar, "total", None)
-        if isinstance(total, int) and isinstance(getattr(bar, "n", None), int) and bar.n < total:
-            bar.update(n=total - bar.n)
+    if not getattr(iterator, "display_progress", False) or bar is None:
+        return
+    total = getattr(bar, "total", None)
+    if isinstance(total, int) and isinstance(getattr(bar, "n", None), int) and bar.n < total:
+        bar.update(n=total - bar.n)
+    write = getattr(bar, "write", None)
+    if write is not None:
+        write("\n")
