@@ -14,7 +14,8 @@ How, with hdmf's own mechanisms:
    out: hdmf then creates each dataset exactly as it would (shape, dtype,
    maxshape, the iterator's chunks or H5DataIO's, H5DataIO's filters and
    fill value, attributes, links and references) and writes no data into
-   it.
+   it. Iterators whose datasets the io wrote already (an earlier write of
+   the same tree) are left alone, as io.write leaves them.
 2. io.write(container, **write_kwargs) writes the whole file so.
 3. The builders hdmf made (BuildManager.get_builder()) say where each
    iterator's dataset is; gdci fills each one through the file hdmf holds
@@ -134,20 +135,32 @@ def _find_iterators(container):
 
 
 def _dataset_paths(builder, wanted):
-    """[(path, iterator)] of the datasets in the builder tree whose data is
-    one of wanted's iterators, in the order hdmf wrote them."""
+    """[(path, dataset builder, iterator)] of the datasets in the builder
+    tree whose data is one of wanted's iterators, in the order hdmf wrote
+    them."""
     paths = []
 
     def walk(group, prefix):
         for name, dataset in group.datasets.items():
             inner = _unwrap(dataset.data)
             if id(inner) in wanted and wanted[id(inner)] is inner:
-                paths.append((f"{prefix}/{name}", inner))
+                paths.append((f"{prefix}/{name}", dataset, inner))
         for name, sub in group.groups.items():
             walk(sub, f"{prefix}/{name}")
 
     walk(builder, "")
     return paths
+
+
+def _written_before(io, container, iterators):
+    """The keys of the iterators whose datasets io wrote already (an
+    earlier write of a container that holds them): io.write leaves those
+    alone, and so does hdmf_write."""
+    builder = io.manager.get_builder(container)
+    if builder is None:
+        return set()
+    return {id(inner) for _path, dataset, inner in _dataset_paths(builder, iterators)
+            if io.get_written(dataset)}
 
 
 def _hold_progress(iterator):
@@ -257,6 +270,8 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     iterators = _find_iterators(container)
     sources = {key: _source_for(it) for key, it in iterators.items()}
     iterators = {key: it for key, it in iterators.items() if sources[key] is not None}
+    written = _written_before(io, container, iterators)
+    iterators = {key: it for key, it in iterators.items() if key not in written}
     if not iterators:
         return io.write(container, **write_kwargs)
 
@@ -267,7 +282,7 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
         writer = H5Writer(n_threads=n_threads,
                           compression="gzip-fast" if fast_gzip else None)
         h5file = io._file
-        for path, iterator in _dataset_paths(builder, iterators):
+        for path, _dataset, iterator in _dataset_paths(builder, iterators):
             key = id(iterator)
             deferred.resume(key)
             _fill(writer, h5file[path], iterator, sources[key])
