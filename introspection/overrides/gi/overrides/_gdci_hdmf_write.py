@@ -7,23 +7,29 @@ gdci's parallel writer.
 How, with hdmf's own mechanisms:
 
 1. The iterators are found in the container tree before the write
-   (AbstractContainer.children, the fields of each container, the
-   data of each Data, walked through their children), and each one's ``buffer_selection_generator`` (the
-   attribute hdmf's iteration takes its buffers from) is swapped for an
-   empty one: hdmf then creates each dataset exactly as it would (shape,
-   dtype, maxshape, the iterator's chunks or H5DataIO's, H5DataIO's
-   filters and fill value, attributes, links and references) and writes
-   no data into it.
+   (AbstractContainer.children, the fields of each container, the data of
+   each Data, walked through their children), and each one's
+   ``buffer_selection_generator`` (the attribute hdmf's iteration takes
+   its buffers from) is swapped for an empty one, its progress bar held
+   out: hdmf then creates each dataset exactly as it would (shape, dtype,
+   maxshape, the iterator's chunks or H5DataIO's, H5DataIO's filters and
+   fill value, attributes, links and references) and writes no data into
+   it. Iterators whose datasets the io wrote already (an earlier write of
+   the same tree) are left alone, as io.write leaves them.
 2. io.write(container, **write_kwargs) writes the whole file so.
 3. The builders hdmf made (BuildManager.get_builder()) say where each
    iterator's dataset is; gdci fills each one through the file hdmf holds
    open (Gdci.H5Writer.fill_dataset() on h5py's dataset identifier: one
    HDF5 library, one open file), compressing its chunks on every core.
+   A dataset whose type hdmf's spec widened beyond what holds the
+   iterator's values exactly (a VectorIndex of int64 data is uint64) is
+   written by the iterator's own iteration instead, as io.write does.
 
 The one attribute used that hdmf does not document is ``HDF5IO._file``
 (the h5py.File, also used by pynwb and neuroconv). An iterator that fails
-raises its own exception; its dataset is left as hdmf created it (fill
-values), never half filled, and the datasets after it are left so too.
+raises its own exception; a dataset gdci fills is left as hdmf created it
+(fill values), never half filled, and the datasets after it are left so
+too.
 """
 
 import weakref
@@ -36,8 +42,8 @@ Gdci = get_introspection_module("Gdci")
 
 
 class _HdmfSource(ChunkIterator):
-    """The C iterator that reads a GenericDataChunkIterator (hdmf's, or
-    gdci's drop-in) through its _get_data()."""
+    """The C iterator that reads an hdmf GenericDataChunkIterator through
+    its _get_data(), with its chunk and buffer shapes."""
 
     __module__ = "gi.repository.Gdci.hdmf_write"
     __gtype_name__ = "GdciPythonHdmfSource"
@@ -137,15 +143,16 @@ def _find_iterators(container):
 
 
 def _dataset_paths(builder, wanted):
-    """[(path, iterator)] of the datasets in the builder tree whose data is
-    one of wanted's iterators, in the order hdmf wrote them."""
+    """[(path, dataset builder, iterator)] of the datasets in the builder
+    tree whose data is one of wanted's iterators, in the order hdmf wrote
+    them."""
     paths = []
 
     def walk(group, prefix):
         for name, dataset in group.datasets.items():
             inner = _unwrap(dataset.data)
             if id(inner) in wanted and wanted[id(inner)] is inner:
-                paths.append((f"{prefix}/{name}", inner))
+                paths.append((f"{prefix}/{name}", dataset, inner))
         for name, sub in group.groups.items():
             walk(sub, f"{prefix}/{name}")
 
@@ -153,34 +160,58 @@ def _dataset_paths(builder, wanted):
     return paths
 
 
+def _written_before(io, container, iterators):
+    """The keys of the iterators whose datasets io wrote already (an
+    earlier write of a container that holds them): io.write leaves those
+    alone, and so does hdmf_write."""
+    builder = io.manager.get_builder(container)
+    if builder is None:
+        return set()
+    return {id(inner) for _path, dataset, inner in _dataset_paths(builder, iterators)
+            if io.get_written(dataset)}
+
+
+def _hold_progress(iterator):
+    """Keeps the progress bar of iterator out of hdmf's (empty) iteration:
+    the drop-in would close it there, and hdmf's would move it. Returns
+    what _give_back_progress() puts back."""
+    if isinstance(iterator, _gdci_hdmf.GenericDataChunkIterator):
+        bar, iterator.progress_bar = iterator.progress_bar, None
+        return bar
+    shown = getattr(iterator, "display_progress", False)
+    if shown:
+        iterator.display_progress = False
+    return shown
+
+
+def _give_back_progress(iterator, held):
+    if isinstance(iterator, _gdci_hdmf.GenericDataChunkIterator):
+        iterator.progress_bar = held
+    elif held:
+        iterator.display_progress = held
+
+
 class _Deferred:
-    """hdmf's iteration of each iterator, made empty for io.write(), its
-    progress bar left alone meanwhile; then given back, or left as after a
-    complete iteration."""
+    """hdmf's iteration of each iterator, made empty for the write, its
+    progress bar held out of it; each is given back as it was before it is
+    filled, or at the end to those that were not."""
 
     def __init__(self, iterators):
+        self.iterators = iterators
         self.saved = {}
-        for key, it in iterators.items():
-            self.saved[key] = (it.buffer_selection_generator, it.display_progress,
-                               getattr(it, "progress_bar", None))
-            it.buffer_selection_generator = iter(())
-            # hdmf's iterator moves its bar on every next(), the drop-in
-            # closes it at the end: neither, for the empty iteration
-            it.display_progress = False
-            if self.saved[key][2] is not None:
-                it.progress_bar = None
+        for key, iterator in iterators.items():
+            self.saved[key] = (iterator.buffer_selection_generator, _hold_progress(iterator))
+            iterator.buffer_selection_generator = iter(())
 
-    def progress_back(self, iterators):
-        for key, it in iterators.items():
-            _, it.display_progress, bar = self.saved[key]
-            if bar is not None:
-                it.progress_bar = bar
+    def resume(self, key):
+        iterator = self.iterators[key]
+        generator, progress = self.saved.pop(key)
+        iterator.buffer_selection_generator = generator
+        _give_back_progress(iterator, progress)
 
-    def restore(self, iterators, written):
-        self.progress_back(iterators)
-        for key, it in iterators.items():
-            if key not in written:
-                it.buffer_selection_generator = self.saved[key][0]
+    def restore(self):
+        for key in list(self.saved):
+            self.resume(key)
 
 
 class _Progress:
@@ -192,16 +223,18 @@ class _Progress:
         self.iterator = iterator
         self.bar = getattr(iterator, "progress_bar", None) if iterator.display_progress else None
         if self.bar is not None:
+            shown = getattr(self.bar, "n", 0)
+            self.shown = shown if isinstance(shown, int) else 0
             self.source = source
             self.handler = source.connect("progress", self._on_read)
 
     def _on_read(self, _source, done, total):
         goal = getattr(self.bar, "total", None)
-        shown = getattr(self.bar, "n", None)
-        if isinstance(goal, int) and isinstance(shown, int) and total:
-            step = goal * done // total - shown
+        if isinstance(goal, int) and total:
+            step = goal * done // total - self.shown
             if step > 0:
                 self.bar.update(n=step)
+                self.shown += step
 
     def finish(self, complete):
         if self.bar is None:
@@ -221,6 +254,52 @@ class _Progress:
                 write("\n")
 
 
+def _converts_exactly(source, target):
+    """Whether gdci fills a dataset of the numpy dtype target with data of
+    source: the same type, or one whose every value target holds (the rule
+    of gdci's fill, in gdci-h5-fill.c)."""
+    np = _gdci_numpy.numpy()
+    if source.kind in "iu" and target.kind in "iu":
+        if source.kind == target.kind:
+            return source.itemsize <= target.itemsize
+        return source.kind == "u" and source.itemsize < target.itemsize
+    if target.kind != "f":
+        return False
+    if source.kind in "iu":
+        return source.itemsize * 8 - (source.kind == "i") <= np.finfo(target).nmant + 1
+    if source.kind == "f":
+        return (np.finfo(source).nmant <= np.finfo(target).nmant and
+                np.finfo(source).nexp <= np.finfo(target).nexp)
+    return False
+
+
+def _iterate_into(dataset, iterator):
+    """What io.write does with an iterator: each of its chunks written by
+    h5py, which converts them to the dataset's type."""
+    for chunk in iterator:
+        dataset[chunk.selection] = chunk.data
+
+
+def _fill(writer, dataset, iterator, dtype):
+    """Fills the dataset hdmf created for iterator: gdci's writer where the
+    dataset's type takes the iterator's exactly, else hdmf's iteration (a
+    type hdmf's spec widened the iterator's to, such as a VectorIndex of
+    int64 stored as uint64, which h5py converts as io.write has it)."""
+    if not _converts_exactly(dtype, dataset.dtype):
+        _iterate_into(dataset, iterator)
+        return
+    source = _source_for(iterator, dtype, dataset)
+    progress = _Progress(iterator, source)
+    try:
+        writer.fill_dataset(source, dataset)
+    except BaseException:
+        progress.finish(complete=False)
+        raise
+    progress.finish(complete=True)
+    # hdmf's iteration is left as after a complete one
+    iterator.buffer_selection_generator = iter(())
+
+
 def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     """Writes container through io (an hdmf HDF5IO, or a subclass such as
     pynwb's NWBHDF5IO) as ``io.write(container, **write_kwargs)`` does,
@@ -232,40 +311,32 @@ def hdmf_write(io, container, *, n_threads=0, fast_gzip=False, **write_kwargs):
     fast_gzip: compress gzip datasets of level 1 to 3 with the fast engine
     (the same standard deflate stream, larger by a few percent).
 
-    A container without any such dataset is written by io.write alone. An
-    iterator that fails raises its own exception; its dataset keeps the
-    fill value hdmf created it with.
+    A container without any such dataset is written by io.write alone, and
+    so is a dataset whose type hdmf's spec made one that does not hold the
+    iterator's values exactly (h5py converts them, as in io.write). An
+    iterator that fails raises its own exception; a dataset gdci fills
+    keeps the fill value hdmf created it with, and so do those after it.
     """
     iterators = _find_iterators(container)
     dtypes = {key: _writable_dtype(it) for key, it in iterators.items()}
     iterators = {key: it for key, it in iterators.items() if dtypes[key] is not None}
+    written = _written_before(io, container, iterators)
+    iterators = {key: it for key, it in iterators.items() if key not in written}
     if not iterators:
         return io.write(container, **write_kwargs)
 
     deferred = _Deferred(iterators)
-    written = set()
     try:
-        try:
-            io.write(container, **write_kwargs)
-        finally:
-            deferred.progress_back(iterators)
+        io.write(container, **write_kwargs)
         builder = io.manager.get_builder(container)
         writer = H5Writer(n_threads=n_threads,
                           compression="gzip-fast" if fast_gzip else None)
         h5file = io._file
-        for path, iterator in _dataset_paths(builder, iterators):
+        for path, _dataset, iterator in _dataset_paths(builder, iterators):
             key = id(iterator)
-            dataset = h5file[path]
-            source = _source_for(iterator, dtypes[key], dataset)
-            progress = _Progress(iterator, source)
-            try:
-                writer.fill_dataset(source, dataset)
-            except BaseException:
-                progress.finish(complete=False)
-                raise
-            progress.finish(complete=True)
-            written.add(key)
+            deferred.resume(key)
+            _fill(writer, h5file[path], iterator, dtypes[key])
     finally:
-        deferred.restore(iterators, written)
+        deferred.restore()
     return None
 
