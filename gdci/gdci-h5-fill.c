@@ -222,6 +222,7 @@ read_chunking (hid_t              dataset,
   hsize_t chunk[H5S_MAX_RANK];
   hsize_t n_chunks = 0;
   guint64 chunk_bytes = gdci_dtype_get_itemsize (dtype);
+  hid_t space;
 
   if (H5Pget_chunk (dcpl, H5S_MAX_RANK, chunk) != (int) n_dims)
     {
@@ -243,11 +244,15 @@ read_chunking (hid_t              dataset,
       return FALSE;
     }
   layout->codec.chunk_bytes = (gsize) chunk_bytes;
-  if (H5Dget_num_chunks (dataset, H5S_ALL, &n_chunks) < 0)
+  /* the dataset's own space: HDF5 1.10 takes no H5S_ALL here. Unknown,
+   * it is taken to have chunks, which a roll-back then keeps. */
+  space = H5Dget_space (dataset);
+  if (space < 0 || H5Dget_num_chunks (dataset, space, &n_chunks) < 0)
     {
       H5Eclear2 (H5E_DEFAULT);
       n_chunks = 1;
     }
+  _gdci_h5_close (space);
   layout->was_empty = n_chunks == 0;
   return TRUE;
 }
