@@ -273,6 +273,10 @@ _gdci_h5_fill_inspect (hid_t               dataset,
   gboolean ok;
 
   *layout = (GdciH5FillLayout) { 0 };
+  /* where HDF5 filters the buffers itself, a dataset of zstd or
+   * Bitshuffle needs gdci's filters: without them, HDF5 leaves an
+   * optional filter it does not have out of the chunks it writes */
+  _gdci_h5_register_filters ();
   if (!check_shape (dataset, iter, filename, dataset_path, error) ||
       !check_type (dataset, dtype, filename, dataset_path, &same_type, error))
     return FALSE;
