@@ -257,6 +257,31 @@ read_chunking (hid_t              dataset,
   return TRUE;
 }
 
+/* The element HDF5 fills the rest of a partial chunk with, as HDF5 does
+ * when it writes one: the dataset's own fill value, unless it is never
+ * written (H5D_FILL_TIME_NEVER) */
+static void
+read_pad (hid_t              dcpl,
+          GdciDtype          dtype,
+          GdciCodecSettings *codec)
+{
+  H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
+  H5D_fill_time_t fill_time = H5D_FILL_TIME_IFSET;
+
+  codec->pad_set = FALSE;
+  memset (codec->pad, 0, sizeof codec->pad);
+  if (gdci_dtype_get_itemsize (dtype) > sizeof codec->pad ||
+      H5Pfill_value_defined (dcpl, &defined) < 0 ||
+      defined != H5D_FILL_VALUE_USER_DEFINED ||
+      H5Pget_fill_time (dcpl, &fill_time) < 0 || fill_time == H5D_FILL_TIME_NEVER)
+    return;
+  /* the dataset's type is the iterator's, in the native byte order */
+  if (H5Pget_fill_value (dcpl, _gdci_h5_native_type (dtype), codec->pad) >= 0)
+    codec->pad_set = TRUE;
+  else
+    memset (codec->pad, 0, sizeof codec->pad);
+}
+
 gboolean
 _gdci_h5_fill_inspect (hid_t               dataset,
                        GdciChunkIterator  *iter,
@@ -294,6 +319,8 @@ _gdci_h5_fill_inspect (hid_t               dataset,
     layout->direct = same_type &&
                      read_pipeline (dcpl, gdci_dtype_get_itemsize (dtype),
                                     layout->codec.chunk_bytes, fast_gzip, &layout->codec);
+  if (layout->direct)
+    read_pad (dcpl, dtype, &layout->codec);
   H5Eclear2 (H5E_DEFAULT);
   _gdci_h5_close (dcpl);
   return ok;
