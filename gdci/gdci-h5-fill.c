@@ -257,6 +257,49 @@ read_chunking (hid_t              dataset,
   return TRUE;
 }
 
+/* The filters of @dcpl that HDF5 is to apply itself are loaded: HDF5 1.10
+ * loads a plugin's filter when a dataset is created or read, not when one
+ * that exists is written, and leaves an optional filter it has not
+ * registered out of the chunks it writes (they say so in their filter
+ * mask, and read back the same). An optional filter that no plugin on
+ * HDF5's path provides is left out, as HDF5 does; a required one is an
+ * error, before anything is written. */
+static gboolean
+load_filters (hid_t        dcpl,
+              const char  *filename,
+              const char  *dataset_path,
+              GError     **error)
+{
+  int n_filters = H5Pget_nfilters (dcpl);
+
+  for (int i = 0; i < n_filters; i++)
+    {
+      unsigned flags = 0, config = 0, cd_values[16];
+      size_t cd_nelmts = G_N_ELEMENTS (cd_values);
+      char name[80] = "";
+      H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &cd_nelmts, cd_values,
+                                        sizeof name, name, NULL);
+      htri_t available = -1;
+
+      if (id < 0)
+        continue;
+      H5E_BEGIN_TRY
+        {
+          /* only a filter not registered yet sends HDF5 to its plugins */
+          available = H5Zget_filter_info (id, &config) >= 0 ? 1 : H5Zfilter_avail (id);
+        }
+      H5E_END_TRY;
+      if (available > 0 || (flags & H5Z_FLAG_OPTIONAL) != 0)
+        continue;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                   "'%s' in '%s' requires HDF5 filter %d%s%s%s, which HDF5 does not have "
+                   "here: put its plugin on HDF5_PLUGIN_PATH", dataset_path, filename,
+                   (int) id, *name != '\0' ? " (" : "", name, *name != '\0' ? ")" : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The element HDF5 fills the rest of a partial chunk with, as HDF5 does
  * when it writes one: the dataset's own fill value, unless it is never
  * written (H5D_FILL_TIME_NEVER) */
@@ -321,6 +364,8 @@ _gdci_h5_fill_inspect (hid_t               dataset,
                                     layout->codec.chunk_bytes, fast_gzip, &layout->codec);
   if (layout->direct)
     read_pad (dcpl, dtype, &layout->codec);
+  else if (ok && layout->chunked)
+    ok = load_filters (dcpl, filename, dataset_path, error);
   H5Eclear2 (H5E_DEFAULT);
   _gdci_h5_close (dcpl);
   return ok;
