@@ -456,6 +456,20 @@ object_name (hid_t id,
   return name;
 }
 
+/* Whether the file of @dataset is open for writing */
+static gboolean
+open_for_writing (hid_t dataset)
+{
+  hid_t file = H5Iget_file_id (dataset);
+  unsigned intent = 0;
+  gboolean ok = file >= 0 && H5Fget_intent (file, &intent) >= 0 &&
+                (intent & H5F_ACC_RDWR) != 0;
+
+  _gdci_h5_close (file);
+  H5Eclear2 (H5E_DEFAULT);
+  return ok;
+}
+
 GdciH5Target *
 _gdci_h5_target_new_borrowed (hid_t    dataset,
                               GError **error)
@@ -475,6 +489,16 @@ _gdci_h5_target_new_borrowed (hid_t    dataset,
   filename = object_name (dataset, TRUE);
   path = object_name (dataset, FALSE);
   H5Eclear2 (H5E_DEFAULT);
+  if (!open_for_writing (dataset))
+    {
+      /* HDF5 1.10 does not refuse a raw chunk written there: it damages
+       * what it holds of the file in memory */
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' in '%s' is open read-only: gdci fills a dataset of a file "
+                   "opened for writing", path != NULL ? path : "(an anonymous dataset)",
+                   filename != NULL ? filename : "(an open file)");
+      return NULL;
+    }
   target = _gdci_h5_target_new (filename != NULL ? filename : "(an open file)",
                                 path != NULL ? path : "(an anonymous dataset)",
                                 GDCI_WRITE_MODE_FILL);
