@@ -18,6 +18,11 @@ typedef struct
   gboolean shuffle;     /* HDF5's shuffle filter, before the compressor */
   GdciCompressorSettings compressor;   /* kind NONE: no compression */
   gboolean fletcher32;
+  /* the element that fills the rest of a partial chunk, as HDF5 fills it
+   * with the dataset's fill value (what an extended dataset reads there);
+   * zero bytes unless @pad_set */
+  gboolean pad_set;
+  guint8 pad[8];        /* @itemsize bytes, in the element's byte order */
 } GdciCodecSettings;
 
 /* One per thread: it owns its scratch memory and compressor: at most two
@@ -39,7 +44,7 @@ const guint8 *_gdci_codec_encode  (GdciCodec                *codec,
 
 /* The filtered bytes of the chunk whose box of @extent (at most
  * @chunk_shape; smaller at the data's edges, where the rest of the chunk is
- * zero) is at @src with byte strides @src_strides. Avoids copies where it
+ * zero, or settings->pad) is at @src with byte strides @src_strides. Avoids copies where it
  * can: a chunk contiguous at @src is used in place, and shuffling gathers
  * straight from @src. */
 const guint8 *_gdci_codec_encode_box (GdciCodec        *codec,

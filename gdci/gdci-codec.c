@@ -303,6 +303,36 @@ _gdci_codec_encode (GdciCodec     *codec,
   return compress_and_sum (codec, chunk, n_bytes);
 }
 
+/* Fills the whole chunk at @dst with the padding element of @s: zero
+ * bytes (which shuffle to zeros), or the element, one byte plane each when
+ * @shuffle lays the chunk out in planes */
+static void
+pad_chunk (const GdciCodecSettings *s,
+           gboolean                 shuffle,
+           guint8                  *dst)
+{
+  gsize n_elements = s->chunk_bytes / s->itemsize;
+  gsize done;
+
+  if (!s->pad_set)
+    {
+      memset (dst, 0, s->chunk_bytes);
+      return;
+    }
+  if (shuffle)
+    {
+      for (gsize b = 0; b < s->itemsize; b++)
+        memset (dst + b * n_elements, s->pad[b], n_elements);
+      return;
+    }
+  if (n_elements == 0)
+    return;
+  /* one element, then doubled */
+  memcpy (dst, s->pad, s->itemsize);
+  for (done = s->itemsize; done < s->chunk_bytes; done *= 2)
+    memcpy (dst + done, dst, MIN (done, s->chunk_bytes - done));
+}
+
 /* The shuffle filter's byte planes of a chunk of @chunk_shape, gathered
  * straight from a strided box of @extent at its origin; the rest of the
  * planes is left as it is. */
@@ -407,8 +437,7 @@ _gdci_codec_encode_box (GdciCodec        *codec,
     return _gdci_codec_encode (codec, src, n_bytes);
 
   /* the rest: a partial chunk at the data's edges or a strided one, laid
-   * out as a whole chunk, zero where there is no data (zeros shuffle to
-   * zeros) */
+   * out as a whole chunk, padded where there is no data */
   if (codec->staging == NULL)
     {
       codec->staging = _gdci_try_alloc_large (s->chunk_bytes);
@@ -416,7 +445,7 @@ _gdci_codec_encode_box (GdciCodec        *codec,
         return NULL;
     }
   if (!full)
-    memset (codec->staging, 0, s->chunk_bytes);
+    pad_chunk (s, shuffle, codec->staging);
   if (shuffle)
     gather_shuffle (src, src_strides, extent, chunk_shape, n_dims, s->itemsize,
                     codec->staging, s->chunk_bytes / s->itemsize);

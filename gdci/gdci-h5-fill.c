@@ -244,7 +244,8 @@ read_chunking (hid_t              dataset,
       return FALSE;
     }
   layout->codec.chunk_bytes = (gsize) chunk_bytes;
-  /* HDF5 1.10 takes no H5S_ALL here */
+  /* the dataset's own space: HDF5 1.10 takes no H5S_ALL here. Unknown,
+   * it is taken to have chunks, which a roll-back then keeps. */
   space = H5Dget_space (dataset);
   if (space < 0 || H5Dget_num_chunks (dataset, space, &n_chunks) < 0)
     {
@@ -254,6 +255,74 @@ read_chunking (hid_t              dataset,
   _gdci_h5_close (space);
   layout->was_empty = n_chunks == 0;
   return TRUE;
+}
+
+/* The filters of @dcpl that HDF5 is to apply itself are loaded: HDF5 1.10
+ * loads a plugin's filter when a dataset is created or read, not when one
+ * that exists is written, and leaves an optional filter it has not
+ * registered out of the chunks it writes (they say so in their filter
+ * mask, and read back the same). An optional filter that no plugin on
+ * HDF5's path provides is left out, as HDF5 does; a required one is an
+ * error, before anything is written. */
+static gboolean
+load_filters (hid_t        dcpl,
+              const char  *filename,
+              const char  *dataset_path,
+              GError     **error)
+{
+  int n_filters = H5Pget_nfilters (dcpl);
+
+  for (int i = 0; i < n_filters; i++)
+    {
+      unsigned flags = 0, config = 0, cd_values[16];
+      size_t cd_nelmts = G_N_ELEMENTS (cd_values);
+      char name[80] = "";
+      H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &cd_nelmts, cd_values,
+                                        sizeof name, name, NULL);
+      htri_t available = -1;
+
+      if (id < 0)
+        continue;
+      H5E_BEGIN_TRY
+        {
+          /* only a filter not registered yet sends HDF5 to its plugins */
+          available = H5Zget_filter_info (id, &config) >= 0 ? 1 : H5Zfilter_avail (id);
+        }
+      H5E_END_TRY;
+      if (available > 0 || (flags & H5Z_FLAG_OPTIONAL) != 0)
+        continue;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                   "'%s' in '%s' requires HDF5 filter %d%s%s%s, which HDF5 does not have "
+                   "here: put its plugin on HDF5_PLUGIN_PATH", dataset_path, filename,
+                   (int) id, *name != '\0' ? " (" : "", name, *name != '\0' ? ")" : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The element HDF5 fills the rest of a partial chunk with, as HDF5 does
+ * when it writes one: the dataset's own fill value, unless it is never
+ * written (H5D_FILL_TIME_NEVER) */
+static void
+read_pad (hid_t              dcpl,
+          GdciDtype          dtype,
+          GdciCodecSettings *codec)
+{
+  H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
+  H5D_fill_time_t fill_time = H5D_FILL_TIME_IFSET;
+
+  codec->pad_set = FALSE;
+  memset (codec->pad, 0, sizeof codec->pad);
+  if (gdci_dtype_get_itemsize (dtype) > sizeof codec->pad ||
+      H5Pfill_value_defined (dcpl, &defined) < 0 ||
+      defined != H5D_FILL_VALUE_USER_DEFINED ||
+      H5Pget_fill_time (dcpl, &fill_time) < 0 || fill_time == H5D_FILL_TIME_NEVER)
+    return;
+  /* the dataset's type is the iterator's, in the native byte order */
+  if (H5Pget_fill_value (dcpl, _gdci_h5_native_type (dtype), codec->pad) >= 0)
+    codec->pad_set = TRUE;
+  else
+    memset (codec->pad, 0, sizeof codec->pad);
 }
 
 gboolean
@@ -272,6 +341,10 @@ _gdci_h5_fill_inspect (hid_t               dataset,
   gboolean ok;
 
   *layout = (GdciH5FillLayout) { 0 };
+  /* where HDF5 filters the buffers itself, a dataset of zstd or
+   * Bitshuffle needs gdci's filters: without them, HDF5 leaves an
+   * optional filter it does not have out of the chunks it writes */
+  _gdci_h5_register_filters ();
   if (!check_shape (dataset, iter, filename, dataset_path, error) ||
       !check_type (dataset, dtype, filename, dataset_path, &same_type, error))
     return FALSE;
@@ -289,6 +362,10 @@ _gdci_h5_fill_inspect (hid_t               dataset,
     layout->direct = same_type &&
                      read_pipeline (dcpl, gdci_dtype_get_itemsize (dtype),
                                     layout->codec.chunk_bytes, fast_gzip, &layout->codec);
+  if (layout->direct)
+    read_pad (dcpl, dtype, &layout->codec);
+  else if (ok && layout->chunked)
+    ok = load_filters (dcpl, filename, dataset_path, error);
   H5Eclear2 (H5E_DEFAULT);
   _gdci_h5_close (dcpl);
   return ok;
@@ -402,6 +479,20 @@ object_name (hid_t id,
   return name;
 }
 
+/* Whether the file of @dataset is open for writing */
+static gboolean
+open_for_writing (hid_t dataset)
+{
+  hid_t file = H5Iget_file_id (dataset);
+  unsigned intent = 0;
+  gboolean ok = file >= 0 && H5Fget_intent (file, &intent) >= 0 &&
+                (intent & H5F_ACC_RDWR) != 0;
+
+  _gdci_h5_close (file);
+  H5Eclear2 (H5E_DEFAULT);
+  return ok;
+}
+
 GdciH5Target *
 _gdci_h5_target_new_borrowed (hid_t    dataset,
                               GError **error)
@@ -421,6 +512,16 @@ _gdci_h5_target_new_borrowed (hid_t    dataset,
   filename = object_name (dataset, TRUE);
   path = object_name (dataset, FALSE);
   H5Eclear2 (H5E_DEFAULT);
+  if (!open_for_writing (dataset))
+    {
+      /* HDF5 1.10 does not refuse a raw chunk written there: it damages
+       * what it holds of the file in memory */
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "'%s' in '%s' is open read-only: gdci fills a dataset of a file "
+                   "opened for writing", path != NULL ? path : "(an anonymous dataset)",
+                   filename != NULL ? filename : "(an open file)");
+      return NULL;
+    }
   target = _gdci_h5_target_new (filename != NULL ? filename : "(an open file)",
                                 path != NULL ? path : "(an anonymous dataset)",
                                 GDCI_WRITE_MODE_FILL);

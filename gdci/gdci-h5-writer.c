@@ -206,7 +206,9 @@ gdci_h5_writer_write (GdciH5Writer       *self,
  * hdmf, that holds the file open while gdci writes into it, which must not
  * be opened a second time. The dataset's shape, element type, chunks and
  * filters are checked and used as in [method@Gdci.H5Writer.write]; the
- * dataset stays open, and flushed, when this returns.
+ * dataset stays open, and flushed, when this returns. A dataset of a file
+ * opened read-only is refused (%GDCI_ERROR_INVALID_ARGUMENT), before
+ * anything is written.
  *
  * The file is the program's, so there is no journal: on an error or a
  * cancellation, a dataset that had no chunk written before reads as its

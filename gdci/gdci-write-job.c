@@ -216,15 +216,16 @@ on_written (guint64  bytes_done,
 
 /* ---- setting up and running a write -------------------------------------- */
 
-/* The writer's compression settings make sense for its mode */
+/* The writer's compression settings make sense for a write in @mode */
 static gboolean
-check_compression (GdciH5Writer  *self,
-                   GError       **error)
+check_compression (GdciH5Writer   *self,
+                   GdciWriteMode   mode,
+                   GError        **error)
 {
   GdciCompressionRequest request;
 
   _gdci_h5_writer_get_compression_request (self, &request);
-  if (self->mode != GDCI_WRITE_MODE_FILL)
+  if (mode != GDCI_WRITE_MODE_FILL)
     return _gdci_compression_check (&request, error);
   /* the dataset's own filters */
   if (request.compression == GDCI_COMPRESSION_NONE ||
@@ -255,7 +256,8 @@ check_settings (GdciH5Writer       *self,
                    G_OBJECT_TYPE_NAME (iter));
       return FALSE;
     }
-  if (!check_compression (self, error))
+  /* a dataset the caller has open is filled, whatever the writer's mode */
+  if (!check_compression (self, filename == NULL ? GDCI_WRITE_MODE_FILL : self->mode, error))
     return FALSE;
   if (filename == NULL)
     return TRUE;

@@ -30,8 +30,12 @@ G_BEGIN_DECLS
  *   other object in the file. Its chunks are compressed on the writer's
  *   threads and written directly where gdci encodes its filters (shuffle,
  *   deflate, Fletcher-32, zstd, LZ4, Blosc, Bitshuffle) and its element
- *   type is the iterator's; otherwise HDF5 writes each buffer through its
- *   own pipeline, slower but the same. The writer's own filter properties
+ *   type is the iterator's (an edge chunk padded with the dataset's fill
+ *   value, as HDF5 pads it); otherwise HDF5 writes each buffer through its
+ *   own pipeline, slower but the same, with the filters of plugins on its
+ *   path loaded (a required filter that none provides is an error,
+ *   %GDCI_ERROR_NOT_SUPPORTED; an optional one is left out of the chunks,
+ *   as HDF5 leaves it). The writer's own filter properties
  *   are not used, except that %GDCI_COMPRESSION_GZIP_FAST asks to compress
  *   a deflate dataset of level 1 to 3 with the fast engine.
  *

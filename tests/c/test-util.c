@@ -31,6 +31,7 @@ struct _TestIterator
   TestBehaviour behaviour;
   guint n_reads;
   gboolean failed_once;
+  gint fail_from_now;      /* atomic: set from another thread */
 };
 
 G_DEFINE_FINAL_TYPE (TestIterator, test_iterator, GDCI_TYPE_CHUNK_ITERATOR)
@@ -136,6 +137,11 @@ test_iterator_get_data (GdciChunkIterator  *iter,
   guint8 *buf;
 
   self->n_reads++;
+  if (g_atomic_int_get (&self->fail_from_now))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "the source went away");
+      return NULL;
+    }
   switch (self->behaviour)
     {
     case TEST_BEHAVIOUR_RETURN_NULL:
@@ -278,6 +284,12 @@ test_iterator_set_behaviour (TestIterator *self,
                              TestBehaviour behaviour)
 {
   self->behaviour = behaviour;
+}
+
+void
+test_iterator_fail_from_now (TestIterator *self)
+{
+  g_atomic_int_set (&self->fail_from_now, 1);
 }
 
 guint

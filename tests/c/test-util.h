@@ -44,6 +44,9 @@ TestIterator *test_iterator_new       (GBytes         *data,
 void          test_iterator_set_behaviour (TestIterator *self,
                                            TestBehaviour behaviour);
 guint         test_iterator_get_n_reads   (TestIterator *self);
+/* Every read from now on fails (G_IO_ERROR_BROKEN_PIPE); from any thread,
+ * such as a writer's progress handler once it has written something */
+void          test_iterator_fail_from_now (TestIterator *self);
 
 /* A source that implements only get_dtype and get_maxshape */
 #define TEST_TYPE_INCOMPLETE_ITERATOR (test_incomplete_iterator_get_type ())
