@@ -126,12 +126,13 @@ describe_storage (GString *s,
     }
   for (int i = 0; i < n_filters; i++)
     {
-      unsigned flags = 0, cd[16] = { 0 };
+      unsigned flags = 0, cd[32] = { 0 };
       size_t n_cd = G_N_ELEMENTS (cd);
       H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &n_cd, cd, 0, NULL, NULL);
 
+      /* (HDF5 says how many there are, more than fit for scale-offset) */
       g_string_append_printf (s, "filter %d flags %u cd", (int) id, flags);
-      for (size_t c = 0; c < n_cd; c++)
+      for (size_t c = 0; c < MIN (n_cd, G_N_ELEMENTS (cd)); c++)
         g_string_append_printf (s, " %u", cd[c]);
       g_string_append (s, "; ");
     }
