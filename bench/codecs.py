@@ -42,8 +42,8 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
+
+from bench_common import run_timed, warm_start
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -143,24 +143,6 @@ with h5py.File(source, "r") as f, h5py.File(out, "w") as g:
 """
 
 
-def run_timed(command, env=None):
-    """Runs @command; (seconds, peak resident bytes of the child, None), or
-    (None, None, its error) if it failed"""
-    with tempfile.TemporaryFile() as errors:
-        start = time.monotonic()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.monotonic() - start
-        errors.seek(0)
-        stderr = errors.read().decode(errors="replace").strip()
-    if os.waitstatus_to_exitcode(status) != 0:
-        lines = stderr.splitlines()
-        # gdci's one line, or the last of a Python traceback
-        message = next((line for line in lines if line.startswith("gdci")), lines[-1] if lines else "")
-        return None, None, message or f"exit {os.waitstatus_to_exitcode(status)}"
-    return seconds, usage.ru_maxrss * 1024, None
-
-
 def plan(gdci, rows, buffer_gb, chunk_mb):
     """gdci's chunk shape and buffer bytes for the recording, in the plan
     gdci convert uses (FIT)"""
@@ -175,18 +157,6 @@ def plan(gdci, rows, buffer_gb, chunk_mb):
             buffer_rows = int(line.split("(")[1].split(",")[0])
             buffer_bytes = float(line.split(",")[-1].split()[0]) * 1e6
     return chunk, buffer_bytes, buffer_rows
-
-
-def fresh_start(recording, leftovers):
-    """The same start for every run: no output left, nothing dirty waiting
-    to be written, the recording in the page cache"""
-    for leftover in leftovers:
-        if os.path.exists(leftover):
-            os.unlink(leftover)
-    subprocess.run(["sync"], check=True)
-    with open(recording, "rb") as f:
-        while f.read(64 << 20):
-            pass
 
 
 def plugin_env(build):
@@ -357,8 +327,8 @@ def main():
             if name in errors:
                 continue
             _, command, output, env = methods[name]
-            fresh_start(recording, [output])
-            seconds, peak, error = run_timed(command, env=env)
+            warm_start(recording, [output])
+            seconds, peak, _, error = run_timed(command, env=env)
             if error is not None:
                 errors[name] = error
                 print(f"run {run + 1}: {name}: failed: {error}", flush=True)

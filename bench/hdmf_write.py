@@ -35,8 +35,8 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
+
+from bench_common import build_env, run_timed, warm_start
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -86,63 +86,6 @@ METHODS = {
     "io.write, gzip-1 + shuffle": (1, False, False),
     "Gdci.hdmf_write fast_gzip, gzip-1 + shuffle": (1, True, True),
 }
-
-
-def anon_rss(pid):
-    """The resident anonymous memory of @pid in bytes (its heap and
-    buffers, not the pages of the recording that np.memmap maps), or 0"""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def run_timed(command, env):
-    """(seconds, peak resident bytes, peak resident anonymous bytes, None)
-    of the child, or (None, None, None, the last line it printed) if it
-    failed. The anonymous peak is sampled every 20 ms: the recording's
-    pages, which np.memmap maps into the process, count in the resident
-    peak but are the page cache's."""
-    with tempfile.TemporaryFile() as errors:
-        start = time.monotonic()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
-        peak_anon = 0
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid != 0:
-                break
-            peak_anon = max(peak_anon, anon_rss(process.pid))
-            time.sleep(0.02)
-        seconds = time.monotonic() - start
-        errors.seek(0)
-        lines = errors.read().decode(errors="replace").strip().splitlines()
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None, None, None, lines[-1] if lines else f"exit {os.waitstatus_to_exitcode(status)}"
-    return seconds, usage.ru_maxrss * 1024, peak_anon, None
-
-
-def fresh_start(recording, out):
-    """No output left, nothing dirty waiting to be written, the recording
-    in the page cache"""
-    if os.path.exists(out):
-        os.unlink(out)
-    subprocess.run(["sync"], check=True)
-    with open(recording, "rb") as f:
-        while f.read(64 << 20):
-            pass
-
-
-def gdci_env(build):
-    """The child's environment: the built library, typelib and overrides"""
-    env = dict(os.environ)
-    env["LD_LIBRARY_PATH"] = os.path.join(build, "gdci")
-    env["GI_TYPELIB_PATH"] = os.path.join(build, "introspection")
-    env["PYTHONPATH"] = os.path.join(build, "introspection", "overrides")
-    return env
 
 
 def report(args, size, times, peaks, anons, files, errors):
@@ -207,7 +150,7 @@ def main():
     subprocess.run([PYTHON, os.path.join(TOP, "examples", "make_recording.py"), recording,
                     "--gb", str(args.size_gb)], check=True)
     size = os.path.getsize(recording)
-    env = gdci_env(args.build)
+    env = build_env(args.build)
 
     order = list(METHODS)
     times = {name: [] for name in order}
@@ -222,7 +165,7 @@ def main():
             settings = dict(recording=recording, channels=CHANNELS, buffer_gb=args.buffer_gb,
                             chunk_mb=args.chunk_mb, level=level, gdci=through_gdci,
                             fast_gzip=fast_gzip, out=out)
-            fresh_start(recording, out)
+            warm_start(recording, [out])
             seconds, peak, anon, error = run_timed([PYTHON, "-c", CHILD, json.dumps(settings)], env)
             if error is not None:
                 errors[name] = error

@@ -28,8 +28,8 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
+
+from bench_common import run_timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -69,19 +69,12 @@ with h5py.File(out, "w") as f:
 """
 
 
-def run_timed(command, **kwargs):
+def run_measured(command):
     """Runs @command; returns (seconds, peak resident bytes of the child)."""
-    # stderr goes to a file: a pipe nobody reads until the end could fill up
-    with tempfile.TemporaryFile() as errors:
-        start = time.monotonic()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, **kwargs)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.monotonic() - start
-        errors.seek(0)
-        stderr = errors.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{stderr}")
-    return seconds, usage.ru_maxrss * 1024
+    seconds, peak, _, error = run_timed(command)
+    if error is not None:
+        sys.exit(f"bench: {' '.join(map(str, command))} failed: {error}")
+    return seconds, peak
 
 
 def machine():
@@ -196,7 +189,7 @@ def main():
             with open(recording, "rb") as f:
                 while f.read(64 << 20):
                     pass
-            seconds, peak = run_timed(methods[name])
+            seconds, peak = run_measured(methods[name])
             times[name].append(seconds)
             peaks[name].append(peak)
             print(f"run {run + 1}: {name}: {seconds:.2f} s, {size / 1e6 / seconds:.0f} MB/s, "
