@@ -394,6 +394,9 @@ prepare_fill (GdciWriteJob  *job,
                                   target->dataset_path);
       return FALSE;
     }
+  /* buffers of whole chunks may be larger than the iterator's own */
+  if (read_plan != NULL && !gdci_h5_writer_check_memory (job->writer, read_plan, error))
+    return FALSE;
   _gdci_chunk_iterator_set_read_plan (job->iter, read_plan);
   choose_n_threads (job, in_caller);
   job->fill_ready = TRUE;

@@ -259,6 +259,45 @@ static const H5Z_class2_t nowhere_class = {
   H5Z_CLASS_T_VERS, TEST_FILTER_NOWHERE, 1, 1, "nowhere", NULL, NULL, identity_filter,
 };
 
+/* Buffers of whole chunks, larger than the iterator's, are held to the
+ * writer's memory limit too */
+static void
+test_refuses_memory (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) values = test_fill_recording (ROWS * COLS, 1);
+  /* buffers of 50 rows; in whole chunks of 33 rows, 66 */
+  g_autoptr(GdciChunkIterator) it =
+    test_fill_iterator (values, GDCI_DTYPE_INT16, SHAPE (ROWS, COLS), 2, "[uint64 50, 30]",
+                        "[uint64 10, 30]");
+  g_autoptr(GdciH5Writer) writer = gdci_h5_writer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  TestDataset spec = dataset_of (H5T_STD_I16LE, FALSE);
+  guint64 limit;
+
+  test_fill_make_dataset (f->path, "/x", &spec);
+  before = test_read_file_bytes (f->path);
+  gdci_h5_writer_set_mode (writer, GDCI_WRITE_MODE_FILL);
+  /* one thread: its scratch of two chunks, 2 x 600 bytes for the
+   * iterator's plan and 2 x 462 for the dataset's, does not make up for
+   * buffers of 2 x 3,960 bytes instead of 2 x 3,000 */
+  gdci_h5_writer_set_n_threads (writer, 1);
+  limit = gdci_h5_writer_estimate_memory (writer, gdci_chunk_iterator_get_plan (it),
+                                          NULL, NULL, NULL);
+  gdci_h5_writer_set_max_memory (writer, limit);
+  g_assert_false (gdci_h5_writer_write (writer, it, f->path, "/x", NULL, &error));
+  g_assert_error (error, GDCI_PLAN_ERROR, GDCI_PLAN_ERROR_MEMORY_LIMIT);
+  after = test_read_file_bytes (f->path);
+  g_assert_true (g_bytes_equal (after, before));
+
+  /* with room for them, the same fill works */
+  g_clear_error (&error);
+  gdci_h5_writer_set_max_memory (writer, 2 * limit);
+  g_assert_true (gdci_h5_writer_write (writer, it, f->path, "/x", NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_refuses_missing_required_filter (Fixture *f, gconstpointer data)
 {
@@ -731,6 +770,7 @@ main (int argc, char *argv[])
   add ("refuses-type", test_refuses_type);
   add ("refuses-missing", test_refuses_missing);
   add ("refuses-compression", test_refuses_compression);
+  add ("refuses-memory", test_refuses_memory);
   add ("refuses-missing-required-filter", test_refuses_missing_required_filter);
   add ("missing-optional-filter-left-out", test_missing_optional_filter_left_out);
   add ("failure-puts-file-back", test_failure_puts_file_back);
