@@ -299,6 +299,34 @@ publish_buffer_locked (Pipeline      *p,
   g_cond_broadcast (&p->chunk_to_claim);
 }
 
+/* Right after an HDF5 write of @n_bytes of data, before any other HDF5
+ * call (for HDF5's error stack): the error of a write that failed, HDF5's
+ * or the file driver's (which HDF5 is not told); or the progress of one
+ * that worked */
+static gboolean
+account_write (Pipeline  *p,
+               gboolean   written,
+               guint64    n_bytes,
+               GError   **error)
+{
+  const GdciWriteSpec *spec = p->spec;
+
+  if (!written)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not write to '%s'", spec->filename);
+      return FALSE;
+    }
+  if (spec->io_error != NULL && *spec->io_error != 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not write to '%s': %s",
+                   spec->filename, g_strerror (*spec->io_error));
+      return FALSE;
+    }
+  p->bytes_done += n_bytes;
+  spec->written (p->bytes_done, spec->user_data);
+  return TRUE;
+}
+
 /* Writes the chunk in @slot, without the lock */
 static gboolean
 write_chunk (Pipeline  *p,
@@ -313,20 +341,9 @@ write_chunk (Pipeline  *p,
   locate_chunk (p, slot->index, offset, extent);
   for (guint i = 0; i < spec->n_dims; i++)
     n_elements *= extent[i];
-  if (H5Dwrite_chunk (spec->dataset, H5P_DEFAULT, 0, offset, slot->size, slot->data) < 0)
-    {
-      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not write to '%s'", spec->filename);
-      return FALSE;
-    }
-  if (spec->io_error != NULL && *spec->io_error != 0)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not write to '%s': %s",
-                   spec->filename, g_strerror (*spec->io_error));
-      return FALSE;
-    }
-  p->bytes_done += n_elements * gdci_dtype_get_itemsize (spec->dtype);
-  spec->written (p->bytes_done, spec->user_data);
-  return TRUE;
+  return account_write (p, H5Dwrite_chunk (spec->dataset, H5P_DEFAULT, 0, offset,
+                                           slot->size, slot->data) >= 0,
+                        n_elements * gdci_dtype_get_itemsize (spec->dtype), error);
 }
 
 /* Without the lock: HDF5 writes @buffer, through its own filters, with
@@ -351,25 +368,14 @@ write_whole_buffer (Pipeline       *p,
     }
   file_space = H5Dget_space (spec->dataset);
   mem_space = H5Screate_simple ((int) spec->n_dims, count, NULL);
-  ok = file_space >= 0 && mem_space >= 0 &&
-       H5Sselect_hyperslab (file_space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-       H5Dwrite (spec->dataset, _gdci_h5_native_type (spec->dtype), mem_space, file_space,
-                 H5P_DEFAULT, data) >= 0;
-  if (!ok)
-    _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not write to '%s'", spec->filename);
+  ok = account_write (p, file_space >= 0 && mem_space >= 0 &&
+                          H5Sselect_hyperslab (file_space, H5S_SELECT_SET, start, NULL,
+                                               count, NULL) >= 0 &&
+                          H5Dwrite (spec->dataset, _gdci_h5_native_type (spec->dtype),
+                                    mem_space, file_space, H5P_DEFAULT, data) >= 0,
+                     n_bytes, error);
   _gdci_h5_close (mem_space);
   _gdci_h5_close (file_space);
-  if (ok && spec->io_error != NULL && *spec->io_error != 0)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not write to '%s': %s",
-                   spec->filename, g_strerror (*spec->io_error));
-      ok = FALSE;
-    }
-  if (ok)
-    {
-      p->bytes_done += n_bytes;
-      spec->written (p->bytes_done, spec->user_data);
-    }
   return ok;
 }
 
