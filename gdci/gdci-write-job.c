@@ -36,7 +36,6 @@ struct _GdciWriteJob
   GdciWriteSpec spec;
   guint64 maxshape[GDCI_MAX_DIMS];
   GCancellable *cancellable;
-  GdciWriteMode mode;
   gboolean fast_gzip;            /* FILL: deflate 1-3 with the fast engine */
   GdciH5FillLayout fill;
   gboolean fill_ready;           /* FILL: the layout is read, the spec set */
@@ -320,7 +319,7 @@ plan_dataset (GdciWriteJob  *job,
       return FALSE;
     }
   spec->direct = TRUE;
-  if (job->mode == GDCI_WRITE_MODE_FILL)
+  if (job->target->mode == GDCI_WRITE_MODE_FILL)
     return TRUE;
 
   shape = gdci_chunk_iterator_recommended_chunk_shape (job->iter, NULL);
@@ -415,7 +414,6 @@ write_job_new (GdciH5Writer       *self,
   g_mutex_init (&job->lock);
   job->writer = g_object_ref (self);
   job->iter = g_object_ref (iter);
-  job->mode = self->mode;
   job->fast_gzip = self->compression == GDCI_COMPRESSION_GZIP_FAST;
   job->filename = g_strdup (filename);
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -459,10 +457,10 @@ _gdci_write_job_new (GdciH5Writer       *self,
     return NULL;
 
   job = write_job_new (self, iter, filename, cancellable, context);
-  job->target = _gdci_h5_target_new (filename, dataset_path, job->mode);
+  job->target = _gdci_h5_target_new (filename, dataset_path, self->mode);
   if (!plan_dataset (job, error))
     return NULL;
-  if (job->mode != GDCI_WRITE_MODE_FILL)
+  if (job->target->mode != GDCI_WRITE_MODE_FILL)
     choose_n_threads (job, TRUE);
   return claim_iter (g_steal_pointer (&job), error);
 }
@@ -485,7 +483,6 @@ _gdci_write_job_new_borrowed (GdciH5Writer       *self,
     return NULL;
 
   job = write_job_new (self, iter, target->filename, cancellable, NULL);
-  job->mode = GDCI_WRITE_MODE_FILL;
   job->target = target;
   if (!plan_dataset (job, error))
     return NULL;
@@ -503,7 +500,7 @@ write_job_write (GdciWriteJob  *job,
   GdciH5Target *target = job->target;
   gboolean ok;
 
-  if (job->mode == GDCI_WRITE_MODE_FILL)
+  if (job->target->mode == GDCI_WRITE_MODE_FILL)
     {
       if (!target->borrowed && !_gdci_h5_target_open (target, job->iter, error))
         return FALSE;
