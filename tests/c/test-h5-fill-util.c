@@ -197,6 +197,24 @@ test_fill_n_chunks (const char *path,
   return n;
 }
 
+void
+test_fill_chunk_storage (const char    *path,
+                         const char    *name,
+                         const hsize_t *offset,
+                         unsigned      *filter_mask,
+                         hsize_t       *size)
+{
+  haddr_t address = HADDR_UNDEF;
+  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t dset = H5Dopen2 (file, name, H5P_DEFAULT);
+
+  *filter_mask = G_MAXUINT;
+  *size = 0;
+  g_assert_cmpint (H5Dget_chunk_info_by_coord (dset, offset, filter_mask, &address, size), >=, 0);
+  H5Dclose (dset);
+  H5Fclose (file);
+}
+
 GdciChunkIterator *
 test_fill_iterator (GBytes        *data,
                     GdciDtype      dtype,

@@ -59,6 +59,14 @@ char      *test_fill_describe         (const char         *path,
 hsize_t    test_fill_n_chunks         (const char         *path,
                                        const char         *name);
 
+/* The filter mask and stored bytes of the chunk at @offset of @name in
+ * @path */
+void       test_fill_chunk_storage    (const char         *path,
+                                       const char         *name,
+                                       const hsize_t      *offset,
+                                       unsigned           *filter_mask,
+                                       hsize_t            *size);
+
 /* An array iterator over @data of @dtype and @shape, with @buffer_shape
  * and @chunk_shape (GVariant text, such as "[uint64 50, 30]") */
 GdciChunkIterator *test_fill_iterator (GBytes             *data,
