@@ -390,6 +390,15 @@ def _c_shape(shape):
     return tuple(-1 if axis == 0 else axis for axis in shape)
 
 
+def read_checked(iterator, dtype, selection):
+    """iterator._get_data(selection) (a tuple of slices), checked: an array
+    of the selection's shape and of dtype. For the drop-in and for hdmf's
+    own GenericDataChunkIterator, which have the same _get_data()."""
+    data = iterator._get_data(selection=selection)
+    shape = tuple(axis.stop - axis.start for axis in selection)
+    return _gdci_numpy.as_array(data, dtype, shape, f"_get_data() for selection {selection}")
+
+
 class GenericDataChunkIterator(metaclass=abc.ABCMeta):
     """hdmf's GenericDataChunkIterator, on gdci.
 
@@ -536,9 +545,7 @@ class GenericDataChunkIterator(metaclass=abc.ABCMeta):
     def _read(self, selection):
         """_get_data() of a buffer, checked: an array of the buffer's shape
         and the iterator's dtype."""
-        data = self._get_data(selection=selection)
-        shape = tuple(axis.stop - axis.start for axis in selection)
-        return _gdci_numpy.as_array(data, self._dtype, shape, f"_get_data() for selection {selection}")
+        return read_checked(self, self._dtype, selection)
 
     def __iter__(self):
         return self

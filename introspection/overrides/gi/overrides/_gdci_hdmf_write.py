@@ -65,10 +65,7 @@ class _HdmfSource(ChunkIterator):
         iterator = self._iterator()
         if iterator is None:
             raise ReferenceError("the iterator of this dataset no longer exists")
-        slices = selection.to_slices()
-        shape = tuple(axis.stop - axis.start for axis in slices)
-        data = iterator._get_data(selection=slices)
-        return _gdci_numpy.as_array(data, self._dtype, shape, f"_get_data() for selection {slices}")
+        return _gdci_hdmf.read_checked(iterator, self._dtype, selection.to_slices())
 
 
 def _generic_classes():
