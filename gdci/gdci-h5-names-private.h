@@ -26,4 +26,26 @@ gboolean  _gdci_h5_rename_no_replace     (const char  *from,
 /* Syncs the directory of @filename; best effort */
 void      _gdci_h5_sync_directory        (const char  *filename);
 
+/* A new file beside @filename, under a hidden temporary name
+ * (".NAME.XXXXXX.partial", which gdci_h5_clean() knows), created and
+ * locked: a file whose lock a cleaner took first (which takes it for the
+ * leftover of a write that stopped, and removes it) is left to it, and
+ * another name tried */
+gboolean  _gdci_h5_create_partial        (const char  *filename,
+                                          int         *fd,
+                                          char       **temp_filename,
+                                          GError     **error);
+/* Whether @temp_filename still names the file open at @fd */
+gboolean  _gdci_h5_partial_is_ours       (int          fd,
+                                          const char  *temp_filename);
+/* Renames the new file open at @fd, under @temp_filename, to @filename,
+ * and syncs the directory. A file at @filename is replaced only with
+ * @replace (%GDCI_ERROR_EXISTS otherwise); a temporary name that another
+ * file took meanwhile is an error. */
+gboolean  _gdci_h5_publish_partial       (int          fd,
+                                          const char  *temp_filename,
+                                          const char  *filename,
+                                          gboolean     replace,
+                                          GError     **error);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "gdci-error.h"
+#include "gdci-h5-clean-private.h"
 #include "gdci-h5-names-private.h"
 
 /* As many links as Linux follows in one path */
@@ -105,3 +106,79 @@ _gdci_h5_sync_directory (const char *filename)
     }
 }
 
+
+gboolean
+_gdci_h5_partial_is_ours (int         fd,
+                          const char *temp_filename)
+{
+  struct stat ours, named;
+
+  return fd >= 0 && temp_filename != NULL && fstat (fd, &ours) == 0 &&
+         lstat (temp_filename, &named) == 0 && ours.st_dev == named.st_dev &&
+         ours.st_ino == named.st_ino;
+}
+
+gboolean
+_gdci_h5_create_partial (const char  *filename,
+                         int         *fd,
+                         char       **temp_filename,
+                         GError     **error)
+{
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *template = _gdci_h5_hidden_name (filename, GDCI_H5_PARTIAL_SUFFIX);
+      int made = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0666);
+
+      if (made < 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *dir = g_path_get_dirname (filename);
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                       "Could not create a file in '%s': %s", dir, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (_gdci_h5_lock_for_writing (made) && _gdci_h5_partial_is_ours (made, template))
+        {
+          *fd = made;
+          *temp_filename = g_steal_pointer (&template);
+          return TRUE;
+        }
+      close (made);
+    }
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': its temporary "
+               "files were taken away as they were made", filename);
+  return FALSE;
+}
+
+gboolean
+_gdci_h5_publish_partial (int          fd,
+                          const char  *temp_filename,
+                          const char  *filename,
+                          gboolean     replace,
+                          GError     **error)
+{
+  int saved_errno;
+
+  if (!_gdci_h5_partial_is_ours (fd, temp_filename))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                   "Could not create '%s': its temporary file '%s' was replaced "
+                   "by another while it was written", filename, temp_filename);
+      return FALSE;
+    }
+  if (replace ? g_rename (temp_filename, filename) == 0
+              : _gdci_h5_rename_no_replace (temp_filename, filename))
+    {
+      _gdci_h5_sync_directory (filename);
+      return TRUE;
+    }
+  saved_errno = errno;
+  if (saved_errno == EEXIST)
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                 "'%s' already exists: another program created it while gdci "
+                 "wrote the file, and gdci does not replace it", filename);
+  else
+    g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': %s",
+                 filename, g_strerror (saved_errno));
+  return FALSE;
+}

@@ -312,10 +312,7 @@ open_existing_file (GdciH5Target       *target,
 static gboolean
 temp_name_is_ours (GdciH5Target *target)
 {
-  struct stat ours, named;
-
-  return fstat (target->fd, &ours) == 0 && lstat (target->temp_filename, &named) == 0 &&
-         ours.st_dev == named.st_dev && ours.st_ino == named.st_ino;
+  return _gdci_h5_partial_is_ours (target->fd, target->temp_filename);
 }
 
 static void
@@ -330,43 +327,6 @@ set_replaced_error (GdciH5Target  *target,
 
 /* A new file: created under a temporary name, and written from the
  * descriptor it was created with, so that whatever comes to be at that
- * name meanwhile is never opened */
-/* The new file, created under a temporary name and locked: a file whose
- * lock a cleaner took first (which takes it for a write that stopped,
- * and removes it) is left to it, and another name tried */
-static gboolean
-create_temp_file (GdciH5Target  *target,
-                  GError       **error)
-{
-  for (guint attempt = 0; attempt < 100; attempt++)
-    {
-      g_autofree char *template = _gdci_h5_hidden_name (target->filename,
-                                                        GDCI_H5_PARTIAL_SUFFIX);
-      int fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0666);
-
-      if (fd < 0)
-        {
-          int saved_errno = errno;
-          g_autofree char *dir = g_path_get_dirname (target->filename);
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                       "Could not create a file in '%s': %s", dir, g_strerror (saved_errno));
-          return FALSE;
-        }
-      target->fd = fd;
-      target->temp_filename = g_steal_pointer (&template);
-      if (_gdci_h5_lock_for_writing (fd) && temp_name_is_ours (target))
-        return TRUE;
-      close (fd);
-      target->fd = -1;
-      g_clear_pointer (&target->temp_filename, g_free);
-    }
-  g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': its temporary "
-               "files were taken away as they were made", target->filename);
-  return FALSE;
-}
-
-/* A new file: created under a temporary name, and written from the
- * descriptor it was created with, so that whatever comes to be at that
  * name meanwhile is never opened. The temporary files of earlier writes
  * of the same file that stopped go first. */
 static gboolean
@@ -374,7 +334,7 @@ create_new_file (GdciH5Target  *target,
                  GError       **error)
 {
   _gdci_h5_remove_stale_partials (target->filename, NULL);
-  if (!create_temp_file (target, error))
+  if (!_gdci_h5_create_partial (target->filename, &target->fd, &target->temp_filename, error))
     return FALSE;
   if (created_hook != NULL)
     created_hook (target->temp_filename, created_hook_data);
@@ -646,26 +606,10 @@ _gdci_h5_target_publish_file (GdciH5Target  *target,
     }
   if (target->temp_filename == NULL)
     return TRUE;
-  if (!temp_name_is_ours (target))
-    {
-      set_replaced_error (target, error);
-      return FALSE;
-    }
-  if (!_gdci_h5_rename_no_replace (target->temp_filename, target->filename))
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == EEXIST)
-        g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
-                     "'%s' already exists: another program created it while gdci "
-                     "wrote the file, and gdci does not replace it", target->filename);
-      else
-        g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': %s",
-                     target->filename, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (!_gdci_h5_publish_partial (target->fd, target->temp_filename, target->filename, FALSE,
+                                 error))
+    return FALSE;
   g_clear_pointer (&target->temp_filename, g_free);
-  _gdci_h5_sync_directory (target->filename);
   return TRUE;
 }
 

@@ -32,6 +32,11 @@ GdciWriteJob *_gdci_write_job_new_borrowed (GdciH5Writer       *self,
                                             hid_t               dataset,
                                             GCancellable       *cancellable,
                                             GError            **error);
+/* For a borrowed dataset in a file written through gdci's file driver:
+ * where the driver keeps the errno of a failed write, so the fill stops at
+ * the first one */
+void          _gdci_write_job_set_io_error (GdciWriteJob    *job,
+                                            const int       *io_error);
 /* The task of an async write, which owns the job, for its deliveries */
 void          _gdci_write_job_set_task (GdciWriteJob       *job,
                                         GTask              *task);

@@ -39,6 +39,7 @@ struct _GdciWriteJob
   gboolean fast_gzip;            /* FILL: deflate 1-3 with the fast engine */
   GdciH5FillLayout fill;
   gboolean fill_ready;           /* FILL: the layout is read, the spec set */
+  const int *io_error;           /* a borrowed dataset's file driver's errno */
 
   gint64 last_progress;
 
@@ -493,6 +494,13 @@ _gdci_write_job_new_borrowed (GdciH5Writer       *self,
   return g_steal_pointer (&job);
 }
 
+void
+_gdci_write_job_set_io_error (GdciWriteJob *job,
+                              const int    *io_error)
+{
+  job->io_error = io_error;
+}
+
 static gboolean
 write_job_write (GdciWriteJob  *job,
                  GError   **error)
@@ -514,7 +522,7 @@ write_job_write (GdciWriteJob  *job,
     return FALSE;
 
   job->spec.dataset = target->dataset;
-  job->spec.io_error = target->control != NULL ? &target->control->error : NULL;
+  job->spec.io_error = target->control != NULL ? &target->control->error : job->io_error;
   report_progress (job, 0, TRUE);
   ok = _gdci_write_pipeline_run (&job->spec, error);
   /* a blocking write: the iterator's last progress before it returns */

@@ -28,5 +28,6 @@
 #include "gdci-h5-iterator.h"
 #include "gdci-h5-writer.h"
 #include "gdci-h5-clean.h"
+#include "gdci-repacker.h"
 
 #undef __GDCI_INSIDE__
