@@ -166,8 +166,8 @@ check_names (GdciRepackJob  *job,
     }
   if (!job->settings.overwrite)
     {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS, "'%s' already exists: gdci "
-                   "replaces it only when told to overwrite it", job->out_filename);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS, "'%s' already exists",
+                   job->out_filename);
       return FALSE;
     }
   return TRUE;

@@ -2,6 +2,7 @@
  *
  *   gdci plan --dtype int32 --shape 20000,5000 [--buffer-gb X] [--chunk-mb X] [--plan hdmf|fit]
  *   gdci convert INPUT OUTPUT.h5[:/dataset] [options]
+ *   gdci repack IN.h5 OUT.h5 [options]
  *   gdci clean PATH...
  *
  * Exit status: 0 on success, 1 when the work fails, 2 on a usage error.
@@ -26,6 +27,8 @@
 
 #include "gdci-cli-compression.h"
 #include "gdci-cli-plan.h"
+#include "gdci-cli-repack.h"
+#include "gdci-cli-signals.h"
 #include "gdci-cli-util.h"
 #include "gdci-progress-bar.h"
 
@@ -364,15 +367,6 @@ typedef struct
   GError *error;
 } ConvertState;
 
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  ConvertState *state = user_data;
-
-  g_cancellable_cancel (state->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 on_progress (GdciH5Writer *writer,
              guint64       done,
@@ -411,77 +405,6 @@ report_thread_clamp (GdciH5Writer *writer,
                 cli_get_command_name (), used, used == 1 ? "" : "s", wanted);
 }
 
-/* The signals whose default action would end the process mid-write: each
- * cancels the conversion instead. GLib watches all but SIGALRM, which a
- * handler of our own turns into a byte on a pipe. */
-static const int cancelling_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
-
-static int alarm_pipe[2] = { -1, -1 };
-
-static void
-on_alarm_signal (int signum)
-{
-  int saved_errno = errno;
-  char byte = 1;
-
-  (void) signum;
-  if (write (alarm_pipe[1], &byte, 1) < 0)
-    { /* the pipe is full: a byte is already waiting */ }
-  errno = saved_errno;
-}
-
-static gboolean
-on_alarm (int          fd,
-          GIOCondition condition,
-          gpointer     user_data)
-{
-  char bytes[16];
-
-  (void) condition;
-  while (read (fd, bytes, sizeof bytes) > 0)
-    ;
-  return on_interrupt (user_data);
-}
-
-typedef struct
-{
-  guint ids[G_N_ELEMENTS (cancelling_signals) + 1];
-  struct sigaction old_alarm;
-} SignalWatch;
-
-static void
-watch_signals (SignalWatch  *watch,
-               ConvertState *state)
-{
-  struct sigaction action;
-
-  memset (watch, 0, sizeof *watch);
-  for (guint i = 0; i < G_N_ELEMENTS (cancelling_signals); i++)
-    watch->ids[i] = g_unix_signal_add (cancelling_signals[i], on_interrupt, state);
-  if (alarm_pipe[0] < 0 &&
-      (!g_unix_open_pipe (alarm_pipe, FD_CLOEXEC, NULL) ||
-       !g_unix_set_fd_nonblocking (alarm_pipe[0], TRUE, NULL) ||
-       !g_unix_set_fd_nonblocking (alarm_pipe[1], TRUE, NULL)))
-    return;
-  watch->ids[G_N_ELEMENTS (cancelling_signals)] =
-    g_unix_fd_add (alarm_pipe[0], G_IO_IN, on_alarm, state);
-  memset (&action, 0, sizeof action);
-  action.sa_handler = on_alarm_signal;
-  action.sa_flags = SA_RESTART;
-  sigemptyset (&action.sa_mask);
-  sigaction (SIGALRM, &action, &watch->old_alarm);
-}
-
-static void
-unwatch_signals (SignalWatch *watch)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (watch->ids); i++)
-    if (watch->ids[i] != 0)
-      g_source_remove (watch->ids[i]);
-  if (watch->ids[G_N_ELEMENTS (cancelling_signals)] != 0)
-    sigaction (SIGALRM, &watch->old_alarm, NULL);
-}
-
 /* Writes @iter with @writer, drawing the bar the iterator's settings ask
  * for, until done, failed or interrupted (SIGINT, SIGTERM, SIGHUP,
  * SIGUSR1, SIGUSR2, SIGALRM) */
@@ -496,7 +419,7 @@ run_convert (const ConvertOptions  *o,
   g_autofree char *description = NULL;
   ConvertState state = { loop, cancellable, NULL, NULL };
   gboolean display_progress = FALSE;
-  SignalWatch watch;
+  CliSignalWatch watch;
 
   /* a write error such as a file-size limit must come back as an error */
   signal (SIGXFSZ, SIG_IGN);
@@ -507,14 +430,14 @@ run_convert (const ConvertOptions  *o,
   if (display_progress)
     state.bar = progress_bar_new (description, NULL);
   g_signal_connect (writer, "progress", G_CALLBACK (on_progress), &state);
-  watch_signals (&watch, &state);
+  cli_watch_signals (&watch, cancellable);
 
   gdci_h5_writer_write_async (writer, iter, o->out_file, o->out_dataset, cancellable,
                               on_written, &state);
   report_thread_clamp (writer, o->n_threads);
   g_main_loop_run (loop);
 
-  unwatch_signals (&watch);
+  cli_unwatch_signals (&watch);
   g_signal_handlers_disconnect_by_data (writer, &state);
   g_clear_pointer (&state.bar, progress_bar_free);
   if (state.error != NULL)
@@ -666,6 +589,7 @@ usage (FILE *out)
            "Usage:\n"
            "  gdci plan --dtype DTYPE --shape N,N,... [OPTION...]\n"
            "  gdci convert INPUT OUTPUT.h5[:/DATASET] [OPTION...]\n"
+           "  gdci repack INPUT.h5 OUTPUT.h5 [OPTION...]\n"
            "  gdci clean PATH...\n"
            "\n"
            "Write datasets larger than memory into chunked, compressed HDF5 files.\n"
@@ -673,6 +597,7 @@ usage (FILE *out)
            "Commands:\n"
            "  plan       Show the chunk shape, buffer shape and buffers of a dataset\n"
            "  convert    Write a raw binary file or an HDF5 dataset into an HDF5 file\n"
+           "  repack     Rewrite a whole HDF5 file with new chunks and filters\n"
            "  clean      Clean up after conversions that were killed\n"
            "\n"
            "Run 'gdci COMMAND --help' for the options of a command.\n"
@@ -727,6 +652,11 @@ main (int    argc,
     {
       cli_set_command_name ("gdci convert");
       return command_convert (argc - 1, argv + 1);
+    }
+  if (strcmp (command, "repack") == 0)
+    {
+      cli_set_command_name ("gdci repack");
+      return cli_command_repack (argc - 1, argv + 1);
     }
   if (strcmp (command, "clean") == 0)
     {

@@ -782,3 +782,11 @@ from . import _gdci_hdmf_write  # noqa: E402
 
 hdmf_write = _gdci_hdmf_write.hdmf_write
 __all__.append("hdmf_write")
+
+# ---- whole files rewritten: Gdci.Repacker and Gdci.repack ------------------
+
+from . import _gdci_repack  # noqa: E402
+
+Repacker = _gdci_repack.Repacker
+repack = _gdci_repack.repack
+__all__ += ["Repacker", "repack"]
