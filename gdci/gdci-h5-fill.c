@@ -494,8 +494,9 @@ open_for_writing (hid_t dataset)
 }
 
 GdciH5Target *
-_gdci_h5_target_new_borrowed (hid_t    dataset,
-                              GError **error)
+_gdci_h5_target_new_borrowed (hid_t       dataset,
+                              const char *filename_shown,
+                              GError    **error)
 {
   GdciH5Target *target;
   g_autofree char *filename = NULL;
@@ -509,7 +510,7 @@ _gdci_h5_target_new_borrowed (hid_t    dataset,
                    "(of the HDF5 library gdci uses)", (gint64) dataset);
       return NULL;
     }
-  filename = object_name (dataset, TRUE);
+  filename = filename_shown != NULL ? g_strdup (filename_shown) : object_name (dataset, TRUE);
   path = object_name (dataset, FALSE);
   H5Eclear2 (H5E_DEFAULT);
   if (!open_for_writing (dataset))

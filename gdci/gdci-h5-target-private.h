@@ -54,8 +54,9 @@ GdciH5Target *_gdci_h5_target_new    (const char    *filename,
                                       GdciWriteMode  mode);
 /* The caller's open @dataset, filled in place; FALSE with an error when
  * it is not a dataset */
-GdciH5Target *_gdci_h5_target_new_borrowed (hid_t      dataset,
-                                            GError   **error);
+GdciH5Target *_gdci_h5_target_new_borrowed (hid_t        dataset,
+                                            const char  *filename_shown,
+                                            GError     **error);
 /* Rolls back what is not committed, and frees */
 void          _gdci_h5_target_free   (GdciH5Target  *target);
 

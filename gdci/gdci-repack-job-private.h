@@ -66,6 +66,11 @@ typedef struct
   GPtrArray *object_list;       /* the same, in the order copied */
   GHashTable *types;            /* &addr of a committed type -> its output path */
   GPtrArray *fills;             /* GdciRepackFill */
+  /* the settings' datasets by their address in the input, so that every
+   * link to one names it: &addr -> NULL, and &addr -> GVariant */
+  GHashTable *selected;         /* NULL: every dataset */
+  GHashTable *chunk_shapes;
+  gboolean finished;            /* the progress may reach its total */
 
   guint64 bytes_total;          /* of every dataset, as elements */
   guint64 bytes_done;

@@ -96,6 +96,8 @@ _gdci_repack_job_new (const GdciRepackSettings *settings,
   job->object_list = g_ptr_array_new_with_free_func (object_free);
   job->types = g_hash_table_new_full (addr_hash, addr_equal, g_free, g_free);
   job->fills = g_ptr_array_new_with_free_func (fill_free);
+  job->chunk_shapes = g_hash_table_new_full (addr_hash, addr_equal, g_free,
+                                             (GDestroyNotify) g_variant_unref);
   G_STATIC_ASSERT (sizeof (haddr_t) == sizeof (gint64));
   return job;
 }
@@ -114,6 +116,8 @@ _gdci_repack_job_free (GdciRepackJob *job)
   g_ptr_array_unref (job->object_list);
   g_hash_table_unref (job->types);
   g_ptr_array_unref (job->fills);
+  g_clear_pointer (&job->selected, g_hash_table_unref);
+  g_hash_table_unref (job->chunk_shapes);
   _gdci_repack_settings_clear (&job->settings);
   g_clear_object (&job->cancellable);
   g_free (job->in_filename);
@@ -127,7 +131,9 @@ _gdci_repack_job_add_done (GdciRepackJob *job,
 {
   if (!g_uint64_checked_add (&job->bytes_done, job->bytes_done, bytes))
     job->bytes_done = G_MAXUINT64;
-  job->bytes_done = MIN (job->bytes_done, job->bytes_total);
+  /* the total once the file is published, and only then */
+  job->bytes_done = MIN (job->bytes_done, job->finished || job->bytes_total == 0
+                                            ? job->bytes_total : job->bytes_total - 1);
   if (job->progress != NULL)
     job->progress (job->bytes_done, job->bytes_total, job->progress_data);
 }
@@ -318,7 +324,8 @@ fill_dataset (GdciRepackJob   *job,
                           job->out_filename);
       return FALSE;
     }
-  write = _gdci_write_job_new_borrowed (writer, iter, dataset, job->cancellable, error);
+  write = _gdci_write_job_new_borrowed (writer, iter, dataset, job->out_filename,
+                                        job->cancellable, error);
   ok = write != NULL;
   if (ok)
     {
@@ -386,6 +393,7 @@ run_steps (GdciRepackJob  *job,
     return FALSE;
   file_size (job->in_filename, &job->bytes_in);
   file_size (job->out_filename, &job->bytes_out);
+  job->finished = TRUE;
   _gdci_repack_job_add_done (job, job->bytes_total);
   return TRUE;
 }

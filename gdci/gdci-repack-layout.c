@@ -55,8 +55,16 @@ _gdci_repack_check_paths (GdciRepackJob  *job,
                        "'%s' has no dataset '%s'", job->in_filename, path);
           return FALSE;
         }
+      if (job->settings.datasets != NULL && g_hash_table_contains (job->settings.datasets, path))
+        {
+          if (job->selected == NULL)
+            job->selected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+          g_hash_table_add (job->selected, g_memdup2 (&info.addr, sizeof info.addr));
+        }
       if (shape == NULL)
         continue;
+      g_hash_table_insert (job->chunk_shapes, g_memdup2 (&info.addr, sizeof info.addr),
+                           g_variant_ref (shape));
       dataset = H5Dopen2 (job->in_file, path, H5P_DEFAULT);
       space = dataset >= 0 ? H5Dget_space (dataset) : H5I_INVALID_HID;
       rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
@@ -141,17 +149,25 @@ plan_chunk (const Storage  *storage,
   for (guint i = 0; i < storage->n_dims; i++)
     dims[i] = MAX (storage->dims[i], 1);
   gdci_plan_settings_set_strategy (settings, GDCI_PLAN_STRATEGY_FIT);
-  gdci_plan_settings_set_chunk_mb (settings, chunk_mb);
   if (fixed != NULL)
     {
       gsize n;
       const guint64 *axes = g_variant_get_fixed_array (fixed, &n, sizeof (guint64));
       guint64 given[GDCI_MAX_DIMS];
+      gboolean free_axis = FALSE;
 
       for (gsize i = 0; i < n; i++)
-        given[i] = MIN (axes[i], dims[i]);
+        {
+          given[i] = MIN (axes[i], dims[i]);
+          free_axis = free_axis || axes[i] == 0;
+        }
       gdci_plan_settings_set_chunk_shape (settings, given, (guint) n);
+      /* the planner takes a size only to size free axes */
+      if (free_axis)
+        gdci_plan_settings_set_chunk_mb (settings, chunk_mb);
     }
+  else
+    gdci_plan_settings_set_chunk_mb (settings, chunk_mb);
   plan = gdci_plan_new (storage->dtype, dims, storage->n_dims, settings, error);
   if (plan == NULL)
     return FALSE;
@@ -273,13 +289,12 @@ asks_filters (const GdciCompressionRequest *request)
 static gboolean
 choose_chunk (GdciRepackJob                 *job,
               const Storage                 *storage,
-              const char                    *path,
+              GVariant                      *fixed,
               const GdciCompressionRequest  *request,
               guint64                       *chunk,
               gboolean                      *keep,
               GError                       **error)
 {
-  GVariant *fixed = g_hash_table_lookup (job->settings.chunk_shapes, path);
   double chunk_mb = job->settings.chunk_mb;
 
   *keep = FALSE;
@@ -352,15 +367,27 @@ _gdci_repack_plan_dataset (GdciRepackJob     *job,
                            GError           **error)
 {
   const GdciRepackSettings *settings = &job->settings;
-  gboolean forced = g_hash_table_contains (settings->chunk_shapes, path);
   GdciCompressionRequest request;
   Storage storage, planned;
   hid_t in_dcpl, settled;
   gboolean keep, same;
+  GVariant *fixed = NULL;
+  gboolean forced;
+  H5O_info_t info;
 
   *action = GDCI_REPACK_COPY;
   *dcpl = H5I_INVALID_HID;
-  if (!forced && settings->datasets != NULL && !g_hash_table_contains (settings->datasets, path))
+  if (H5Oget_info2 (dataset, &info, H5O_INFO_BASIC) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not read '%s' in '%s'", path,
+                          job->in_filename);
+      return FALSE;
+    }
+  /* by the object, whichever link reaches it first */
+  fixed = g_hash_table_lookup (job->chunk_shapes, &info.addr);
+  forced = fixed != NULL;
+  if (!forced && settings->datasets != NULL &&
+      (job->selected == NULL || !g_hash_table_contains (job->selected, &info.addr)))
     return TRUE;
   in_dcpl = H5Dget_create_plist (dataset);
   if (in_dcpl < 0 || !read_storage (dataset, in_dcpl, &storage) ||
@@ -373,7 +400,7 @@ _gdci_repack_plan_dataset (GdciRepackJob     *job,
 
   _gdci_h5_writer_get_compression_request (settings->writer, &request);
   planned = storage;
-  if (!choose_chunk (job, &storage, path, &request, planned.chunk, &keep, error))
+  if (!choose_chunk (job, &storage, fixed, &request, planned.chunk, &keep, error))
     goto fail;
   same = storage.chunked &&
          memcmp (planned.chunk, storage.chunk, storage.n_dims * sizeof (guint64)) == 0;

@@ -26,10 +26,12 @@ GdciWriteJob *_gdci_write_job_new      (GdciH5Writer       *self,
                                         GMainContext       *context,
                                         GError            **error);
 /* The same, filling the @dataset the caller has open (FILL mode, whatever
- * the writer's), which must stay open until the job is freed */
+ * the writer's), which must stay open until the job is freed; messages
+ * name its file @filename_shown (NULL: the name HDF5 has for it) */
 GdciWriteJob *_gdci_write_job_new_borrowed (GdciH5Writer       *self,
                                             GdciChunkIterator  *iter,
                                             hid_t               dataset,
+                                            const char         *filename_shown,
                                             GCancellable       *cancellable,
                                             GError            **error);
 /* For a borrowed dataset in a file written through gdci's file driver:

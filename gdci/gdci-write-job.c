@@ -470,6 +470,7 @@ GdciWriteJob *
 _gdci_write_job_new_borrowed (GdciH5Writer       *self,
                               GdciChunkIterator  *iter,
                               hid_t               dataset,
+                              const char         *filename_shown,
                               GCancellable       *cancellable,
                               GError            **error)
 {
@@ -479,7 +480,7 @@ _gdci_write_job_new_borrowed (GdciH5Writer       *self,
   if (!check_settings (self, iter, NULL, NULL, error) ||
       !gdci_h5_writer_check_memory (self, gdci_chunk_iterator_get_plan (iter), error))
     return NULL;
-  target = _gdci_h5_target_new_borrowed (dataset, error);
+  target = _gdci_h5_target_new_borrowed (dataset, filename_shown, error);
   if (target == NULL)
     return NULL;
 
