@@ -48,6 +48,15 @@ def repack(source, out, *args, **kwargs):
     return result
 
 
+def assert_repack_error(result, status, text):
+    """One line from gdci repack (as `gdci convert: ...` for convert), and
+    for usage errors maybe gdci's hint to try --help"""
+    assert_one_line_error(result, status, text)
+    assert result.stderr.startswith("gdci repack: "), result.stderr
+    assert result.stderr.splitlines()[1:] in ([], ["Try 'gdci repack --help' for more information."]), \
+        result.stderr
+
+
 def gdci_plan(dtype, shape, chunk_mb=None, chunk_shape=None):
     """The chunk shape `gdci plan` gives (the fit plan, convert's)"""
     args = ["plan", "--dtype", np.dtype(dtype).name, "--shape", ",".join(map(str, shape)),
@@ -478,7 +487,7 @@ def test_truncated_input(nwb, tmp_path):
     data = nwb.read_bytes()
     source.write_bytes(data[:len(data) // 2])
     result = repack(source, tmp_path / "out.h5")
-    assert_one_line_error(result, 1, "half.h5")
+    assert_repack_error(result, 1, "half.h5")
     assert_nothing_written(tmp_path, ["half.h5"])
 
 
@@ -486,19 +495,19 @@ def test_not_hdf5_input(tmp_path):
     source = tmp_path / "notes.h5"
     source.write_text("not an HDF5 file\n" * 100)
     result = repack(source, tmp_path / "out.h5")
-    assert_one_line_error(result, 1, "notes.h5")
+    assert_repack_error(result, 1, "notes.h5")
     assert_nothing_written(tmp_path, ["notes.h5"])
 
 
 def test_missing_input(tmp_path):
     result = repack(tmp_path / "nope.h5", tmp_path / "out.h5")
-    assert_one_line_error(result, 1, "nope.h5")
+    assert_repack_error(result, 1, "nope.h5")
     assert_nothing_written(tmp_path, [])
 
 
 def test_missing_output_directory(nwb, tmp_path):
     result = repack(nwb, tmp_path / "no" / "out.h5")
-    assert_one_line_error(result, 1, "out.h5")
+    assert_repack_error(result, 1, "out.h5")
     assert_nothing_written(tmp_path, [])
 
 
@@ -522,7 +531,7 @@ def test_input_as_output(nwb, tmp_path, how, overwrite):
     listing = sorted(os.listdir(tmp_path))
     result = repack(source, out, *overwrite)
     assert result.returncode in (1, 2), (result.returncode, result.stderr)
-    assert_one_line_error(result, result.returncode, "")
+    assert_repack_error(result, result.returncode, "")
     assert "session.h5" in result.stderr or os.path.basename(out) in result.stderr, result.stderr
     assert source.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == listing
@@ -538,7 +547,7 @@ def test_existing_output_needs_overwrite(nwb, tmp_path):
         f["other"] = np.arange(10)
     before = out.read_bytes()
     result = repack(nwb, out)
-    assert_one_line_error(result, 1, "out.h5")
+    assert_repack_error(result, 1, "out.h5")
     assert out.read_bytes() == before
     assert_nothing_written(tmp_path, ["out.h5"])
     result = repack(nwb, out, "--overwrite")
@@ -562,7 +571,7 @@ def test_file_size_limit(nwb, tmp_path, args):
     source = tmp_path / "in.h5"
     shutil.copy(nwb, source)
     result = repack(source, tmp_path / "out.h5", *args, preexec_fn=limited)
-    assert_one_line_error(result, 1, "File too large")
+    assert_repack_error(result, 1, "File too large")
     assert_nothing_written(tmp_path, ["in.h5"])
 
 
@@ -629,7 +638,7 @@ USAGE_ERRORS = [
 @pytest.mark.parametrize("args, text", USAGE_ERRORS, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
 def test_usage_errors(nwb, tmp_path, args, text):
     result = repack(nwb, tmp_path / "out.h5", *args)
-    assert_one_line_error(result, 2, text)
+    assert_repack_error(result, 2, text)
     assert_nothing_written(tmp_path, [])
 
 
@@ -638,7 +647,7 @@ def test_arguments_are_usage_errors(nwb, tmp_path, args):
     args = [{"IN": nwb, "OUT": tmp_path / "out.h5"}.get(arg, arg) for arg in args]
     before = digest(nwb)
     result = run("repack", *args)
-    assert_one_line_error(result, 2, "")
+    assert_repack_error(result, 2, "")
     assert digest(nwb) == before
     assert_nothing_written(tmp_path, [])
 
@@ -658,7 +667,7 @@ def test_a_dataset_that_does_not_exist(nwb, tmp_path, option):
     value = "/acquisition/nope" if option == "--dataset" else "/acquisition/nope=10"
     result = repack(nwb, tmp_path / "out.h5", option, value, "--compression", "zstd")
     assert result.returncode in ((1,) if option == "--dataset" else (1, 2)), result.stderr
-    assert_one_line_error(result, result.returncode, "/acquisition/nope")
+    assert_repack_error(result, result.returncode, "/acquisition/nope")
     assert_nothing_written(tmp_path, [])
 
 
@@ -670,7 +679,7 @@ def test_a_filter_gdci_cannot_decode(nwb, tmp_path, args):
     """LZF, which gdci's process cannot load: asked to rewrite it, the
     repack fails naming the filter and the dataset"""
     result = repack(nwb, tmp_path / "out.h5", *args)
-    assert_one_line_error(result, 1, LZF)
+    assert_repack_error(result, 1, LZF)
     line = result.stderr.splitlines()[0].lower()
     assert "lzf" in line or "32000" in line, line
     assert_nothing_written(tmp_path, [])
