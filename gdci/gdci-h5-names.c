@@ -132,9 +132,8 @@ _gdci_h5_create_partial (const char  *filename,
       if (made < 0)
         {
           int saved_errno = errno;
-          g_autofree char *dir = g_path_get_dirname (filename);
-          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
-                       "Could not create a file in '%s': %s", dir, g_strerror (saved_errno));
+          g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not create '%s': %s", filename,
+                       g_strerror (saved_errno));
           return FALSE;
         }
       if (_gdci_h5_lock_for_writing (made) && _gdci_h5_partial_is_ours (made, template))

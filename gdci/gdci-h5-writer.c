@@ -237,7 +237,7 @@ gdci_h5_writer_fill_dataset (GdciH5Writer       *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   _gdci_h5_quiet_begin (&quiet);
-  job = _gdci_write_job_new_borrowed (self, iter, (hid_t) dataset_id, NULL, cancellable,
+  job = _gdci_write_job_new_borrowed (self, iter, (hid_t) dataset_id, NULL, TRUE, cancellable,
                                       error);
   _gdci_h5_quiet_end (&quiet);
   if (job == NULL)

@@ -399,8 +399,6 @@ recreate_dataset (GdciRepackJob  *job,
   else if (to < 0)
     _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not create the dataset '%s' in '%s'",
                         path, job->out_filename);
-  if (ok)
-    job->n_copied++;
   _gdci_h5_close (to);
   _gdci_h5_close (dcpl);
   _gdci_h5_close (space);
@@ -451,7 +449,6 @@ copy_dataset (GdciRepackJob  *job,
             bytes = G_MAXUINT64;
           _gdci_h5_close (dtype);
           _gdci_h5_close (dspace);
-          job->n_copied++;
           _gdci_repack_job_add_done (job, bytes);
         }
       goto out;

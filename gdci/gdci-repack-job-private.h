@@ -76,7 +76,6 @@ typedef struct
   guint64 bytes_done;
   guint n_objects;
   guint n_rewritten;
-  guint n_copied;
   guint64 bytes_in;
   guint64 bytes_out;
 } GdciRepackJob;

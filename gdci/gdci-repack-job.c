@@ -324,7 +324,7 @@ fill_dataset (GdciRepackJob   *job,
                           job->out_filename);
       return FALSE;
     }
-  write = _gdci_write_job_new_borrowed (writer, iter, dataset, job->out_filename,
+  write = _gdci_write_job_new_borrowed (writer, iter, dataset, job->out_filename, FALSE,
                                         job->cancellable, error);
   ok = write != NULL;
   if (ok)

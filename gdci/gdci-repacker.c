@@ -249,7 +249,10 @@ gdci_repacker_class_init (GdciRepackerClass *klass)
   /**
    * GdciRepacker:n-copied:
    *
-   * The datasets the last repack that succeeded copied as they were.
+   * The objects the last repack that succeeded copied as they were:
+   * every object of [property@Gdci.Repacker:n-objects] but the datasets it
+   * rewrote (groups, committed datatypes and datasets whose storage did
+   * not change).
    *
    * Since: 1.0
    */
@@ -332,7 +335,7 @@ _gdci_repacker_set_results (GdciRepacker        *self,
   g_object_freeze_notify (G_OBJECT (self));
   self->n_objects = job->n_objects;
   self->n_rewritten = job->n_rewritten;
-  self->n_copied = job->n_copied;
+  self->n_copied = job->n_objects - job->n_rewritten;
   self->bytes_in = job->bytes_in;
   self->bytes_out = job->bytes_out;
   for (guint i = PROP_N_OBJECTS; i <= PROP_BYTES_OUT; i++)

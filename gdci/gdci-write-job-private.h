@@ -27,11 +27,14 @@ GdciWriteJob *_gdci_write_job_new      (GdciH5Writer       *self,
                                         GError            **error);
 /* The same, filling the @dataset the caller has open (FILL mode, whatever
  * the writer's), which must stay open until the job is freed; messages
- * name its file @filename_shown (NULL: the name HDF5 has for it) */
+ * name its file @filename_shown (NULL: the name HDF5 has for it); with
+ * @notes, a note tells the user when the dataset's storage makes the fill
+ * slow (a caller that kept a file's own storage passes FALSE) */
 GdciWriteJob *_gdci_write_job_new_borrowed (GdciH5Writer       *self,
                                             GdciChunkIterator  *iter,
                                             hid_t               dataset,
                                             const char         *filename_shown,
+                                            gboolean            notes,
                                             GCancellable       *cancellable,
                                             GError            **error);
 /* For a borrowed dataset in a file written through gdci's file driver:

@@ -367,6 +367,7 @@ choose_n_threads (GdciWriteJob *job,
 static gboolean
 prepare_fill (GdciWriteJob  *job,
               gboolean       in_caller,
+              gboolean       notes,
               GError       **error)
 {
   GdciH5Target *target = job->target;
@@ -378,7 +379,8 @@ prepare_fill (GdciWriteJob  *job,
                               target->dataset_path, &job->fill, error))
     return FALSE;
   spec->direct = job->fill.direct;
-  _gdci_h5_fill_warn_if_slow (&job->fill, target->filename, target->dataset_path);
+  if (notes)
+    _gdci_h5_fill_warn_if_slow (&job->fill, target->filename, target->dataset_path);
   if (job->fill.chunked)
     memcpy (spec->chunk, job->fill.chunk, spec->n_dims * sizeof (guint64));
   else
@@ -471,6 +473,7 @@ _gdci_write_job_new_borrowed (GdciH5Writer       *self,
                               GdciChunkIterator  *iter,
                               hid_t               dataset,
                               const char         *filename_shown,
+                              gboolean            notes,
                               GCancellable       *cancellable,
                               GError            **error)
 {
@@ -490,7 +493,7 @@ _gdci_write_job_new_borrowed (GdciH5Writer       *self,
     return NULL;
   /* claimed before the read plan is set on it */
   job = claim_iter (g_steal_pointer (&job), error);
-  if (job != NULL && !prepare_fill (job, TRUE, error))
+  if (job != NULL && !prepare_fill (job, TRUE, notes, error))
     g_clear_pointer (&job, _gdci_write_job_free);
   return g_steal_pointer (&job);
 }
@@ -513,7 +516,7 @@ write_job_write (GdciWriteJob  *job,
     {
       if (!target->borrowed && !_gdci_h5_target_open (target, job->iter, error))
         return FALSE;
-      if (!job->fill_ready && !prepare_fill (job, FALSE, error))
+      if (!job->fill_ready && !prepare_fill (job, FALSE, TRUE, error))
         return FALSE;
     }
   else if (!_gdci_h5_target_open (target, job->iter, error) ||

@@ -8,6 +8,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,7 +143,7 @@ set_chunk_shape (GdciRepacker  *repacker,
   g_autofree char *path = NULL;
   g_autoptr(GArray) shape = NULL;
 
-  if (equals == NULL || equals == text)
+  if (equals == NULL || equals == text || equals[1] == '\0')
     {
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                    "--chunk-shape '%s': give PATH=SHAPE, such as /data=30000,64", text);
@@ -170,9 +171,13 @@ check_repack (RepackOptions  *o,
         return FALSE;
       gdci_repacker_set_replace_filters (repacker, TRUE);
     }
-  if (o->chunk_mb < 0)
-    return usage_error (error, "--chunk-mb: give a positive size in MB");
-  gdci_repacker_set_chunk_mb (repacker, o->chunk_mb);
+  if (!isnan (o->chunk_mb))
+    {
+      if (!(o->chunk_mb > 0))
+        return usage_error (error, "--chunk-mb: give a positive size in MB (leave it out to keep "
+                                   "the chunks)");
+      gdci_repacker_set_chunk_mb (repacker, o->chunk_mb);
+    }
   for (guint i = 0; o->chunk_shapes != NULL && o->chunk_shapes[i] != NULL; i++)
     if (!set_chunk_shape (repacker, o->chunk_shapes[i], error))
       return FALSE;
@@ -198,7 +203,11 @@ check_repack (RepackOptions  *o,
   gdci_h5_writer_set_n_threads (writer, (guint) o->n_threads);
   gdci_repacker_set_overwrite (repacker, o->overwrite);
   if (strcmp (o->in_file, o->out_file) == 0)
-    return usage_error (error, "INPUT and OUTPUT are the same file: give another OUTPUT");
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "INPUT and OUTPUT are the same file, '%s': give another OUTPUT", o->in_file);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -299,7 +308,7 @@ int
 cli_command_repack (int    argc,
                     char **argv)
 {
-  g_auto(RepackOptions) o = { 0 };
+  g_auto(RepackOptions) o = { .chunk_mb = NAN };
   g_autoptr(GError) error = NULL;
   g_autoptr(GdciRepacker) repacker = gdci_repacker_new ();
   guint64 data_bytes = 0;

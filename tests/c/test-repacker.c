@@ -45,7 +45,7 @@ assert_results (Fixture *f,
   g_assert_cmpuint (gdci_repacker_get_n_objects (f->repacker), ==, TEST_REPACK_N_OBJECTS);
   g_assert_cmpuint (gdci_repacker_get_n_rewritten (f->repacker), ==, n_rewritten);
   g_assert_cmpuint (gdci_repacker_get_n_copied (f->repacker), ==,
-                    TEST_REPACK_N_DATASETS - n_rewritten);
+                    TEST_REPACK_N_OBJECTS - n_rewritten);
   g_assert_cmpuint (gdci_repacker_get_bytes_in (f->repacker), ==, file_size (f->in));
   g_assert_cmpuint (gdci_repacker_get_bytes_out (f->repacker), ==, file_size (f->out));
   test_repack_assert_progress (f, TEST_REPACK_BYTES_TOTAL);
@@ -478,7 +478,7 @@ on_repacked (GObject      *source,
   g_assert_true (g_main_context_is_owner (async->context));
   g_assert_true (source == G_OBJECT (f->repacker));
   g_assert_cmpuint (gdci_repacker_get_n_objects (f->repacker), ==, TEST_REPACK_N_OBJECTS);
-  g_assert_cmpuint (gdci_repacker_get_n_copied (f->repacker), ==, TEST_REPACK_N_DATASETS);
+  g_assert_cmpuint (gdci_repacker_get_n_copied (f->repacker), ==, TEST_REPACK_N_OBJECTS);
   g_assert_cmpuint (gdci_repacker_get_bytes_out (f->repacker), ==, file_size (f->out));
   test_repack_assert_progress (f, TEST_REPACK_BYTES_TOTAL);
   async->ok = gdci_repacker_repack_finish (f->repacker, result, &async->error);

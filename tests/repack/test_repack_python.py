@@ -412,10 +412,22 @@ def test_missing_dataset(unchanged, tmp_path):
 
 
 def test_a_filter_gdci_cannot_decode(unchanged, tmp_path):
-    with pytest.raises(GLib.Error) as raised:
-        Gdci.repack(unchanged, tmp_path / "out.h5", datasets=[LZF], compression="zstd", min_size=1000)
-    assert_gdci_error(raised.value, LZF)
-    assert "lzf" in raised.value.message.lower() or "32000" in raised.value.message
+    if h5py.h5z.filter_avail(h5py.h5z.FILTER_LZF):
+        # h5py registered LZF with the HDF5 of this process, gdci's too:
+        # the dataset is decoded through it and rewritten (the tool, in a
+        # process of its own, refuses it: test_repack_cli.py)
+        Gdci.repack(unchanged, tmp_path / "out.h5", datasets=[LZF], compression="zstd",
+                    min_size=1000)
+        with h5py.File(unchanged, "r") as f, h5py.File(tmp_path / "out.h5", "r") as g:
+            assert np.array_equal(f[LZF][()], g[LZF][()])
+            assert g[LZF].compression != "lzf"
+        (tmp_path / "out.h5").unlink()
+    else:
+        with pytest.raises(GLib.Error) as raised:
+            Gdci.repack(unchanged, tmp_path / "out.h5", datasets=[LZF], compression="zstd",
+                        min_size=1000)
+        assert_gdci_error(raised.value, LZF)
+        assert "lzf" in raised.value.message.lower() or "32000" in raised.value.message
     assert os.listdir(tmp_path) == []
     # asked nothing of it, it is copied as it is
     Gdci.repack(unchanged, tmp_path / "out.h5", datasets=[LZF], compression="zstd")

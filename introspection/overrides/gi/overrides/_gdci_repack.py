@@ -3,6 +3,7 @@
 a whole HDF5 file rewritten with new chunks and filters (see
 Gdci.Repacker's documentation for what is copied and what is rewritten)."""
 
+import collections.abc
 import numbers
 
 from gi.repository import Gio
@@ -31,6 +32,16 @@ def _dataset_paths(datasets):
     return paths
 
 
+def _number(name, value, kind, positive=False):
+    """value, checked: TypeError if it is not a kind (bool never is),
+    ValueError if it is negative (or, if positive, not above 0)"""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"{name} must be {'above 0' if positive else '0 or more'}, not {value!r}")
+    return value
+
+
 class Repacker(Gdci.Repacker):
     """Gdci.Repacker with Python values.
 
@@ -41,7 +52,7 @@ class Repacker(Gdci.Repacker):
     - ``set_chunk_shape(path, shape)`` takes a sequence, None for a free
       axis; ``set_datasets(paths)`` a sequence of str or None.
     - ``repack(src, dst, cancellable=None)`` takes str or os.PathLike file
-      names, returns None and raises GLib.Error; Ctrl-C in the main thread
+      names, returns True and raises GLib.Error; Ctrl-C in the main thread
       cancels it (nothing is left at dst) and raises KeyboardInterrupt.
     """
 
@@ -50,6 +61,9 @@ class Repacker(Gdci.Repacker):
             kwargs.pop("writer", None)
         elif not isinstance(kwargs["writer"], Gdci.H5Writer):
             raise TypeError(f"writer must be a Gdci.H5Writer, not {type(kwargs['writer']).__name__}")
+        if chunk_shapes is not None and not isinstance(chunk_shapes, collections.abc.Mapping):
+            raise TypeError("chunk_shapes must map dataset paths to chunk shapes, not "
+                            f"{type(chunk_shapes).__name__}")
         paths = _dataset_paths(datasets)
         if paths:
             kwargs["datasets"] = paths
@@ -87,7 +101,7 @@ class Repacker(Gdci.Repacker):
         if cancellable is None:
             cancellable = Gio.Cancellable()
         with _CancelOnInterrupt(cancellable):
-            Gdci.Repacker.repack(self, src, dst, cancellable)
+            return Gdci.Repacker.repack(self, src, dst, cancellable)
 
     def repack_async(self, src, dst, cancellable=None, callback=None, *user_data):
         """Starts repack() in another thread and returns at once; progress
@@ -124,19 +138,14 @@ def repack(src, dst, *, compression=None, compression_level=None, shuffle=None, 
                     bitshuffle=bitshuffle, blosc_codec=blosc_codec, fletcher32=fletcher32)
     filters = {name: value for name, value in settings.items() if value is not None}
     for name, value in (("n_threads", n_threads), ("max_memory", max_memory)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-            raise ValueError(f"{name} must be an integer of 0 or more, not {value!r}")
+        _number(name, value, numbers.Integral)
     writer = H5Writer(n_threads=int(n_threads), max_memory=int(max_memory), **filters)
     options = dict(writer=writer, replace_filters=bool(filters), overwrite=bool(overwrite),
                    chunk_shapes=chunk_shapes, datasets=datasets)
     if chunk_mb is not None:
-        if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, numbers.Real) or chunk_mb <= 0:
-            raise ValueError(f"chunk_mb must be a positive number, not {chunk_mb!r}")
-        options["chunk_mb"] = float(chunk_mb)
+        options["chunk_mb"] = float(_number("chunk_mb", chunk_mb, numbers.Real, positive=True))
     if min_size is not None:
-        if isinstance(min_size, bool) or not isinstance(min_size, numbers.Integral) or min_size < 0:
-            raise ValueError(f"min_size must be an integer of 0 or more, not {min_size!r}")
-        options["min_size"] = int(min_size)
+        options["min_size"] = int(_number("min_size", min_size, numbers.Integral))
     repacker = Repacker(**options)
     repacker.repack(src, dst, cancellable)
     return repacker
