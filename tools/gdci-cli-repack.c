@@ -9,16 +9,14 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gdci-cli-compression.h"
 #include "gdci-cli-repack.h"
-#include "gdci-cli-signals.h"
+#include "gdci-cli-run.h"
 #include "gdci-cli-util.h"
-#include "gdci-progress-bar.h"
 
 typedef struct
 {
@@ -213,34 +211,25 @@ check_repack (RepackOptions  *o,
 
 /* ---- running ------------------------------------------------------------------ */
 
-typedef struct
-{
-  GMainLoop *loop;
-  ProgressBar *bar;
-  GError *error;
-} RepackState;
-
 static void
-on_progress (GdciRepacker *repacker,
-             guint64       done,
-             guint64       total,
-             gpointer      user_data)
+start_repack (GObject             *source,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             callback_data,
+              gpointer             user_data)
 {
-  RepackState *state = user_data;
+  const RepackOptions *o = user_data;
 
-  if (state->bar != NULL)
-    progress_bar_update (state->bar, done, total, done);
+  gdci_repacker_repack_async (GDCI_REPACKER (source), o->in_file, o->out_file, cancellable,
+                              callback, callback_data);
 }
 
-static void
-on_repacked (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+static gboolean
+finish_repack (GObject      *source,
+               GAsyncResult *result,
+               GError      **error)
 {
-  RepackState *state = user_data;
-
-  gdci_repacker_repack_finish (GDCI_REPACKER (source), result, &state->error);
-  g_main_loop_quit (state->loop);
+  return gdci_repacker_repack_finish (GDCI_REPACKER (source), result, error);
 }
 
 static gboolean
@@ -248,30 +237,8 @@ run_repack (const RepackOptions  *o,
             GdciRepacker         *repacker,
             GError              **error)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  RepackState state = { loop, NULL, NULL };
-  CliSignalWatch watch;
-
-  /* a write error such as a file-size limit must come back as an error */
-  signal (SIGXFSZ, SIG_IGN);
-  signal (SIGPIPE, SIG_IGN);
-  if (o->progress)
-    state.bar = progress_bar_new ("Repacking", NULL);
-  g_signal_connect (repacker, "progress", G_CALLBACK (on_progress), &state);
-  cli_watch_signals (&watch, cancellable);
-  gdci_repacker_repack_async (repacker, o->in_file, o->out_file, cancellable, on_repacked,
-                              &state);
-  g_main_loop_run (loop);
-  cli_unwatch_signals (&watch);
-  g_signal_handlers_disconnect_by_data (repacker, &state);
-  g_clear_pointer (&state.bar, progress_bar_free);
-  if (state.error != NULL)
-    {
-      g_propagate_error (error, state.error);
-      return FALSE;
-    }
-  return TRUE;
+  return cli_run_async (G_OBJECT (repacker), o->progress ? "Repacking" : NULL, start_repack,
+                        finish_repack, (gpointer) o, error);
 }
 
 /* "Repacked in.h5 into out.h5: 412 objects (1 dataset rewritten, 203 copied

@@ -18,7 +18,6 @@
 #include <gobject/gvaluecollector.h>
 #include <errno.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,9 +27,8 @@
 #include "gdci-cli-compression.h"
 #include "gdci-cli-plan.h"
 #include "gdci-cli-repack.h"
-#include "gdci-cli-signals.h"
+#include "gdci-cli-run.h"
 #include "gdci-cli-util.h"
-#include "gdci-progress-bar.h"
 
 /* ---- gdci convert: parse ------------------------------------------------- */
 
@@ -359,37 +357,6 @@ open_input (const ConvertOptions  *o,
 
 /* ---- gdci convert: run --------------------------------------------------- */
 
-typedef struct
-{
-  GMainLoop *loop;
-  GCancellable *cancellable;
-  ProgressBar *bar;
-  GError *error;
-} ConvertState;
-
-static void
-on_progress (GdciH5Writer *writer,
-             guint64       done,
-             guint64       total,
-             gpointer      user_data)
-{
-  ConvertState *state = user_data;
-
-  if (state->bar != NULL)
-    progress_bar_update (state->bar, done, total, done);
-}
-
-static void
-on_written (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  ConvertState *state = user_data;
-
-  gdci_h5_writer_write_finish (GDCI_H5_WRITER (source), result, &state->error);
-  g_main_loop_quit (state->loop);
-}
-
 /* The writer uses fewer compression threads than asked when their scratch
  * memory would pass its cap: say so, once the write has started. */
 static void
@@ -405,47 +372,50 @@ report_thread_clamp (GdciH5Writer *writer,
                 cli_get_command_name (), used, used == 1 ? "" : "s", wanted);
 }
 
+typedef struct
+{
+  const ConvertOptions *o;
+  GdciChunkIterator *iter;
+} ConvertRun;
+
+static void
+start_convert (GObject             *source,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             callback_data,
+               gpointer             user_data)
+{
+  ConvertRun *run = user_data;
+
+  gdci_h5_writer_write_async (GDCI_H5_WRITER (source), run->iter, run->o->out_file,
+                              run->o->out_dataset, cancellable, callback, callback_data);
+  report_thread_clamp (GDCI_H5_WRITER (source), run->o->n_threads);
+}
+
+static gboolean
+finish_convert (GObject      *source,
+                GAsyncResult *result,
+                GError      **error)
+{
+  return gdci_h5_writer_write_finish (GDCI_H5_WRITER (source), result, error);
+}
+
 /* Writes @iter with @writer, drawing the bar the iterator's settings ask
- * for, until done, failed or interrupted (SIGINT, SIGTERM, SIGHUP,
- * SIGUSR1, SIGUSR2, SIGALRM) */
+ * for, until done, failed or interrupted */
 static gboolean
 run_convert (const ConvertOptions  *o,
              GdciChunkIterator     *iter,
              GdciH5Writer          *writer,
              GError               **error)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ConvertRun run = { o, iter };
   g_autofree char *description = NULL;
-  ConvertState state = { loop, cancellable, NULL, NULL };
   gboolean display_progress = FALSE;
-  CliSignalWatch watch;
-
-  /* a write error such as a file-size limit must come back as an error */
-  signal (SIGXFSZ, SIG_IGN);
-  signal (SIGPIPE, SIG_IGN);
 
   g_object_get (iter, "display-progress", &display_progress,
                 "progress-description", &description, NULL);
-  if (display_progress)
-    state.bar = progress_bar_new (description, NULL);
-  g_signal_connect (writer, "progress", G_CALLBACK (on_progress), &state);
-  cli_watch_signals (&watch, cancellable);
-
-  gdci_h5_writer_write_async (writer, iter, o->out_file, o->out_dataset, cancellable,
-                              on_written, &state);
-  report_thread_clamp (writer, o->n_threads);
-  g_main_loop_run (loop);
-
-  cli_unwatch_signals (&watch);
-  g_signal_handlers_disconnect_by_data (writer, &state);
-  g_clear_pointer (&state.bar, progress_bar_free);
-  if (state.error != NULL)
-    {
-      g_propagate_error (error, state.error);
-      return FALSE;
-    }
-  return TRUE;
+  return cli_run_async (G_OBJECT (writer), display_progress ? description : NULL,
+                        start_convert, finish_convert, &run, error);
 }
 
 /* "Wrote out.h5:/data: (20000, 32) int16, chunks (5000, 8), gzip level 4;
