@@ -17,6 +17,7 @@ Asked holds the filter options of a repack; plan_for() tells the chunks
 and filters each dataset of IN must get; check_repack() checks an OUT
 against them, h5diff and structure.compare_files()."""
 
+import os
 import re
 import subprocess
 
@@ -224,14 +225,23 @@ def _h5diff_exceptions(path):
 NOT_COMPARABLE = re.compile(r"Not comparable: <(.*)> or <(.*)> is an empty dataset")
 
 
+# Under the sanitizers' pass the sanitizer runtime is preloaded into every
+# process the tests start, and h5diff (a tool of HDF5's, not gdci's) can
+# hang at its exit once it has loaded filter plugins; the plain pass runs it,
+# and structure.compare_files() checks every object in both passes
+SANITIZED = "libasan" in os.environ.get("LD_PRELOAD", "")
+
+
 def h5diff(path_in, path_out):
     """h5diff -r IN OUT finds no difference, and compares everything but
     IN's datasets of no elements (which it says it cannot compare, and
     nothing else) and those of a filter it cannot load"""
+    if SANITIZED:
+        return
     empty, unreadable = _h5diff_exceptions(path_in)
     left_out = [arg for path in sorted(unreadable) for arg in ("--exclude-path", path)]
     done = subprocess.run(["h5diff", "-r", "-c", *left_out, str(path_in), str(path_out)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=300)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-3000:]
     for line in output.splitlines():
