@@ -27,6 +27,7 @@
 #include "gdci-file-iterator.h"
 #include "gdci-h5-iterator.h"
 #include "gdci-h5-writer.h"
+#include "gdci-h5-stream.h"
 #include "gdci-h5-clean.h"
 #include "gdci-repacker.h"
 

@@ -1,0 +1,592 @@
+/* gdci-h5-stream-io.c: a GdciH5Stream's file, its compression threads and
+ * the thread that writes its chunks and makes them durable
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "gdci-copy-private.h"
+#include "gdci-error.h"
+#include "gdci-h5-stream-private.h"
+#include "gdci-hdf5-private.h"
+#include "gdci-memory-private.h"
+
+/* ---- the file and the dataset --------------------------------------------- */
+
+static hid_t
+latest_format_access (void)
+{
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+
+  if (fapl >= 0 && H5Pset_libver_bounds (fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0)
+    {
+      _gdci_h5_close (fapl);
+      return H5I_INVALID_HID;
+    }
+  return fapl;
+}
+
+/* SWMR: the file at its name, new or existing, in HDF5's latest format */
+static gboolean
+open_swmr_file (GdciH5Stream  *self,
+                GError       **error)
+{
+  hid_t fapl = latest_format_access ();
+  gboolean exists = g_file_test (self->filename, G_FILE_TEST_EXISTS);
+
+  if (fapl < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not set up HDF5 for '%s'",
+                          self->filename);
+      return FALSE;
+    }
+  if (exists)
+    self->file = H5Fopen (self->filename, H5F_ACC_RDWR, fapl);
+  else
+    self->file = H5Fcreate (self->filename, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
+  _gdci_h5_close (fapl);
+  if (self->file < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, exists ? "Could not open '%s' for writing"
+                                                       : "Could not create '%s'",
+                          self->filename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static hid_t
+dataset_creation (GdciH5Stream *self)
+{
+  hid_t dcpl = H5Pcreate (H5P_DATASET_CREATE);
+  hsize_t chunk[GDCI_MAX_DIMS];
+
+  for (guint i = 0; i < self->n_dims; i++)
+    chunk[i] = self->chunk[i];
+  if (dcpl < 0 || H5Pset_chunk (dcpl, (int) self->n_dims, chunk) < 0 ||
+      !_gdci_compression_set_filters (dcpl, &self->codec_settings))
+    {
+      _gdci_h5_close (dcpl);
+      return H5I_INVALID_HID;
+    }
+  /* chunks are written whole: nothing is allocated or filled before */
+  H5Pset_alloc_time (dcpl, H5D_ALLOC_TIME_INCR);
+  H5Pset_fill_time (dcpl, H5D_FILL_TIME_NEVER);
+  return dcpl;
+}
+
+static gboolean
+create_dataset (GdciH5Stream  *self,
+                GError       **error)
+{
+  hsize_t dims[GDCI_MAX_DIMS], maxdims[GDCI_MAX_DIMS];
+  hid_t space, dcpl, lcpl;
+  htri_t exists;
+
+  H5E_BEGIN_TRY { exists = H5Lexists (self->file, self->dataset_path, H5P_DEFAULT); }
+  H5E_END_TRY;
+  if (exists > 0)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS, "'%s' already has an object at '%s'",
+                   self->filename, self->dataset_path);
+      return FALSE;
+    }
+  H5Eclear2 (H5E_DEFAULT);
+  dims[0] = 0;
+  maxdims[0] = H5S_UNLIMITED;
+  for (guint i = 1; i < self->n_dims; i++)
+    dims[i] = maxdims[i] = self->frame_shape[i];
+  space = H5Screate_simple ((int) self->n_dims, dims, maxdims);
+  dcpl = dataset_creation (self);
+  lcpl = H5Pcreate (H5P_LINK_CREATE);
+  if (lcpl >= 0)
+    H5Pset_create_intermediate_group (lcpl, 1);
+  if (space >= 0 && dcpl >= 0 && lcpl >= 0)
+    self->dataset = H5Dcreate2 (self->file, self->dataset_path,
+                                _gdci_h5_native_type (self->dtype), space, lcpl, dcpl,
+                                H5P_DEFAULT);
+  _gdci_h5_close (space);
+  _gdci_h5_close (dcpl);
+  _gdci_h5_close (lcpl);
+  if (self->dataset < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not create the dataset '%s' in '%s'",
+                          self->dataset_path, self->filename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+file_descriptor (hid_t file)
+{
+  void *handle = NULL;
+
+  if (H5Fget_vfd_handle (file, H5P_DEFAULT, &handle) < 0 || handle == NULL)
+    return -1;
+  return *(int *) handle;
+}
+
+gboolean
+_gdci_h5_stream_open_file (GdciH5Stream  *self,
+                           GError       **error)
+{
+  GdciH5Quiet quiet;
+  gboolean ok;
+
+  _gdci_h5_register_filters ();
+  _gdci_h5_quiet_begin (&quiet);
+  if (self->swmr)
+    ok = open_swmr_file (self, error);
+  else
+    {
+      self->new_file = _gdci_h5_new_file_create (self->filename, H5P_DEFAULT, error);
+      ok = self->new_file != NULL;
+      if (ok)
+        self->file = self->new_file->file;
+    }
+  ok = ok && create_dataset (self, error);
+  if (ok && self->swmr && H5Fstart_swmr_write (self->file) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_NOT_SUPPORTED,
+                          "Could not start writing '%s' for readers that read it as it "
+                          "grows (SWMR needs a file of HDF5's latest format; write to a new "
+                          "file, or set swmr to FALSE)", self->filename);
+      ok = FALSE;
+    }
+  if (ok)
+    self->fd = self->swmr ? file_descriptor (self->file) : self->new_file->fd;
+  _gdci_h5_quiet_end (&quiet);
+  return ok;
+}
+
+/* ---- items: rows of chunks, flushes, the close ---------------------------- */
+
+GdciStreamItem *
+_gdci_h5_stream_item_new (GdciH5Stream       *self,
+                          GdciStreamItemKind  kind,
+                          guint64             first_frame)
+{
+  GdciStreamItem *item = g_new0 (GdciStreamItem, 1);
+
+  item->kind = kind;
+  item->first_frame = first_frame;
+  item->data = _gdci_try_alloc_large (self->slab_bytes);
+  return item;
+}
+
+void
+_gdci_h5_stream_item_free (GdciStreamItem *item)
+{
+  if (item == NULL)
+    return;
+  for (guint i = 0; i < item->n_tiles; i++)
+    g_free (item->tiles[i].encoded);
+  g_free (item->tiles);
+  _gdci_free_large (item->data);
+  g_free (item);
+}
+
+/* The chunks of the row: one per tile of the frame */
+static void
+split_tiles (GdciH5Stream   *self,
+             GdciStreamItem *item)
+{
+  guint64 counts[GDCI_MAX_DIMS];
+  guint n = 1;
+
+  for (guint i = 1; i < self->n_dims; i++)
+    {
+      counts[i] = (self->frame_shape[i] + self->chunk[i] - 1) / self->chunk[i];
+      n *= (guint) counts[i];
+    }
+  item->n_tiles = n;
+  item->tiles = g_new0 (GdciStreamTile, n);
+  for (guint t = 0; t < n; t++)
+    {
+      GdciStreamTile *tile = &item->tiles[t];
+      guint rest = t;
+
+      tile->offset[0] = item->first_frame;
+      tile->extent[0] = item->n_frames;
+      for (guint i = self->n_dims - 1; i >= 1; i--)
+        {
+          guint64 index = rest % counts[i];
+
+          rest /= (guint) counts[i];
+          tile->offset[i] = index * self->chunk[i];
+          tile->extent[i] = MIN (self->chunk[i], self->frame_shape[i] - tile->offset[i]);
+        }
+    }
+}
+
+static gboolean
+encode_tile (GdciH5Stream   *self,
+             GdciCodec      *codec,
+             GdciStreamItem *item,
+             GdciStreamTile *tile)
+{
+  guint64 row_shape[GDCI_MAX_DIMS];
+  gint64 strides[GDCI_MAX_DIMS];
+  const guint8 *src = item->data;
+  const guint8 *encoded;
+
+  row_shape[0] = self->chunk[0];
+  for (guint i = 1; i < self->n_dims; i++)
+    row_shape[i] = self->frame_shape[i];
+  _gdci_c_strides (row_shape, self->n_dims, self->itemsize, strides);
+  for (guint i = 1; i < self->n_dims; i++)
+    src += tile->offset[i] * (guint64) strides[i];
+  encoded = _gdci_codec_encode_box (codec, self->n_dims, self->chunk, tile->extent, src,
+                                    strides, &tile->n_encoded);
+  if (encoded == NULL)
+    return FALSE;
+  tile->encoded = g_memdup2 (encoded, tile->n_encoded);
+  return TRUE;
+}
+
+typedef struct
+{
+  GdciStreamItem *item;
+  guint tile;
+} TileTask;
+
+static void
+encode_in_pool (gpointer data,
+                gpointer user_data)
+{
+  TileTask *task = data;
+  GdciH5Stream *self = user_data;
+  GdciCodec *codec = g_async_queue_pop (self->codecs);
+
+  if (!encode_tile (self, codec, task->item, &task->item->tiles[task->tile]))
+    task->item->failed = TRUE;
+  g_async_queue_push (self->codecs, codec);
+  if (g_atomic_int_dec_and_test (&task->item->n_pending))
+    {
+      g_mutex_lock (&self->mutex);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->mutex);
+    }
+  g_free (task);
+}
+
+void
+_gdci_h5_stream_push (GdciH5Stream   *self,
+                      GdciStreamItem *item)
+{
+  if (item->kind == GDCI_STREAM_SLAB)
+    {
+      split_tiles (self, item);
+      self->backlog_bytes += self->slab_bytes;
+      g_atomic_int_set (&item->n_pending, (gint) item->n_tiles);
+      for (guint t = 0; t < item->n_tiles; t++)
+        {
+          TileTask *task = g_new (TileTask, 1);
+
+          task->item = item;
+          task->tile = t;
+          g_thread_pool_push (self->pool, task, NULL);
+        }
+    }
+  g_queue_push_tail (&self->queue, item);
+  g_cond_broadcast (&self->cond);
+}
+
+GdciStreamItem *
+_gdci_h5_stream_snapshot (GdciH5Stream       *self,
+                          GdciStreamItemKind  kind)
+{
+  GdciStreamItem *filling = self->filling;
+  GdciStreamItem *item = _gdci_h5_stream_item_new (self, kind, filling->first_frame);
+
+  item->n_frames = filling->n_frames;
+  item->frames_total = self->frames_appended;
+  if (item->n_frames > 0)
+    memcpy (item->data, filling->data, item->n_frames * self->frame_bytes);
+  self->frames_flush_asked = self->frames_appended;
+  return item;
+}
+
+/* ---- the writing thread ------------------------------------------------------ */
+
+/* Sets the dataset's extent to @frames if it is larger */
+static gboolean
+grow (GdciH5Stream  *self,
+      guint64        frames,
+      GError       **error)
+{
+  hsize_t dims[GDCI_MAX_DIMS];
+
+  if (frames <= self->extent)
+    return TRUE;
+  dims[0] = frames;
+  for (guint i = 1; i < self->n_dims; i++)
+    dims[i] = self->frame_shape[i];
+  if (H5Dset_extent (self->dataset, dims) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not extend '%s' in '%s'",
+                          self->dataset_path, self->filename);
+      return FALSE;
+    }
+  self->extent = frames;
+  return TRUE;
+}
+
+static gboolean
+write_row (GdciH5Stream    *self,
+           GdciStreamItem  *item,
+           GError         **error)
+{
+  guint64 written = 0;
+
+  if (item->failed)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not compress frames for '%s'",
+                   self->filename);
+      return FALSE;
+    }
+  if (!grow (self, item->first_frame + item->n_frames, error))
+    return FALSE;
+  for (guint t = 0; t < item->n_tiles; t++)
+    {
+      GdciStreamTile *tile = &item->tiles[t];
+      hsize_t offset[GDCI_MAX_DIMS];
+
+      for (guint i = 0; i < self->n_dims; i++)
+        offset[i] = tile->offset[i];
+      if (H5Dwrite_chunk (self->dataset, H5P_DEFAULT, 0, offset, tile->n_encoded,
+                          tile->encoded) < 0)
+        {
+          _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not write frames to '%s'",
+                              self->filename);
+          return FALSE;
+        }
+      written += tile->n_encoded;
+    }
+  g_mutex_lock (&self->mutex);
+  self->bytes_written += written;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+}
+
+/* The row being filled, its extent, and everything before: flushed to the
+ * file and synced */
+static gboolean
+make_durable (GdciH5Stream    *self,
+              GdciStreamItem  *item,
+              GError         **error)
+{
+  if (item->n_frames > 0)
+    {
+      split_tiles (self, item);
+      for (guint t = 0; t < item->n_tiles; t++)
+        if (!encode_tile (self, self->io_codec, item, &item->tiles[t]))
+          item->failed = TRUE;
+      if (!write_row (self, item, error))
+        return FALSE;
+    }
+  if (!grow (self, item->frames_total, error))
+    return FALSE;
+  if (H5Fflush (self->file, H5F_SCOPE_LOCAL) < 0)
+    {
+      _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not flush '%s'", self->filename);
+      return FALSE;
+    }
+  if (self->new_file != NULL && !_gdci_h5_new_file_check (self->new_file, error))
+    return FALSE;
+  if (self->fd >= 0 && fdatasync (self->fd) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not sync '%s': %s",
+                   self->filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+fail (GdciH5Stream *self,
+      GError       *error)
+{
+  if (self->error == NULL)
+    self->error = error;
+  else
+    g_error_free (error);
+}
+
+/* With the mutex held: what the writing thread does next, in order; an
+ * automatic flush is queued when it is time for one */
+static GdciStreamItem *
+next_item (GdciH5Stream *self)
+{
+  for (;;)
+    {
+      GdciStreamItem *head;
+      gboolean unflushed = self->frames_appended > self->frames_flush_asked;
+
+      if (unflushed && self->error == NULL && !self->closing &&
+          g_get_monotonic_time () >= self->next_auto_flush)
+        {
+          _gdci_h5_stream_push (self, _gdci_h5_stream_snapshot (self, GDCI_STREAM_FLUSH));
+          self->next_auto_flush = g_get_monotonic_time () +
+                                  (gint64) (self->flush_interval * G_USEC_PER_SEC);
+        }
+      head = g_queue_peek_head (&self->queue);
+      if (head != NULL && (head->kind != GDCI_STREAM_SLAB ||
+                           g_atomic_int_get (&head->n_pending) == 0))
+        return g_queue_pop_head (&self->queue);
+      if (unflushed && !self->closing)
+        g_cond_wait_until (&self->cond, &self->mutex, self->next_auto_flush);
+      else
+        g_cond_wait (&self->cond, &self->mutex);
+    }
+}
+
+static void
+finish_item (GdciH5Stream   *self,
+             GdciStreamItem *item,
+             GError         *error)
+{
+  g_mutex_lock (&self->mutex);
+  if (item->kind == GDCI_STREAM_SLAB)
+    self->backlog_bytes -= self->slab_bytes;
+  else if (error == NULL && self->error == NULL)
+    {
+      self->frames_durable = MAX (self->frames_durable, item->frames_total);
+      self->next_auto_flush = g_get_monotonic_time () +
+                              (gint64) (self->flush_interval * G_USEC_PER_SEC);
+      _gdci_h5_stream_tell_flushed (self, self->frames_durable);
+    }
+  if (error != NULL)
+    fail (self, error);
+  if (item->waiter != NULL)
+    {
+      if (self->error != NULL)
+        item->waiter->error = g_error_copy (self->error);
+      item->waiter->done = TRUE;
+    }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  _gdci_h5_stream_item_free (item);
+}
+
+static gpointer
+write_frames (gpointer data)
+{
+  GdciH5Stream *self = data;
+  gboolean closed = FALSE;
+
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  while (!closed)
+    {
+      GdciStreamItem *item;
+      GError *error = NULL;
+      gboolean failed;
+
+      g_mutex_lock (&self->mutex);
+      item = next_item (self);
+      failed = self->error != NULL;
+      g_mutex_unlock (&self->mutex);
+
+      closed = item->kind == GDCI_STREAM_CLOSE;
+      if (!failed)
+        {
+          if (item->kind == GDCI_STREAM_SLAB)
+            write_row (self, item, &error);
+          else
+            make_durable (self, item, &error);
+        }
+      finish_item (self, item, error);
+    }
+  return NULL;
+}
+
+gboolean
+_gdci_h5_stream_start (GdciH5Stream  *self,
+                       GError       **error)
+{
+  guint n_threads = self->n_threads > 0 ? self->n_threads : g_get_num_processors ();
+
+  self->codecs = g_async_queue_new_full ((GDestroyNotify) _gdci_codec_free);
+  for (guint i = 0; i < n_threads; i++)
+    {
+      GdciCodec *codec = _gdci_codec_new (&self->codec_settings, error);
+
+      if (codec == NULL)
+        return FALSE;
+      g_async_queue_push (self->codecs, codec);
+    }
+  self->io_codec = _gdci_codec_new (&self->codec_settings, error);
+  if (self->io_codec == NULL)
+    return FALSE;
+  self->pool = g_thread_pool_new (encode_in_pool, self, (int) n_threads, FALSE, error);
+  if (self->pool == NULL)
+    return FALSE;
+  self->filling = _gdci_h5_stream_item_new (self, GDCI_STREAM_SLAB, 0);
+  if (self->filling->data == NULL)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
+                   "Could not allocate %" G_GSIZE_FORMAT " bytes for a row of chunks",
+                   self->slab_bytes);
+      return FALSE;
+    }
+  self->next_auto_flush = g_get_monotonic_time () +
+                          (gint64) (self->flush_interval * G_USEC_PER_SEC);
+  self->io_thread = g_thread_try_new ("gdci-stream", write_frames, self, error);
+  return self->io_thread != NULL;
+}
+
+void
+_gdci_h5_stream_stop (GdciH5Stream *self)
+{
+  if (self->io_thread != NULL)
+    g_thread_join (g_steal_pointer (&self->io_thread));
+  if (self->pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+  g_clear_pointer (&self->codecs, g_async_queue_unref);
+  g_clear_pointer (&self->io_codec, _gdci_codec_free);
+  g_clear_pointer (&self->filling, _gdci_h5_stream_item_free);
+  while (!g_queue_is_empty (&self->queue))
+    _gdci_h5_stream_item_free (g_queue_pop_head (&self->queue));
+}
+
+gboolean
+_gdci_h5_stream_close_file (GdciH5Stream  *self,
+                            GError       **error)
+{
+  GdciH5Quiet quiet;
+  gboolean ok = TRUE;
+
+  _gdci_h5_quiet_begin (&quiet);
+  if (self->dataset >= 0 && H5Dclose (self->dataset) < 0)
+    ok = FALSE;
+  self->dataset = H5I_INVALID_HID;
+  if (self->new_file != NULL)
+    {
+      if (ok && self->error == NULL)
+        ok = _gdci_h5_new_file_publish (self->new_file, FALSE, error);
+      else if (!ok)
+        _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not close '%s'", self->filename);
+      g_clear_pointer (&self->new_file, _gdci_h5_new_file_free);
+      self->file = H5I_INVALID_HID;
+    }
+  else if (self->file >= 0)
+    {
+      if (H5Fclose (self->file) < 0 && ok)
+        {
+          ok = FALSE;
+          _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not close '%s'", self->filename);
+        }
+      else if (!ok)
+        _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not close '%s'", self->filename);
+      self->file = H5I_INVALID_HID;
+    }
+  _gdci_h5_quiet_end (&quiet);
+  return ok;
+}
