@@ -38,6 +38,7 @@ open_swmr_file (GdciH5Stream  *self,
 {
   hid_t fapl = latest_format_access ();
   gboolean exists = g_file_test (self->filename, G_FILE_TEST_EXISTS);
+  H5F_info2_t info;
 
   if (fapl < 0)
     {
@@ -55,6 +56,17 @@ open_swmr_file (GdciH5Stream  *self,
       _gdci_h5_set_error (error, GDCI_ERROR_IO, exists ? "Could not open '%s' for writing"
                                                        : "Could not create '%s'",
                           self->filename);
+      return FALSE;
+    }
+  /* SWMR writes need the superblock of HDF5 1.10's format: checked before
+   * the dataset is made, which would stay */
+  info.super.version = 0;
+  if (H5Fget_info2 (self->file, &info) < 0 || info.super.version < 3)
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_NOT_SUPPORTED,
+                   "'%s' is in an older HDF5 format than readers that read a file as it "
+                   "grows need (SWMR): record into a new file, or set swmr to FALSE",
+                   self->filename);
       return FALSE;
     }
   return TRUE;
@@ -143,6 +155,12 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
   _gdci_h5_quiet_begin (&quiet);
   if (self->swmr)
     ok = open_swmr_file (self, error);
+  else if (g_file_test (self->filename, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_EXISTS,
+                   "'%s' exists: a stream without SWMR writes a new file", self->filename);
+      ok = FALSE;
+    }
   else
     {
       self->new_file = _gdci_h5_new_file_create (self->filename, H5P_DEFAULT, error);
@@ -153,10 +171,9 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
   ok = ok && create_dataset (self, error);
   if (ok && self->swmr && H5Fstart_swmr_write (self->file) < 0)
     {
-      _gdci_h5_set_error (error, GDCI_ERROR_NOT_SUPPORTED,
+      _gdci_h5_set_error (error, GDCI_ERROR_IO,
                           "Could not start writing '%s' for readers that read it as it "
-                          "grows (SWMR needs a file of HDF5's latest format; write to a new "
-                          "file, or set swmr to FALSE)", self->filename);
+                          "grows (SWMR)", self->filename);
       ok = FALSE;
     }
   if (ok)

@@ -790,3 +790,8 @@ from . import _gdci_repack  # noqa: E402
 Repacker = _gdci_repack.Repacker
 repack = _gdci_repack.repack
 __all__ += ["Repacker", "repack"]
+
+from . import _gdci_stream  # noqa: E402
+
+H5Stream = _gdci_stream.H5Stream
+__all__ += ["H5Stream"]
