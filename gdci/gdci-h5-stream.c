@@ -531,10 +531,11 @@ emit_notice (gpointer data)
 {
   Notice *notice = data;
   g_autoptr(GdciH5Stream) self = g_weak_ref_get (&notice->stream);
-  GObject *object = G_OBJECT (self);
+  GObject *object;
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
+  object = G_OBJECT (self);
   if (notice->signal == SIGNAL_FLUSHED)
     {
       g_object_freeze_notify (object);
@@ -555,11 +556,18 @@ tell (GdciH5Stream *self,
 {
   Notice *notice = g_new0 (Notice, 1);
 
+  GSource *source = g_idle_source_new ();
+
   g_weak_ref_init (&notice->stream, self);
   notice->signal = signal;
   notice->value = value;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_notice, notice,
-                              notice_free);
+  /* always from the context's own iteration: g_main_context_invoke() would
+   * run it at once in a thread that can acquire a context nobody runs */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_notice, notice, notice_free);
+  g_source_set_static_name (source, "[gdci] stream notice");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 void

@@ -4,7 +4,8 @@
 // methods, its settings as properties, the errors of init() and of the data
 // source, serialization), the plain functions, and Gdci.H5Writer writing
 // gdci's C sources (synchronously, and asynchronously in a main loop), read
-// back with Gdci.H5Iterator. Prints TAP.
+// back with Gdci.H5Iterator, and Gdci.H5Stream recording frames with its
+// flushed signal in a main loop. Prints TAP.
 //
 // Run: gjs -m test-gjs.js
 
@@ -398,6 +399,40 @@ test('write errors are GLib errors, and leave nothing behind', () => withTempDir
     assertThrows(() => new Gdci.H5Writer().write(rampSource(10, 10, [10, 10], [5, 5]), `${path}.new`, '/data',
         cancellable), error => assertEqual(error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED), true, 'code'));
     assertEqual(listDir(dir), ['out.h5'], 'files');
+}));
+
+test('a stream records frames, flushes them in the main loop and closes', () => withTempDir(dir => {
+    const path = GLib.build_filenamev([dir, 'live.h5']);
+    const stream = new Gdci.H5Stream({
+        filename: path, dataset_path: '/probe', dtype: Gdci.Dtype.INT16,
+        frame_shape: new GLib.Variant('at', [8]), chunk_shape: new GLib.Variant('at', [100, 8]),
+        compression: Gdci.Compression.ZSTD, shuffle: true, flush_interval: 0.05,
+    });
+    stream.init(null);
+    assertEqual(stream.get_chunk_shape().deepUnpack(), [100, 8], 'chunks');
+    const frames = ramp(250 * 8);
+    for (let row = 0; row < 250; row += 50)
+        stream.append(new GLib.Bytes(new Uint8Array(frames.buffer, row * 16, 50 * 16)));
+    const loop = new GLib.MainLoop(null, false);
+    let durable = 0;
+    stream.connect('flushed', (_stream, frames_durable) => {
+        durable = frames_durable;
+        if (frames_durable === 250)
+            loop.quit();
+    });
+    const timeout = GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, 30, () => loop.quit());
+    loop.run();
+    GLib.source_remove(timeout);
+    assertEqual(durable, 250, 'frames durable, told in the main loop');
+    assertEqual(stream.frames_durable, 250, 'frames-durable');
+    assertThrows(() => stream.append(new GLib.Bytes(new Uint8Array(3))),
+        error => assertEqual(error.matches(Gdci.Error, Gdci.Error.INVALID_ARGUMENT), true, 'code'));
+    stream.close(null);
+    assertThrows(() => stream.append(new GLib.Bytes(new Uint8Array(16))),
+        error => assertEqual(error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CLOSED), true, 'code'));
+    const back = readBack(path, '/probe');
+    assertEqual(back.shape, [250, 8], 'shape');
+    assertEqual(Array.from(back.data), Array.from(frames), 'data');
 }));
 
 print(`1..${tests.length}`);
