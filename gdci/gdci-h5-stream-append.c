@@ -53,7 +53,7 @@ push_filled_row (GdciH5Stream  *self,
                                    self->filling->first_frame + self->filling->n_frames);
   if (next->data == NULL)
     {
-      _gdci_h5_stream_item_free (next);
+      _gdci_h5_stream_item_free (self, next);
       g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO,
                    "Could not allocate %" G_GSIZE_FORMAT " bytes for a row of chunks",
                    self->slab_bytes);

@@ -184,6 +184,10 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
 
 /* ---- items: rows of chunks, flushes, the close ---------------------------- */
 
+/* Rows of memory kept for reuse: fresh memory costs a page fault per page
+ * on first touch, which the appending thread would pay */
+#define MAX_SPARE_ROWS 8
+
 GdciStreamItem *
 _gdci_h5_stream_item_new (GdciH5Stream       *self,
                           GdciStreamItemKind  kind,
@@ -193,19 +197,26 @@ _gdci_h5_stream_item_new (GdciH5Stream       *self,
 
   item->kind = kind;
   item->first_frame = first_frame;
-  item->data = _gdci_try_alloc_large (self->slab_bytes);
+  item->data = g_async_queue_try_pop (self->spare_rows);
+  if (item->data == NULL)
+    item->data = _gdci_try_alloc_large (self->slab_bytes);
   return item;
 }
 
 void
-_gdci_h5_stream_item_free (GdciStreamItem *item)
+_gdci_h5_stream_item_free (GdciH5Stream   *self,
+                           GdciStreamItem *item)
 {
   if (item == NULL)
     return;
   for (guint i = 0; i < item->n_tiles; i++)
     g_free (item->tiles[i].encoded);
   g_free (item->tiles);
-  _gdci_free_large (item->data);
+  if (item->data != NULL && self->spare_rows != NULL &&
+      g_async_queue_length (self->spare_rows) < MAX_SPARE_ROWS)
+    g_async_queue_push (self->spare_rows, item->data);
+  else
+    _gdci_free_large (item->data);
   g_free (item);
 }
 
@@ -490,7 +501,7 @@ finish_item (GdciH5Stream   *self,
     }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
-  _gdci_h5_stream_item_free (item);
+  _gdci_h5_stream_item_free (self, item);
 }
 
 static gpointer
@@ -545,6 +556,17 @@ _gdci_h5_stream_start (GdciH5Stream  *self,
   self->pool = g_thread_pool_new (encode_in_pool, self, (int) n_threads, FALSE, error);
   if (self->pool == NULL)
     return FALSE;
+  self->spare_rows = g_async_queue_new_full (_gdci_free_large);
+  for (guint i = 0; i < 2; i++)
+    {
+      gpointer row = _gdci_try_alloc_large (self->slab_bytes);
+
+      if (row != NULL)
+        {
+          _gdci_prefault (row, self->slab_bytes);
+          g_async_queue_push (self->spare_rows, row);
+        }
+    }
   self->filling = _gdci_h5_stream_item_new (self, GDCI_STREAM_SLAB, 0);
   if (self->filling->data == NULL)
     {
@@ -568,9 +590,10 @@ _gdci_h5_stream_stop (GdciH5Stream *self)
     g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
   g_clear_pointer (&self->codecs, g_async_queue_unref);
   g_clear_pointer (&self->io_codec, _gdci_codec_free);
-  g_clear_pointer (&self->filling, _gdci_h5_stream_item_free);
+  _gdci_h5_stream_item_free (self, g_steal_pointer (&self->filling));
   while (!g_queue_is_empty (&self->queue))
-    _gdci_h5_stream_item_free (g_queue_pop_head (&self->queue));
+    _gdci_h5_stream_item_free (self, g_queue_pop_head (&self->queue));
+  g_clear_pointer (&self->spare_rows, g_async_queue_unref);
 }
 
 gboolean

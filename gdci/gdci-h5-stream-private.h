@@ -89,6 +89,7 @@ struct _GdciH5Stream
   int fd;                           /* the file's, for syncing */
   GThreadPool *pool;
   GAsyncQueue *codecs;              /* free GdciCodec, one per thread */
+  GAsyncQueue *spare_rows;          /* memory for rows, to reuse */
   GdciCodec *io_codec;              /* the writing thread's */
   GThread *io_thread;
 
@@ -128,7 +129,9 @@ gboolean        _gdci_h5_stream_start       (GdciH5Stream    *self,
 GdciStreamItem *_gdci_h5_stream_item_new    (GdciH5Stream    *self,
                                              GdciStreamItemKind kind,
                                              guint64          first_frame);
-void            _gdci_h5_stream_item_free   (GdciStreamItem  *item);
+/* Frees @item, keeping its memory for another */
+void            _gdci_h5_stream_item_free   (GdciH5Stream    *self,
+                                             GdciStreamItem  *item);
 /* With the mutex held: queues @item, handing a slab's chunks to the
  * compression threads */
 void            _gdci_h5_stream_push        (GdciH5Stream    *self,
