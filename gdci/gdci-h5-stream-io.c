@@ -469,7 +469,7 @@ next_item (GdciH5Stream *self)
       if (head != NULL && (head->kind != GDCI_STREAM_SLAB ||
                            g_atomic_int_get (&head->n_pending) == 0))
         return g_queue_pop_head (&self->queue);
-      if (unflushed && !self->closing)
+      if (unflushed && self->error == NULL && !self->closing)
         g_cond_wait_until (&self->cond, &self->mutex, self->next_auto_flush);
       else
         g_cond_wait (&self->cond, &self->mutex);
