@@ -204,7 +204,7 @@ open_file (GdciH5Iterator  *self,
 {
   /* the codecs of hdf5plugin's filters, for H5Dread() */
   _gdci_h5_register_filters ();
-  self->file = H5Fopen (self->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  self->file = _gdci_h5_open_to_read (self->path);
   if (self->file >= 0)
     return TRUE;
   if (_gdci_h5_error_has_minor (H5E_NOTHDF5))

@@ -31,6 +31,12 @@ void      _gdci_h5_set_error          (GError      **error,
                                        ...) G_GNUC_PRINTF (3, 4);
 
 hid_t     _gdci_h5_native_type        (GdciDtype     dtype);
+
+/* H5Fopen() to read; a file that a writer in HDF5's SWMR mode has open,
+ * or left marked as open when it was killed (as a GdciH5Stream's file), is
+ * opened in SWMR read mode, as it is up to its last flush. On failure the
+ * error stack is the plain open's. */
+hid_t     _gdci_h5_open_to_read       (const char   *path);
 /* The GdciDtype of an HDF5 type, or FALSE with a description of the type
  * ("a compound type") that gdci does not read */
 gboolean  _gdci_h5_dtype_from_type    (hid_t         type,

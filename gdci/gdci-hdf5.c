@@ -293,3 +293,23 @@ _gdci_h5_close (hid_t id)
     default: H5Idec_ref (id); break;
     }
 }
+
+hid_t
+_gdci_h5_open_to_read (const char *path)
+{
+  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  GdciH5Quiet quiet;
+
+  if (file >= 0 || _gdci_h5_error_has_minor (H5E_NOTHDF5))
+    return file;
+  _gdci_h5_quiet_begin (&quiet);
+  H5Eclear2 (H5E_DEFAULT);
+  file = H5Fopen (path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+  if (file < 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    }
+  _gdci_h5_quiet_end (&quiet);
+  return file;
+}

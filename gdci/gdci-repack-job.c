@@ -192,7 +192,7 @@ open_input (GdciRepackJob  *job,
                    job->in_filename);
       return FALSE;
     }
-  job->in_file = H5Fopen (job->in_filename, H5F_ACC_RDONLY, H5P_DEFAULT);
+  job->in_file = _gdci_h5_open_to_read (job->in_filename);
   if (job->in_file < 0)
     {
       _gdci_h5_set_error (error, GDCI_ERROR_INVALID_DATA, "Could not read '%s'", job->in_filename);
