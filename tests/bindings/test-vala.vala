@@ -4,7 +4,7 @@
  * as construct properties, the errors of init () and of the data source,
  * serialization), the plain functions, and Gdci.H5Writer writing a Vala
  * source (synchronously, and with yield in a main loop), read back with
- * Gdci.H5Iterator.
+ * Gdci.H5Iterator, and Gdci.H5Stream recording frames.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -270,6 +270,39 @@ void test_write () {
     }
 }
 
+void test_stream () {
+    string dir = make_temp_dir ();
+    try {
+        string path = GLib.Path.build_filename (dir, "live.h5");
+        var stream = new Gdci.H5Stream (path, "/probe", Gdci.Dtype.INT32, shape ({17}), null);
+        assert_true (stream.swmr);
+        /* a ramp of 301 x 17, appended 7 frames at a time */
+        for (int64 first = 0; first < 301; first += 7) {
+            int64 n = int64.min (7, 301 - first);
+            var frames = new int32[n * 17];
+            for (int i = 0; i < frames.length; i++)
+                frames[i] = (int32) (first * 17 + i);
+            assert_true (stream.append (new GLib.Bytes ((uint8[]) frames)));
+        }
+        assert_true (stream.frames_appended == 301);
+        assert_true (stream.flush (null));
+        assert_true (stream.frames_durable == 301);
+        try {
+            stream.append (new GLib.Bytes (new uint8[5]));
+            assert_not_reached ();
+        } catch (Gdci.Error e) {
+            assert_true (e is Gdci.Error.INVALID_ARGUMENT);
+        }
+        assert_true (stream.close (null));
+        assert_true (stream.is_closed ());
+        check_written_ramp (path, "/probe", 301, 17);
+    } catch (GLib.Error e) {
+        GLib.error ("%s", e.message);
+    } finally {
+        remove_dir (dir);
+    }
+}
+
 async void write_async_and_quit (Gdci.H5Writer writer, Gdci.ChunkIterator it, string path, GLib.MainLoop loop,
                                  out GLib.Error? error) {
     error = null;
@@ -366,5 +399,6 @@ int main (string[] args) {
     GLib.Test.add_func ("/vala/write", test_write);
     GLib.Test.add_func ("/vala/write-async", test_write_async);
     GLib.Test.add_func ("/vala/write-errors", test_write_errors);
+    GLib.Test.add_func ("/vala/stream", test_stream);
     return GLib.Test.run ();
 }
