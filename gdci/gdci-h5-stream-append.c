@@ -1,5 +1,5 @@
 /* gdci-h5-stream-append.c: appending frames to a GdciH5Stream, flushing
- * and closing it
+ * and closing it, and the counts of its frames
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -271,4 +271,68 @@ gdci_h5_stream_is_closed (GdciH5Stream *self)
   closed = self->closed;
   g_mutex_unlock (&self->mutex);
   return closed;
+}
+
+/**
+ * gdci_h5_stream_get_frames_appended:
+ * @self: a stream
+ *
+ * Returns: the frames appended, [property@Gdci.H5Stream:frames-appended]
+ *
+ * Since: 1.0
+ */
+guint64
+gdci_h5_stream_get_frames_appended (GdciH5Stream *self)
+{
+  g_return_val_if_fail (GDCI_IS_H5_STREAM (self), 0);
+
+  return _gdci_h5_stream_locked_get (self, &self->frames_appended);
+}
+
+/**
+ * gdci_h5_stream_get_frames_durable:
+ * @self: a stream
+ *
+ * Returns: the frames durable, [property@Gdci.H5Stream:frames-durable]
+ *
+ * Since: 1.0
+ */
+guint64
+gdci_h5_stream_get_frames_durable (GdciH5Stream *self)
+{
+  g_return_val_if_fail (GDCI_IS_H5_STREAM (self), 0);
+
+  return _gdci_h5_stream_locked_get (self, &self->frames_durable);
+}
+
+/**
+ * gdci_h5_stream_get_backlog_bytes:
+ * @self: a stream
+ *
+ * Returns: the bytes waiting to be written, [property@Gdci.H5Stream:backlog-bytes]
+ *
+ * Since: 1.0
+ */
+guint64
+gdci_h5_stream_get_backlog_bytes (GdciH5Stream *self)
+{
+  g_return_val_if_fail (GDCI_IS_H5_STREAM (self), 0);
+
+  return _gdci_h5_stream_locked_get (self, &self->backlog_bytes);
+}
+
+/**
+ * gdci_h5_stream_get_bytes_written:
+ * @self: a stream
+ *
+ * Returns: the bytes of chunks written, [property@Gdci.H5Stream:bytes-written]
+ *
+ * Since: 1.0
+ */
+guint64
+gdci_h5_stream_get_bytes_written (GdciH5Stream *self)
+{
+  g_return_val_if_fail (GDCI_IS_H5_STREAM (self), 0);
+
+  return _gdci_h5_stream_locked_get (self, &self->bytes_written);
 }

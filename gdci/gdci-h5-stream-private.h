@@ -121,6 +121,11 @@ void            _gdci_h5_stream_tell_backlog_full (GdciH5Stream *self,
 guint64         _gdci_h5_stream_locked_get  (GdciH5Stream    *self,
                                              const guint64   *value);
 
+/* gdci-h5-stream-plan.c: the settings checked (a clear error otherwise),
+ * the chunk shape planned and the codec set up */
+gboolean        _gdci_h5_stream_plan        (GdciH5Stream    *self,
+                                             GError         **error);
+
 /* gdci-h5-stream-io.c */
 gboolean        _gdci_h5_stream_open_file   (GdciH5Stream    *self,
                                              GError         **error);
