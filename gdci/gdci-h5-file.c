@@ -242,7 +242,10 @@ file_query (const H5FD_t  *pub,
   if (flags != NULL)
     *flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_ACCUMULATE_METADATA |
              H5FD_FEAT_DATA_SIEVE | H5FD_FEAT_AGGREGATE_SMALLDATA |
-             H5FD_FEAT_POSIX_COMPAT_HANDLE | H5FD_FEAT_DEFAULT_VFD_COMPATIBLE;
+             H5FD_FEAT_POSIX_COMPAT_HANDLE | H5FD_FEAT_DEFAULT_VFD_COMPATIBLE |
+             /* POSIX writes in order: a stream's readers read the file as
+              * it grows */
+             H5FD_FEAT_SUPPORTS_SWMR_IO;
   return 0;
 }
 

@@ -92,25 +92,27 @@ gdci_h5_stream_append (GdciH5Stream  *self,
   guint64 n_frames;
 
   g_return_val_if_fail (GDCI_IS_H5_STREAM (self), FALSE);
+  g_return_val_if_fail (self->init_done, FALSE);
   g_return_val_if_fail (frames != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   data = g_bytes_get_data (frames, &n_bytes);
-  if (n_bytes % self->frame_bytes != 0)
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                   "%" G_GSIZE_FORMAT " bytes are not whole frames of %" G_GSIZE_FORMAT
-                   " bytes for '%s'", n_bytes, self->frame_bytes, self->dataset_path);
-      return FALSE;
-    }
-  n_frames = n_bytes / self->frame_bytes;
-
   g_mutex_lock (&self->mutex);
   if (!check_usable (self, error))
     {
       g_mutex_unlock (&self->mutex);
       return FALSE;
     }
+  /* a stream that is usable has frames of one byte or more */
+  if (n_bytes % self->frame_bytes != 0)
+    {
+      g_mutex_unlock (&self->mutex);
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                   "%" G_GSIZE_FORMAT " bytes are not whole frames of %" G_GSIZE_FORMAT
+                   " bytes for '%s'", n_bytes, self->frame_bytes, self->dataset_path);
+      return FALSE;
+    }
+  n_frames = n_bytes / self->frame_bytes;
   while (n_frames > 0)
     {
       GdciStreamItem *row = self->filling;
@@ -189,6 +191,7 @@ gdci_h5_stream_flush (GdciH5Stream  *self,
   gboolean ok;
 
   g_return_val_if_fail (GDCI_IS_H5_STREAM (self), FALSE);
+  g_return_val_if_fail (self->init_done, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 

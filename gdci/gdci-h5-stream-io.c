@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -18,43 +19,42 @@
 
 /* ---- the file and the dataset --------------------------------------------- */
 
-static hid_t
-latest_format_access (void)
-{
-  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
-
-  if (fapl >= 0 && H5Pset_libver_bounds (fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0)
-    {
-      _gdci_h5_close (fapl);
-      return H5I_INVALID_HID;
-    }
-  return fapl;
-}
-
-/* SWMR: the file at its name, new or existing, in HDF5's latest format */
+/* SWMR: the file at its name, new or existing, in HDF5's latest format,
+ * written through gdci's file driver: after a failed write it writes
+ * nothing more (HDF5 is not told, and is not left half way), so the file
+ * stays as its last flush left it */
 static gboolean
 open_swmr_file (GdciH5Stream  *self,
                 GError       **error)
 {
-  hid_t fapl = latest_format_access ();
   gboolean exists = g_file_test (self->filename, G_FILE_TEST_EXISTS);
+  int flags = O_RDWR | O_CLOEXEC | (exists ? 0 : O_CREAT | O_EXCL);
   H5F_info2_t info;
+  hid_t fapl;
 
-  if (fapl < 0)
+  self->fd = g_open (self->filename, flags, 0666);
+  if (self->fd < 0)
     {
-      _gdci_h5_set_error (error, GDCI_ERROR_HDF5, "Could not set up HDF5 for '%s'",
-                          self->filename);
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, g_io_error_from_errno (saved_errno) == G_IO_ERROR_EXISTS
+                                        ? GDCI_ERROR_EXISTS : GDCI_ERROR_IO,
+                   exists ? "Could not open '%s' for writing: %s" : "Could not create '%s': %s",
+                   self->filename, g_strerror (saved_errno));
       return FALSE;
     }
-  if (exists)
-    self->file = H5Fopen (self->filename, H5F_ACC_RDWR, fapl);
-  else
-    self->file = H5Fcreate (self->filename, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
+  self->created = !exists;
+  self->control = _gdci_h5_file_control_new (self->fd, NULL);
+  fapl = _gdci_h5_file_access_plist (self->control);
+  if (fapl >= 0 && H5Pset_libver_bounds (fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) >= 0)
+    self->file = exists ? H5Fopen (self->filename, H5F_ACC_RDWR, fapl)
+                        : H5Fcreate (self->filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   _gdci_h5_close (fapl);
+  if (!_gdci_h5_stream_check_io (self, error))
+    return FALSE;
   if (self->file < 0)
     {
-      _gdci_h5_set_error (error, GDCI_ERROR_IO, exists ? "Could not open '%s' for writing"
-                                                       : "Could not create '%s'",
+      _gdci_h5_set_error (error, exists ? GDCI_ERROR_INVALID_DATA : GDCI_ERROR_IO,
+                          exists ? "Could not open '%s' for writing" : "Could not create '%s'",
                           self->filename);
       return FALSE;
     }
@@ -70,6 +70,18 @@ open_swmr_file (GdciH5Stream  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+_gdci_h5_stream_check_io (GdciH5Stream  *self,
+                          GError       **error)
+{
+  if (self->control == NULL || self->control->error == 0)
+    return TRUE;
+  H5Eclear2 (H5E_DEFAULT);
+  g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not write '%s': %s", self->filename,
+               g_strerror (self->control->error));
+  return FALSE;
 }
 
 static hid_t
@@ -134,16 +146,6 @@ create_dataset (GdciH5Stream  *self,
   return TRUE;
 }
 
-static int
-file_descriptor (hid_t file)
-{
-  void *handle = NULL;
-
-  if (H5Fget_vfd_handle (file, H5P_DEFAULT, &handle) < 0 || handle == NULL)
-    return -1;
-  return *(int *) handle;
-}
-
 gboolean
 _gdci_h5_stream_open_file (GdciH5Stream  *self,
                            GError       **error)
@@ -166,7 +168,11 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
       self->new_file = _gdci_h5_new_file_create (self->filename, H5P_DEFAULT, error);
       ok = self->new_file != NULL;
       if (ok)
-        self->file = self->new_file->file;
+        {
+          self->file = self->new_file->file;
+          self->fd = self->new_file->fd;
+          self->control = self->new_file->control;
+        }
     }
   ok = ok && create_dataset (self, error);
   if (ok && self->swmr && H5Fstart_swmr_write (self->file) < 0)
@@ -176,8 +182,6 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
                           "grows (SWMR)", self->filename);
       ok = FALSE;
     }
-  if (ok)
-    self->fd = self->swmr ? file_descriptor (self->file) : self->new_file->fd;
   _gdci_h5_quiet_end (&quiet);
   return ok;
 }
@@ -397,6 +401,8 @@ write_row (GdciH5Stream    *self,
         }
       written += tile->n_encoded;
     }
+  if (!_gdci_h5_stream_check_io (self, error))
+    return FALSE;
   g_mutex_lock (&self->mutex);
   self->bytes_written += written;
   g_mutex_unlock (&self->mutex);
@@ -426,7 +432,7 @@ make_durable (GdciH5Stream    *self,
       _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not flush '%s'", self->filename);
       return FALSE;
     }
-  if (self->new_file != NULL && !_gdci_h5_new_file_check (self->new_file, error))
+  if (!_gdci_h5_stream_check_io (self, error))
     return FALSE;
   if (self->fd >= 0 && fdatasync (self->fd) != 0)
     {
@@ -604,11 +610,17 @@ _gdci_h5_stream_close_file (GdciH5Stream  *self,
   gboolean ok = TRUE;
 
   _gdci_h5_quiet_begin (&quiet);
+  /* a stream that failed writes nothing more: its file stays as its last
+   * flush left it */
+  if (self->error != NULL && self->control != NULL)
+    self->control->abandoned = TRUE;
   if (self->dataset >= 0 && H5Dclose (self->dataset) < 0)
     ok = FALSE;
   self->dataset = H5I_INVALID_HID;
   if (self->new_file != NULL)
     {
+      self->control = NULL;
+      self->fd = -1;
       if (ok && self->error == NULL)
         ok = _gdci_h5_new_file_publish (self->new_file, FALSE, error);
       else if (!ok)
@@ -616,16 +628,20 @@ _gdci_h5_stream_close_file (GdciH5Stream  *self,
       g_clear_pointer (&self->new_file, _gdci_h5_new_file_free);
       self->file = H5I_INVALID_HID;
     }
-  else if (self->file >= 0)
+  else if (self->file >= 0 || self->control != NULL)
     {
-      if (H5Fclose (self->file) < 0 && ok)
-        {
-          ok = FALSE;
-          _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not close '%s'", self->filename);
-        }
+      if (self->file >= 0 && H5Fclose (self->file) < 0)
+        ok = FALSE;
+      self->file = H5I_INVALID_HID;
+      if (ok && self->error == NULL && fsync (self->fd) != 0)
+        self->control->error = errno;
+      if (!_gdci_h5_stream_check_io (self, ok ? error : NULL))
+        ok = FALSE;
       else if (!ok)
         _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not close '%s'", self->filename);
-      self->file = H5I_INVALID_HID;
+      g_clear_pointer (&self->control, _gdci_h5_file_control_release);
+      close (self->fd);
+      self->fd = -1;
     }
   _gdci_h5_quiet_end (&quiet);
   return ok;

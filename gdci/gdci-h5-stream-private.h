@@ -78,6 +78,7 @@ struct _GdciH5Stream
   guint64 max_backlog_bytes;
 
   /* set up by initialization */
+  gboolean init_done;
   gsize itemsize;
   gsize frame_bytes;
   gsize slab_bytes;                 /* chunk[0] frames */
@@ -86,7 +87,9 @@ struct _GdciH5Stream
   GdciH5NewFile *new_file;          /* !swmr */
   hid_t file;
   hid_t dataset;
-  int fd;                           /* the file's, for syncing */
+  int fd;                           /* the file, open to write and sync */
+  GdciH5FileControl *control;       /* its driver's (the new file's if !swmr) */
+  gboolean created;                 /* swmr: the stream made the file */
   GThreadPool *pool;
   GAsyncQueue *codecs;              /* free GdciCodec, one per thread */
   GAsyncQueue *spare_rows;          /* memory for rows, to reuse */
@@ -144,6 +147,9 @@ void            _gdci_h5_stream_push        (GdciH5Stream    *self,
 /* With the mutex held: a copy of the row being filled, as a @kind item */
 GdciStreamItem *_gdci_h5_stream_snapshot    (GdciH5Stream    *self,
                                              GdciStreamItemKind kind);
+/* The error of a write that gdci's file driver kept from HDF5 */
+gboolean        _gdci_h5_stream_check_io    (GdciH5Stream    *self,
+                                             GError         **error);
 /* After the writing thread has ended: the dataset and file closed, and the
  * file published (!swmr) */
 gboolean        _gdci_h5_stream_close_file  (GdciH5Stream    *self,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "gdci-enum-types.h"
 #include "gdci-error.h"
 #include "gdci-h5-stream-private.h"
@@ -583,27 +585,59 @@ _gdci_h5_stream_tell_backlog_full (GdciH5Stream *self,
 /* ---- initialization ------------------------------------------------------- */
 
 static gboolean
-gdci_h5_stream_initable_init (GInitable     *initable,
-                              GCancellable  *cancellable,
-                              GError       **error)
+set_up (GdciH5Stream  *self,
+        GCancellable  *cancellable,
+        GError       **error)
 {
-  GdciH5Stream *self = GDCI_H5_STREAM (initable);
-
-  g_return_val_if_fail (self->context == NULL, FALSE);
-
   if (!_gdci_h5_stream_plan (self, error))
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   self->context = g_main_context_ref_thread_default ();
-  if (!_gdci_h5_stream_open_file (self, error) || !_gdci_h5_stream_start (self, error))
+  if (_gdci_h5_stream_open_file (self, error) && _gdci_h5_stream_start (self, error))
+    return TRUE;
+
+  /* nothing is left: a new file is removed, a dataset made in an existing
+   * file unlinked */
+  _gdci_h5_stream_stop (self);
+  if (self->swmr && !self->created && self->dataset >= 0)
     {
-      /* a new file not published is removed; a dataset created in a file
-       * opened for SWMR stays, empty */
-      _gdci_h5_stream_stop (self);
-      self->error = g_error_new_literal (GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                                         "The stream could not be set up");
-      _gdci_h5_stream_close_file (self, NULL);
+      _gdci_h5_close (self->dataset);
+      self->dataset = H5I_INVALID_HID;
+      H5Ldelete (self->file, self->dataset_path, H5P_DEFAULT);
+      H5Eclear2 (H5E_DEFAULT);
+    }
+  self->error = g_error_new_literal (GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                                     "The stream could not be set up");
+  _gdci_h5_stream_close_file (self, NULL);
+  if (self->swmr && self->created)
+    g_unlink (self->filename);
+  return FALSE;
+}
+
+/* As GIO's initables: a second call gives the first one's result */
+static gboolean
+gdci_h5_stream_initable_init (GInitable     *initable,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  GdciH5Stream *self = GDCI_H5_STREAM (initable);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!self->init_done)
+    {
+      self->init_done = TRUE;
+      if (!set_up (self, cancellable, &local_error))
+        {
+          g_clear_error (&self->error);
+          self->error = g_error_copy (local_error);
+        }
+    }
+  else if (self->error != NULL && self->io_thread == NULL && !self->closed)
+    local_error = g_error_copy (self->error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   return TRUE;

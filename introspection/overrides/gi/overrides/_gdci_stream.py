@@ -55,8 +55,8 @@ class H5Stream(Gdci.H5Stream):
     is a numpy dtype or its name.
 
     - ``append(frames)`` takes a numpy array of shape (n, *frame_shape) or
-      frame_shape (one frame) and of the stream's dtype, any layout; it
-      copies it and returns.
+      frame_shape (one frame) and of the stream's dtype, any layout (or the
+      bytes of whole frames); it copies it and returns.
     - ``flush()`` and ``close()`` raise GLib.Error.
     - ``with Gdci.H5Stream(...) as stream:`` closes the stream at the end,
       also when the block raises.
@@ -86,7 +86,13 @@ class H5Stream(Gdci.H5Stream):
 
     def append(self, frames):
         """Appends frames, a numpy array of shape (n, *frame_shape) (or one
-        frame, of frame_shape) of the stream's dtype."""
+        frame, of frame_shape) of the stream's dtype; or the bytes of whole
+        frames, as a GLib.Bytes, bytes, bytearray or memoryview."""
+        if isinstance(frames, GLib.Bytes):
+            return Gdci.H5Stream.append(self, frames)
+        if isinstance(frames, (bytes, bytearray, memoryview)):
+            return Gdci.H5Stream.append(self, _gdci_numpy.bytes_of(memoryview(frames).cast("B"),
+                                                                   copy=False))
         np = _gdci_numpy.numpy()
         array = np.asarray(frames)
         if array.dtype != self._numpy_dtype:
