@@ -13,6 +13,7 @@
 
 #include "gdci-copy-private.h"
 #include "gdci-error.h"
+#include "gdci-h5-clean-private.h"
 #include "gdci-h5-stream-private.h"
 #include "gdci-hdf5-private.h"
 #include "gdci-memory-private.h"
@@ -43,6 +44,14 @@ open_swmr_file (GdciH5Stream  *self,
       return FALSE;
     }
   self->created = !exists;
+  /* the lock of gdci's writes: gdci clean leaves a file being recorded
+   * alone */
+  if (!_gdci_h5_lock_for_writing (self->fd))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "'%s' is being written by another "
+                   "program", self->filename);
+      return FALSE;
+    }
   self->control = _gdci_h5_file_control_new (self->fd, NULL);
   fapl = _gdci_h5_file_access_plist (self->control);
   if (fapl >= 0 && H5Pset_libver_bounds (fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) >= 0)
