@@ -294,17 +294,53 @@ _gdci_h5_close (hid_t id)
     }
 }
 
+static herr_t
+find_open_for_write (unsigned            n,
+                     const H5E_error2_t *err,
+                     void               *user_data)
+{
+  gboolean *found = user_data;
+
+  if (err->min_num == H5E_CANTOPENFILE && err->desc != NULL &&
+      strstr (err->desc, "already open for write") != NULL)
+    *found = TRUE;
+  return 0;
+}
+
+/* TRUE if the open failed only because the file is marked as open by a
+ * writer: a live SWMR writer, or one that was killed */
+static gboolean
+open_failed_as_marked (void)
+{
+  gboolean found = FALSE;
+
+  if (H5Ewalk2 (H5E_DEFAULT, H5E_WALK_UPWARD, find_open_for_write, &found) < 0)
+    return FALSE;
+  return found;
+}
+
+/* A reader of a live file retries metadata that a flush is rewriting, and
+ * HDF5 sleeps between its attempts (up to a second each): a few attempts
+ * are enough for a writer's flush, and a damaged file fails at once rather
+ * than after minutes */
+#define SWMR_READ_ATTEMPTS 8
+
 hid_t
 _gdci_h5_open_to_read (const char *path)
 {
   hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t fapl;
   GdciH5Quiet quiet;
 
-  if (file >= 0 || _gdci_h5_error_has_minor (H5E_NOTHDF5))
+  if (file >= 0 || !open_failed_as_marked ())
     return file;
   _gdci_h5_quiet_begin (&quiet);
   H5Eclear2 (H5E_DEFAULT);
-  file = H5Fopen (path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+  fapl = H5Pcreate (H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_metadata_read_attempts (fapl, SWMR_READ_ATTEMPTS) >= 0)
+    file = H5Fopen (path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  if (fapl >= 0)
+    H5Pclose (fapl);
   if (file < 0)
     {
       H5Eclear2 (H5E_DEFAULT);
