@@ -90,6 +90,7 @@ gdci_h5_stream_append (GdciH5Stream  *self,
   gsize n_bytes = 0;
   const guint8 *data;
   guint64 n_frames;
+  gboolean wake;
 
   g_return_val_if_fail (GDCI_IS_H5_STREAM (self), FALSE);
   g_return_val_if_fail (self->init_done, FALSE);
@@ -113,6 +114,10 @@ gdci_h5_stream_append (GdciH5Stream  *self,
       return FALSE;
     }
   n_frames = n_bytes / self->frame_bytes;
+  /* the writing thread is woken for a filled row (push_filled_row) or for
+   * the first frames since a flush, to time the next one: not for every
+   * append */
+  wake = n_frames > 0 && self->frames_appended == self->frames_flush_asked;
   while (n_frames > 0)
     {
       GdciStreamItem *row = self->filling;
@@ -129,7 +134,8 @@ gdci_h5_stream_append (GdciH5Stream  *self,
           return FALSE;
         }
     }
-  g_cond_broadcast (&self->cond);
+  if (wake)
+    g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
   return TRUE;
 }

@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -198,8 +200,35 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
 /* ---- items: rows of chunks, flushes, the close ---------------------------- */
 
 /* Rows of memory kept for reuse: fresh memory costs a page fault per page
- * on first touch, which the appending thread would pay */
+ * on first touch (a huge page's zeroing, or the kernel's compaction to make
+ * one), which the appending thread would pay; the writing thread keeps
+ * SPARE_ROWS_READY rows faulted in for it */
 #define MAX_SPARE_ROWS 8
+#define SPARE_ROWS_READY 2
+
+static gpointer
+new_faulted_row (GdciH5Stream *self)
+{
+  volatile guint8 *row = _gdci_try_alloc_large (self->slab_bytes);
+
+  if (row != NULL)
+    for (gsize i = 0; i < self->slab_bytes; i += 4096)
+      row[i] = 0;
+  return (gpointer) row;
+}
+
+static void
+top_up_spare_rows (GdciH5Stream *self)
+{
+  while (g_async_queue_length (self->spare_rows) < SPARE_ROWS_READY)
+    {
+      gpointer row = new_faulted_row (self);
+
+      if (row == NULL)
+        return;
+      g_async_queue_push (self->spare_rows, row);
+    }
+}
 
 GdciStreamItem *
 _gdci_h5_stream_item_new (GdciH5Stream       *self,
@@ -225,7 +254,9 @@ _gdci_h5_stream_item_free (GdciH5Stream   *self,
   for (guint i = 0; i < item->n_tiles; i++)
     g_free (item->tiles[i].encoded);
   g_free (item->tiles);
-  if (item->data != NULL && self->spare_rows != NULL &&
+  if (item->borrowed)
+    ;
+  else if (item->data != NULL && self->spare_rows != NULL &&
       g_async_queue_length (self->spare_rows) < MAX_SPARE_ROWS)
     g_async_queue_push (self->spare_rows, item->data);
   else
@@ -297,13 +328,37 @@ typedef struct
   guint tile;
 } TileTask;
 
+/* The compressing threads of a stream give way to the app's: the thread
+ * that appends gets a processor as soon as it needs one, and does not wait
+ * for compression that can run a moment later. The writing thread, which
+ * shares the stream's mutex with the appending thread, keeps its priority:
+ * appends never wait for a thread that cannot get a processor. */
+#define BACKGROUND_NICENESS 10
+
+static void
+run_in_background (void)
+{
+  static GPrivate lowered;
+
+  if (g_private_get (&lowered) != NULL)
+    return;
+  g_private_set (&lowered, GINT_TO_POINTER (1));
+#ifdef SYS_gettid
+  /* Linux gives each thread its own niceness: an error leaves it as it is */
+  (void) setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), BACKGROUND_NICENESS);
+#endif
+}
+
 static void
 encode_in_pool (gpointer data,
                 gpointer user_data)
 {
   TileTask *task = data;
   GdciH5Stream *self = user_data;
-  GdciCodec *codec = g_async_queue_pop (self->codecs);
+  GdciCodec *codec;
+
+  run_in_background ();
+  codec = g_async_queue_pop (self->codecs);
 
   if (!encode_tile (self, codec, task->item, &task->item->tiles[task->tile]))
     task->item->failed = TRUE;
@@ -344,12 +399,17 @@ _gdci_h5_stream_snapshot (GdciH5Stream       *self,
                           GdciStreamItemKind  kind)
 {
   GdciStreamItem *filling = self->filling;
-  GdciStreamItem *item = _gdci_h5_stream_item_new (self, kind, filling->first_frame);
+  GdciStreamItem *item = g_new0 (GdciStreamItem, 1);
 
+  /* appends add frames after these and the row is freed after this item,
+   * the writing thread taking items in order: the frames are read where
+   * they are, with no copy while appends wait for the mutex */
+  item->kind = kind;
+  item->first_frame = filling->first_frame;
   item->n_frames = filling->n_frames;
   item->frames_total = self->frames_appended;
-  if (item->n_frames > 0)
-    memcpy (item->data, filling->data, item->n_frames * self->frame_bytes);
+  item->data = filling->data;
+  item->borrowed = TRUE;
   self->frames_flush_asked = self->frames_appended;
   return item;
 }
@@ -546,6 +606,8 @@ write_frames (gpointer data)
             make_durable (self, item, &error);
         }
       finish_item (self, item, error);
+      if (!closed)
+        top_up_spare_rows (self);
     }
   return NULL;
 }
@@ -568,20 +630,12 @@ _gdci_h5_stream_start (GdciH5Stream  *self,
   self->io_codec = _gdci_codec_new (&self->codec_settings, error);
   if (self->io_codec == NULL)
     return FALSE;
-  self->pool = g_thread_pool_new (encode_in_pool, self, (int) n_threads, FALSE, error);
+  /* threads of its own: their priority is the stream's */
+  self->pool = g_thread_pool_new (encode_in_pool, self, (int) n_threads, TRUE, error);
   if (self->pool == NULL)
     return FALSE;
   self->spare_rows = g_async_queue_new_full (_gdci_free_large);
-  for (guint i = 0; i < 2; i++)
-    {
-      gpointer row = _gdci_try_alloc_large (self->slab_bytes);
-
-      if (row != NULL)
-        {
-          _gdci_prefault (row, self->slab_bytes);
-          g_async_queue_push (self->spare_rows, row);
-        }
-    }
+  top_up_spare_rows (self);
   self->filling = _gdci_h5_stream_item_new (self, GDCI_STREAM_SLAB, 0);
   if (self->filling->data == NULL)
     {

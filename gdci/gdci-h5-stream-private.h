@@ -35,7 +35,7 @@ typedef enum
 typedef struct _GdciStreamWaiter GdciStreamWaiter;
 
 /* A row of chunks along the first axis, the frames of it appended so far;
- * or a flush or the close, with a copy of the row being filled */
+ * or a flush or the close, with the frames of the row being filled */
 typedef struct
 {
   GdciStreamItemKind kind;
@@ -43,6 +43,7 @@ typedef struct
   guint64 n_frames;
   guint64 frames_total;      /* FLUSH, CLOSE: the frames appended by then */
   guint8 *data;              /* chunk[0] frames */
+  gboolean borrowed;         /* FLUSH, CLOSE: data is the filling row's */
   guint n_tiles;
   GdciStreamTile *tiles;
   gint n_pending;            /* tiles not yet filtered (atomic) */
