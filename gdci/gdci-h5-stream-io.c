@@ -324,16 +324,22 @@ encode_tile (GdciH5Stream   *self,
 
 typedef struct
 {
+  GdciH5Stream *stream;
   GdciStreamItem *item;
   guint tile;
 } TileTask;
 
-/* The compressing threads of a stream give way to the app's: the thread
- * that appends gets a processor as soon as it needs one, and does not wait
- * for compression that can run a moment later. The writing thread, which
- * shares the stream's mutex with the appending thread, keeps its priority:
- * appends never wait for a thread that cannot get a processor. */
+/* The compressing threads give way to the app's: the thread that appends
+ * gets a processor as soon as it needs one, and does not wait for
+ * compression that can run a moment later. The streams of a process share
+ * them, as many as there are processors (or as a stream's n-threads asks),
+ * so that a lock they take is never held by one of many threads waiting
+ * for a processor. The writing threads, which share their stream's mutex
+ * with the appending thread, keep the process's priority. */
 #define BACKGROUND_NICENESS 10
+
+static GThreadPool *compressing_pool;
+G_LOCK_DEFINE_STATIC (compressing_pool);
 
 static void
 run_in_background (void)
@@ -354,22 +360,44 @@ encode_in_pool (gpointer data,
                 gpointer user_data)
 {
   TileTask *task = data;
-  GdciH5Stream *self = user_data;
+  GdciH5Stream *self = task->stream;
   GdciCodec *codec;
 
   run_in_background ();
+  /* at most n-threads tiles of a stream at once: one per codec */
   codec = g_async_queue_pop (self->codecs);
-
   if (!encode_tile (self, codec, task->item, &task->item->tiles[task->tile]))
     task->item->failed = TRUE;
   g_async_queue_push (self->codecs, codec);
-  if (g_atomic_int_dec_and_test (&task->item->n_pending))
-    {
-      g_mutex_lock (&self->mutex);
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->mutex);
-    }
+  /* the last use of the stream: once the writing thread sees the count at
+   * zero, the stream may be closed and freed */
+  g_mutex_lock (&self->mutex);
+  if (--task->item->n_pending == 0)
+    g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
   g_free (task);
+}
+
+/* The shared pool, with @n_threads threads or more */
+static GThreadPool *
+get_compressing_pool (guint    n_threads,
+                      GError **error)
+{
+  GThreadPool *pool;
+
+  G_LOCK (compressing_pool);
+  if (compressing_pool == NULL)
+    /* threads of its own: their priority is the streams' */
+    compressing_pool = g_thread_pool_new (encode_in_pool, NULL, (int) n_threads, TRUE, error);
+  else if ((guint) g_thread_pool_get_max_threads (compressing_pool) < n_threads &&
+           !g_thread_pool_set_max_threads (compressing_pool, (int) n_threads, error))
+    {
+      G_UNLOCK (compressing_pool);
+      return NULL;
+    }
+  pool = compressing_pool;
+  G_UNLOCK (compressing_pool);
+  return pool;
 }
 
 void
@@ -380,11 +408,12 @@ _gdci_h5_stream_push (GdciH5Stream   *self,
     {
       split_tiles (self, item);
       self->backlog_bytes += self->slab_bytes;
-      g_atomic_int_set (&item->n_pending, (gint) item->n_tiles);
+      item->n_pending = item->n_tiles;
       for (guint t = 0; t < item->n_tiles; t++)
         {
           TileTask *task = g_new (TileTask, 1);
 
+          task->stream = self;
           task->item = item;
           task->tile = t;
           g_thread_pool_push (self->pool, task, NULL);
@@ -542,7 +571,7 @@ next_item (GdciH5Stream *self)
         }
       head = g_queue_peek_head (&self->queue);
       if (head != NULL && (head->kind != GDCI_STREAM_SLAB ||
-                           g_atomic_int_get (&head->n_pending) == 0))
+                           head->n_pending == 0))
         return g_queue_pop_head (&self->queue);
       if (unflushed && self->error == NULL && !self->closing)
         g_cond_wait_until (&self->cond, &self->mutex, self->next_auto_flush);
@@ -630,8 +659,7 @@ _gdci_h5_stream_start (GdciH5Stream  *self,
   self->io_codec = _gdci_codec_new (&self->codec_settings, error);
   if (self->io_codec == NULL)
     return FALSE;
-  /* threads of its own: their priority is the stream's */
-  self->pool = g_thread_pool_new (encode_in_pool, self, (int) n_threads, TRUE, error);
+  self->pool = get_compressing_pool (MAX (n_threads, g_get_num_processors ()), error);
   if (self->pool == NULL)
     return FALSE;
   self->spare_rows = g_async_queue_new_full (_gdci_free_large);
@@ -655,8 +683,9 @@ _gdci_h5_stream_stop (GdciH5Stream *self)
 {
   if (self->io_thread != NULL)
     g_thread_join (g_steal_pointer (&self->io_thread));
-  if (self->pool != NULL)
-    g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+  /* the writing thread has taken every row, each once its tiles were
+   * compressed: no task of the shared pool holds this stream */
+  self->pool = NULL;
   g_clear_pointer (&self->codecs, g_async_queue_unref);
   g_clear_pointer (&self->io_codec, _gdci_codec_free);
   _gdci_h5_stream_item_free (self, g_steal_pointer (&self->filling));

@@ -46,7 +46,7 @@ typedef struct
   gboolean borrowed;         /* FLUSH, CLOSE: data is the filling row's */
   guint n_tiles;
   GdciStreamTile *tiles;
-  gint n_pending;            /* tiles not yet filtered (atomic) */
+  guint n_pending;           /* tiles not yet filtered (under the mutex) */
   gboolean failed;           /* a tile's filter failed */
   GdciStreamWaiter *waiter;  /* FLUSH, CLOSE: who waits for it, or NULL */
 } GdciStreamItem;
