@@ -396,8 +396,10 @@ gdci_h5_stream_class_init (GdciH5StreamClass *klass)
   /**
    * GdciH5Stream:n-threads:
    *
-   * The threads that compress chunks; 0 (the default) for one per
-   * processor.
+   * How many of the stream's chunks are compressed at once; 0 (the
+   * default) for one per processor. The streams of a process share their
+   * compressing threads, as many as there are processors or as the largest
+   * n-threads asks, which run at a lower priority than the app's threads.
    *
    * Since: 1.0
    */
