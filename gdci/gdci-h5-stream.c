@@ -591,6 +591,9 @@ set_up (GdciH5Stream  *self,
         GCancellable  *cancellable,
         GError       **error)
 {
+  GError *failed;
+  gboolean existing;
+
   if (!_gdci_h5_stream_plan (self, error))
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -602,16 +605,25 @@ set_up (GdciH5Stream  *self,
   /* nothing is left: a new file is removed, a dataset made in an existing
    * file unlinked */
   _gdci_h5_stream_stop (self);
-  if (self->swmr && !self->created && self->dataset >= 0)
+  existing = self->swmr && !self->created;
+  if (existing && self->dataset >= 0)
     {
       _gdci_h5_close (self->dataset);
       self->dataset = H5I_INVALID_HID;
       H5Ldelete (self->file, self->dataset_path, H5P_DEFAULT);
       H5Eclear2 (H5E_DEFAULT);
     }
-  self->error = g_error_new_literal (GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
-                                     "The stream could not be set up");
+  /* the stream's error before the close: a new file is never published
+   * (it is removed); after it for an existing file, which is closed as HDF5
+   * closes it, clearing the mark of a writer that its open left in the
+   * superblock (gdci's driver drops the writes itself if one failed) */
+  failed = g_error_new_literal (GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
+                                "The stream could not be set up");
+  if (!existing)
+    self->error = failed;
   _gdci_h5_stream_close_file (self, NULL);
+  if (existing)
+    self->error = failed;
   if (self->swmr && self->created)
     g_unlink (self->filename);
   return FALSE;

@@ -229,6 +229,56 @@ assert_stream_refused (const char *path,
 }
 
 static void
+record_frames (const char *path,
+               const char *dataset,
+               guint64     n_frames)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdciH5Stream) stream = NULL;
+
+  stream = stream_open (path, dataset, GDCI_DTYPE_INT16, "@at [5]", &error, NULL);
+  g_assert_no_error (error);
+  append_frames (stream, 0, n_frames);
+  g_assert_true (gdci_h5_stream_close (stream, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Whatever is at the dataset's path is kept as it was */
+static void
+test_dataset_exists (void)
+{
+  g_auto(TestOutDir) out;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  test_out_dir_init (&out, "gdci-stream-XXXXXX");
+  record_frames (out.path, "/data", 9);
+  before = test_read_file_bytes (out.path);
+  assert_stream_refused (out.path, "/data", TRUE, GDCI_ERROR_EXISTS, "already has an object");
+  after = test_read_file_bytes (out.path);
+  g_assert_true (g_bytes_equal (before, after));
+  /* the file is closed as it was opened: HDF5 opens it again, to write
+   * or to read without SWMR, which a writer's mark left in it refuses */
+  assert_stream_refused (out.path, "data", TRUE, GDCI_ERROR_EXISTS, "already has an object");
+  assert_file_frames (out.path, "/data", GDCI_DTYPE_INT16, SHAPE (5), 1, 9);
+  record_frames (out.path, "/more", 2);
+  assert_file_frames (out.path, "/more", GDCI_DTYPE_INT16, SHAPE (5), 1, 2);
+
+  /* a group, and a path through a dataset */
+  g_assert_cmpuint (g_unlink (out.path), ==, 0);
+  make_other_file (out.path, TRUE);
+  assert_stream_refused (out.path, "/group", TRUE, GDCI_ERROR_EXISTS, "already has an object");
+  assert_stream_refused (out.path, "/other/data", TRUE, GDCI_ERROR_IO,
+                         "Could not create the dataset");
+  assert_other_dataset (out.path);
+  g_assert_false (file_has_link (out.path, "/group/data"));
+  /* the file is usable */
+  record_frames (out.path, "/group/data", 4);
+  assert_file_frames (out.path, "/group/data", GDCI_DTYPE_INT16, SHAPE (5), 1, 4);
+  assert_other_dataset (out.path);
+}
+
+static void
 test_no_parent_dir (void)
 {
   g_auto(TestOutDir) out;
@@ -254,12 +304,15 @@ test_existing_refused (void)
   test_out_dir_init (&out, "gdci-stream-XXXXXX");
   /* HDF5's earliest format, which readers in SWMR mode cannot read */
   make_other_file (out.path, FALSE);
+  before = test_read_file_bytes (out.path);
   assert_stream_refused (out.path, "/data", TRUE, GDCI_ERROR_NOT_SUPPORTED, "set swmr to FALSE");
+  after = test_read_file_bytes (out.path);
+  g_assert_true (g_bytes_equal (before, after));
   assert_other_dataset (out.path);
   g_assert_false (file_has_link (out.path, "/data"));
   /* without SWMR, any existing file */
-  before = test_read_file_bytes (out.path);
   assert_stream_refused (out.path, "/data", FALSE, GDCI_ERROR_EXISTS, "writes a new file");
+  g_clear_pointer (&after, g_bytes_unref);
   after = test_read_file_bytes (out.path);
   g_assert_true (g_bytes_equal (before, after));
   g_assert_cmpuint (test_count_dir_entries (out.dir), ==, 1);
@@ -287,6 +340,7 @@ main (int   argc,
   g_test_add_func ("/h5-stream-errors/append-wrong-size", test_append_wrong_size);
   g_test_add_func ("/h5-stream-errors/settings", test_settings_refused);
   g_test_add_func ("/h5-stream-errors/init-cancelled", test_init_cancelled);
+  g_test_add_func ("/h5-stream-errors/dataset-exists", test_dataset_exists);
   g_test_add_func ("/h5-stream-errors/no-parent-dir", test_no_parent_dir);
   g_test_add_func ("/h5-stream-errors/existing-file", test_existing_refused);
 
