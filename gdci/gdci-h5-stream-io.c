@@ -735,6 +735,12 @@ _gdci_h5_stream_close_file (GdciH5Stream  *self,
       close (self->fd);
       self->fd = -1;
     }
+  else if (self->fd >= 0)
+    {
+      /* opened, but refused before HDF5 had it (another program's lock) */
+      close (self->fd);
+      self->fd = -1;
+    }
   _gdci_h5_quiet_end (&quiet);
   return ok;
 }

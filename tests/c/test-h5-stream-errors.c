@@ -329,6 +329,33 @@ test_existing_refused (void)
   g_assert_cmpuint (test_count_dir_entries (out.dir), ==, 1);
 }
 
+/* A file another stream is recording into: refused, and the refusals
+ * keep no descriptor of it open */
+static void
+test_file_being_recorded (void)
+{
+  g_auto(TestOutDir) out;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdciH5Stream) stream = NULL;
+  guint n_fds;
+
+  test_out_dir_init (&out, "gdci-stream-XXXXXX");
+  stream = stream_open (out.path, "/data", GDCI_DTYPE_INT16, "@at [5]", &error, NULL);
+  g_assert_no_error (error);
+  append_frames (stream, 0, 3);
+  g_assert_true (gdci_h5_stream_flush (stream, NULL, &error));
+  g_assert_no_error (error);
+  n_fds = test_count_dir_entries ("/proc/self/fd");
+  for (guint i = 0; i < 3; i++)
+    assert_stream_refused (out.path, "/more", TRUE, GDCI_ERROR_IO, "being written by another");
+  g_assert_cmpuint (test_count_dir_entries ("/proc/self/fd"), ==, n_fds);
+  append_frames (stream, 3, 2);
+  g_assert_true (gdci_h5_stream_close (stream, NULL, &error));
+  g_assert_no_error (error);
+  assert_file_frames (out.path, "/data", GDCI_DTYPE_INT16, SHAPE (5), 1, 5);
+  g_assert_false (file_has_link (out.path, "/more"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -343,6 +370,7 @@ main (int   argc,
   g_test_add_func ("/h5-stream-errors/dataset-exists", test_dataset_exists);
   g_test_add_func ("/h5-stream-errors/no-parent-dir", test_no_parent_dir);
   g_test_add_func ("/h5-stream-errors/existing-file", test_existing_refused);
+  g_test_add_func ("/h5-stream-errors/file-being-recorded", test_file_being_recorded);
 
   return g_test_run ();
 }
