@@ -216,7 +216,9 @@ def x11_window_texture(window):
 
 
 def default_output():
-    folder = GLib.get_user_special_dir(GLib.UserDirectory.DIRECTORY_DOCUMENTS) or GLib.get_home_dir()
+    folder = GLib.get_user_special_dir(GLib.UserDirectory.DIRECTORY_DOCUMENTS)
+    if folder is None or not os.path.isdir(folder):
+        folder = GLib.get_home_dir()
     return os.path.join(folder, time.strftime("recording-%Y%m%d-%H%M%S.h5"))
 
 
@@ -283,11 +285,10 @@ class RecorderWindow(Gtk.ApplicationWindow):
         title.append(self.subtitle)
         header.set_title_widget(title)
 
-        record = Gtk.Button(action_name="win.record", tooltip_text="Record (Ctrl+R)",
-                            css_classes=["suggested-action"])
-        record.set_child(Gtk.Label(label="_Record", use_underline=True))
+        record = Gtk.Button(label="_Record", use_underline=True, action_name="win.record",
+                            tooltip_text="Record (Ctrl+R)", css_classes=["suggested-action"])
         stop = Gtk.Button(label="_Stop", use_underline=True, action_name="win.stop",
-                          tooltip_text="Stop (Ctrl+S)", css_classes=["destructive-action"])
+                          tooltip_text="Stop (Ctrl+.)", css_classes=["destructive-action"])
         header.pack_start(record)
         header.pack_start(stop)
 
@@ -322,8 +323,10 @@ class RecorderWindow(Gtk.ApplicationWindow):
     # ---- recording ------------------------------------------------------
 
     def record(self):
+        """Starts a recording; False if the stream could not be made (the
+        error is shown)."""
         if self.stream is not None:
-            return
+            return False
         path = self.output or default_output()
         compression = COMPRESSIONS[self.compression.get_selected()]
         try:
@@ -567,7 +570,7 @@ class RecorderApp(Gtk.Application):
         self.add_action(quit_action)
         self.set_accels_for_action("app.quit", ["<Control>q"])
         self.set_accels_for_action("win.record", ["<Control>r"])
-        self.set_accels_for_action("win.stop", ["<Control>s"])
+        self.set_accels_for_action("win.stop", ["<Control>period"])
 
     def do_activate(self):
         if self.window is not None:
@@ -590,12 +593,15 @@ class RecorderApp(Gtk.Application):
             self.window.stop()
             return GLib.SOURCE_REMOVE
         # just after the next frame is painted, so that what is saved is
-        # what the window shows
+        # what the window shows (or after a second, if none is)
         clock = self.window.get_frame_clock()
-        handler = None
+        handlers = []
 
-        def painted(_clock):
-            clock.disconnect(handler)
+        def painted(*_args):
+            if not handlers:
+                return GLib.SOURCE_REMOVE
+            clock.disconnect(handlers.pop())
+            GLib.source_remove(handlers.pop())
             try:
                 save_screenshot(self.window, self.screenshot)
             except (GLib.Error, ValueError) as e:
@@ -604,8 +610,9 @@ class RecorderApp(Gtk.Application):
                 print(f"gdci-recorder: cannot save the screenshot: {message}", file=sys.stderr)
                 self.exit_status = 1
             self.window.stop()
+            return GLib.SOURCE_REMOVE
 
-        handler = clock.connect("after-paint", painted)
+        handlers[:] = [GLib.timeout_add(1000, painted), clock.connect("after-paint", painted)]
         self.window.queue_draw()
         return GLib.SOURCE_REMOVE
 
