@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Recordings killed with SIGKILL at random moments: a child process
+(stream_child.py) records frames whose values derive from their index,
+with a short flush_interval, and prints frames_durable after every
+`flushed` signal; it is killed between 0.2 and 2 s after its stream is
+made. The file must then hold at least the frames of the last report, bit
+for bit (and any frame beyond them correct too) for h5py with swmr=True;
+`gdci convert FILE:/dataset` must read it as it is, and after `gdci clean
+FILE` a plain h5py must open it with the same frames.
+
+The moments and settings come from GDCI_STREAM_KILL_SEED (printed in the
+summary and in every assertion), GDCI_STREAM_KILL_RUNS kills."""
+
+import hashlib
+import os
+import random
+import signal
+import time
+
+import h5py
+import hdf5plugin  # noqa: F401: h5py reads every codec, as a user's does
+import pytest
+
+import stream_helpers
+from stream_helpers import Child, assert_frames, hidden_files, last_durable
+
+stream_helpers.KILL_SEED_USED = True
+SEED = stream_helpers.KILL_SEED
+DATASET = "/acquisition/probe0"
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def kill_plan(run):
+    """The settings and moment of kill number @run, from the seed"""
+    rng = random.Random(f"{SEED}:kill:{run}")
+    if rng.random() < 0.5:
+        frame_shape, dtype = (256,), "int16"
+        chunk_shape = [rng.choice([100, 250, 500]), None]
+    else:
+        frame_shape, dtype = (12, 40), "uint16"
+        chunk_shape = [rng.choice([20, 64]), rng.choice([5, 12]), None]
+    # zstd in every third kill, gzip-fast with shuffle in the others
+    if run % 3 == 2:
+        codec = {"compression": "zstd"}
+    else:
+        codec = {"compression": "gzip-fast", "shuffle": True}
+    return {
+        "frame_shape": frame_shape, "dtype": dtype,
+        "settings": dict(codec, chunk_shape=chunk_shape,
+                         flush_interval=rng.choice([0.03, 0.05, 0.1])),
+        "batch": rng.choice([4, 10, 25]),
+        "delay": rng.uniform(0.2, 2.0),
+    }
+
+
+def record_and_kill(path, plan, what):
+    """Runs a recording into @path and kills it @plan["delay"] seconds
+    after its stream was made; the child, done"""
+    config = {"filename": str(path), "dataset": DATASET, "dtype": plan["dtype"],
+              "frame_shape": list(plan["frame_shape"]), "settings": plan["settings"],
+              "steps": [["record", plan["batch"], 0.005, None]]}
+    child = Child("stream_child.py", config)
+    try:
+        child.wait_for("created", timeout=120)
+        child.drain(plan["delay"])
+        assert child.process.poll() is None, f"{what}: {child.describe()}"
+        os.kill(child.process.pid, signal.SIGKILL)
+    finally:
+        status = child.finish()
+    assert status == -signal.SIGKILL, f"{what}: {child.describe()}"
+    return child
+
+
+def check_killed_file(gdci_cli, path, plan, durable, what):
+    """What a killed recording left in @path: at least @durable frames,
+    every one correct, for h5py with swmr=True, gdci convert, and a plain
+    h5py after gdci clean"""
+    shape, dtype = plan["frame_shape"], plan["dtype"]
+    with h5py.File(path, "r", swmr=True) as file:
+        data = file[DATASET][()]
+    assert len(data) >= durable, f"{what}: {len(data)} frames in the file, {durable} durable"
+    assert_frames(data, 0, shape, dtype, f"{what}: the killed file")
+
+    before = digest(path)
+    out = path.with_name("out.h5")
+    result = gdci_cli.run("convert", "--no-progress", f"{path}:{DATASET}", out)
+    if len(data) == 0:
+        # nothing to convert: refused as such
+        assert result.returncode != 0 and "length 0" in result.stderr, (what, result.stderr)
+    else:
+        assert result.returncode == 0, (what, result.stderr)
+        with h5py.File(out, "r") as file:
+            converted = file["/data"][()]
+        assert converted.shape == data.shape, what
+        assert converted.dtype == data.dtype and converted.tobytes() == data.tobytes(), what
+        out.unlink()
+    assert digest(path) == before, f"{what}: gdci convert changed the file it read"
+
+    result = gdci_cli.run("clean", path)
+    assert result.returncode == 0, (what, result.stderr)
+    with h5py.File(path, "r") as file:
+        cleaned = file[DATASET][()]
+    assert cleaned.shape == data.shape, what
+    assert cleaned.dtype == data.dtype and cleaned.tobytes() == data.tobytes(), what
+    assert hidden_files(path.parent) == [], what
+
+
+@pytest.mark.parametrize("run", range(stream_helpers.KILL_RUNS))
+def test_killed_recording(tmp_path, gdci_cli, run):
+    plan = kill_plan(run)
+    what = (f"kill {run} (GDCI_STREAM_KILL_SEED={SEED}): {plan['dtype']} frames of "
+            f"{plan['frame_shape']}, {plan['settings']}, {plan['batch']} frames an append, "
+            f"killed after {plan['delay']:.2f} s")
+    path = tmp_path / "recording.h5"
+    child = record_and_kill(path, plan, what)
+    durable = last_durable(child)
+    what += f", {durable} frames durable"
+    for event in child.of("durable"):
+        assert event["frames"] >= event["signal"], what
+    check_killed_file(gdci_cli, path, plan, durable, what)
+
+
+@pytest.mark.parametrize("run", range(4))
+def test_killed_before_the_first_flush(tmp_path, gdci_cli, run):
+    """Killed while it appends, before its first flush (a flush_interval
+    of an hour): the file opens with 0 frames or more, all correct"""
+    rng = random.Random(f"{SEED}:early:{run}")
+    plan = {"frame_shape": (64,), "dtype": "int16", "batch": 10,
+            "delay": rng.uniform(0.0, 0.3),
+            "settings": {"compression": "gzip-fast", "shuffle": True,
+                         "chunk_shape": [rng.choice([50, 5000]), None],
+                         "flush_interval": 3600}}
+    what = (f"early kill {run} (GDCI_STREAM_KILL_SEED={SEED}): {plan['settings']}, "
+            f"killed after {plan['delay']:.2f} s")
+    path = tmp_path / "recording.h5"
+    child = record_and_kill(path, plan, what)
+    assert last_durable(child) == 0, what
+    check_killed_file(gdci_cli, path, plan, 0, what)
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_killed_at_any_moment_of_its_start(tmp_path, run):
+    """Killed at a random moment from the start of the process, before its
+    stream is made or while it is: no file, or one that opens with 0 frames
+    or more, all correct"""
+    rng = random.Random(f"{SEED}:start:{run}")
+    path = tmp_path / "recording.h5"
+    config = {"filename": str(path), "dataset": DATASET, "dtype": "int16",
+              "frame_shape": [8], "settings": {"flush_interval": 0.05},
+              "steps": [["record", 3, 0.005, None]]}
+    child = Child("stream_child.py", config)
+    time.sleep(rng.uniform(0.0, 1.5 if stream_helpers.SANITIZED else 0.5))
+    child.process.kill()
+    child.finish()
+    durable = last_durable(child)
+    if not path.exists():
+        assert durable == 0 and not child.of("created")
+        return
+    with h5py.File(path, "r", swmr=True) as file:
+        data = file[DATASET][()]
+    assert len(data) >= durable
+    assert_frames(data, 0, (8,), "int16", f"start kill {run} (GDCI_STREAM_KILL_SEED={SEED})")
