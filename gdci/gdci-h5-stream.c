@@ -38,7 +38,8 @@
  * If the process is killed or the machine loses power, the file holds
  * every frame of the last completed flush; a file that was being written
  * with SWMR keeps HDF5's mark of a writer, which `gdci clean FILE` (or
- * `h5clear -s FILE`) removes for readers that do not open it in SWMR mode.
+ * `h5clear -s --increment=0 FILE`) removes for readers that do not open it
+ * in SWMR mode.
  *
  * When the frames waiting to be compressed and written would pass
  * [property@Gdci.H5Stream:max-backlog-bytes], append waits for them, and

@@ -14,11 +14,14 @@ summary and in every assertion), GDCI_STREAM_KILL_RUNS kills."""
 import hashlib
 import os
 import random
+import shutil
 import signal
+import subprocess
 import time
 
 import h5py
 import hdf5plugin  # noqa: F401: h5py reads every codec, as a user's does
+import numpy as np
 import pytest
 
 import stream_helpers
@@ -163,3 +166,59 @@ def test_killed_at_any_moment_of_its_start(tmp_path, run):
         data = file[DATASET][()]
     assert len(data) >= durable
     assert_frames(data, 0, (8,), "int16", f"start kill {run} (GDCI_STREAM_KILL_SEED={SEED})")
+
+
+# ---- killed at each write of the set-up ------------------------------------
+
+STRACE = shutil.which("strace")
+
+
+def strace_works():
+    """Whether strace may trace here (ptrace is refused in some containers)"""
+    return STRACE is not None and subprocess.run(
+        [STRACE, "-qq", "-o", os.devnull, "true"], capture_output=True).returncode == 0
+
+
+# the calls of a new recording's first flush, and which of each to kill
+# the process at (strace's syscall injection: deterministic): its writes
+# (after the three of the set-up) and its sync
+SET_UP_CALLS = [("pwrite64", n) for n in range(4, 7)] + [("fdatasync", 1)]
+
+
+def kill_at(call, n):
+    """strace, to run a command killed at its @n-th @call (in any thread)"""
+    return [STRACE, "-f", "-qq", "-o", os.devnull, "-e", f"trace={call}",
+            "-e", f"inject={call}:signal=KILL:when={n}"]
+
+
+@pytest.mark.skipif(not strace_works(), reason="strace cannot trace here")
+@pytest.mark.parametrize("call, n", SET_UP_CALLS, ids=[f"{c}-{n}" for c, n in SET_UP_CALLS])
+def test_killed_while_setting_up(tmp_path, gdci_cli, call, n):
+    """Killed at any write or sync of its first flush, a new recording
+    leaves a file that readers in SWMR mode open, with its frames durable
+    or none, and after gdci clean so do other readers (the frames the
+    flush had written beyond the end its superblock recorded too)"""
+    path = tmp_path / "recording.h5"
+    config = {"filename": str(path), "dataset": DATASET, "dtype": "int16",
+              "frame_shape": [16], "settings": {"flush_interval": 3600},
+              "steps": [["append", 10], ["flush"], ["append", 5], ["close"]]}
+    child = Child("stream_child.py", config, wrapper=kill_at(call, n))
+    status = child.finish()
+    what = f"killed at {call} #{n} (status {status}, events {child.events})"
+    assert status in (0, -signal.SIGKILL), what + child.stderr
+    durable = last_durable(child)
+    if path.exists():
+        with h5py.File(path, "r", swmr=True) as file:
+            data = file[DATASET][()]
+        assert len(data) >= durable, what
+        assert_frames(data, 0, (16,), "int16", what)
+    else:
+        assert durable == 0 and not child.of("created"), what
+    # the directory: the hidden files of killed writes; the file: its mark
+    result = gdci_cli.run("clean", tmp_path, *([path] if path.exists() else []))
+    assert result.returncode == 0, (what, result.stderr)
+    assert hidden_files(tmp_path) == [], what
+    if path.exists():
+        with h5py.File(path, "r") as file:
+            assert_frames(file[DATASET][()], 0, (16,), "int16", what)
+            assert len(file[DATASET]) == len(data), what
