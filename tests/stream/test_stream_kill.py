@@ -179,10 +179,12 @@ def strace_works():
         [STRACE, "-qq", "-o", os.devnull, "true"], capture_output=True).returncode == 0
 
 
-# the calls of a new recording's first flush, and which of each to kill
-# the process at (strace's syscall injection: deterministic): its writes
-# (after the three of the set-up) and its sync
-SET_UP_CALLS = [("pwrite64", n) for n in range(4, 7)] + [("fdatasync", 1)]
+# the calls of a new recording's set-up and first flush, and which of each
+# to kill the process at (strace's syscall injection: deterministic): the
+# set-up's three writes, its sync, the rename that gives the file its
+# name and the directory's sync; the first flush's writes and sync
+SET_UP_CALLS = [("pwrite64", n) for n in range(1, 7)] + [
+    ("fdatasync", 1), ("renameat2", 1), ("fsync", 1), ("fdatasync", 2)]
 
 
 def kill_at(call, n):
@@ -194,10 +196,11 @@ def kill_at(call, n):
 @pytest.mark.skipif(not strace_works(), reason="strace cannot trace here")
 @pytest.mark.parametrize("call, n", SET_UP_CALLS, ids=[f"{c}-{n}" for c, n in SET_UP_CALLS])
 def test_killed_while_setting_up(tmp_path, gdci_cli, call, n):
-    """Killed at any write or sync of its first flush, a new recording
-    leaves a file that readers in SWMR mode open, with its frames durable
-    or none, and after gdci clean so do other readers (the frames the
-    flush had written beyond the end its superblock recorded too)"""
+    """Killed at any write or sync of its set-up or its first flush, a new
+    recording leaves no file under its name (a hidden one, which gdci clean
+    removes), or one that readers in SWMR mode open, with its frames
+    durable or none; after gdci clean other readers open it too (the
+    frames a flush wrote beyond the end its superblock recorded too)"""
     path = tmp_path / "recording.h5"
     config = {"filename": str(path), "dataset": DATASET, "dtype": "int16",
               "frame_shape": [16], "settings": {"flush_interval": 3600},
