@@ -225,3 +225,37 @@ def test_killed_while_setting_up(tmp_path, gdci_cli, call, n):
         with h5py.File(path, "r") as file:
             assert_frames(file[DATASET][()], 0, (16,), "int16", what)
             assert len(file[DATASET]) == len(data), what
+
+
+@pytest.mark.skipif(not strace_works(), reason="strace cannot trace here")
+@pytest.mark.parametrize("n", range(1, 6))
+def test_killed_while_adding_a_dataset(tmp_path, gdci_cli, n):
+    """Killed at any write of the set-up of a recording into an existing
+    file: after gdci clean the file opens everywhere, with its own dataset
+    as it was"""
+    path = tmp_path / "session.h5"
+    with h5py.File(path, "w", libver="latest") as file:
+        file["/meta/labels"] = np.arange(100)
+    config = {"filename": str(path), "dataset": DATASET, "dtype": "int16",
+              "frame_shape": [16], "settings": {"flush_interval": 3600},
+              "steps": [["append", 10], ["flush"], ["close"]]}
+    child = Child("stream_child.py", config, wrapper=kill_at("pwrite64", n))
+    status = child.finish()
+    what = f"killed at pwrite64 #{n} (status {status}, events {child.events})"
+    assert status in (0, -signal.SIGKILL), what + child.stderr
+    result = gdci_cli.run("clean", path)
+    assert result.returncode == 0, (what, result.stderr)
+    with h5py.File(path, "r") as file:
+        assert file["/meta/labels"][()].tolist() == list(range(100)), what
+        try:
+            if DATASET not in file:
+                return
+            dataset = file[DATASET]
+        except KeyError as error:
+            # HDF5 writes the metadata of the new dataset and its groups in
+            # no particular order before SWMR writing starts: a kill between
+            # those writes leaves a link to an object never written, which
+            # gdci clean does not remove
+            pytest.xfail(f"known: a dataset whose set-up was killed: {error} ({what})")
+        assert len(dataset) >= last_durable(child), what
+        assert_frames(dataset[()], 0, (16,), "int16", what)
