@@ -14,9 +14,9 @@ steps:
 The frames are stream_helpers.frames(), numbered from 0. It prints JSON
 events, one a line: "created" (with the chunk shape), "durable" after
 every `flushed` signal (with frames_durable), and at the end "done"; or,
-at the first step that fails with a GLib.Error, "error" (its step,
-domain, code and message) and then "after" for an append, a flush and a
-close tried after it."""
+at the first call that fails with a GLib.Error, "error" (the call:
+create, append, flush or close; the error's domain, code and message)
+and then "after" for an append, a flush and a close tried after it."""
 
 import json
 import sys
@@ -42,6 +42,7 @@ class Recording:
         settings = dict(config.get("settings", {}))
         if settings.get("chunk_shape") is not None:
             settings["chunk_shape"] = tuple(settings["chunk_shape"])
+        self.calling = "create"
         self.stream = Gdci.H5Stream(config["filename"], config["dataset"], self.dtype,
                                     self.frame_shape, **settings)
         self.stream.connect("flushed", self.flushed)
@@ -57,6 +58,7 @@ class Recording:
 
     def append(self, count):
         block = stream_helpers.frames(self.next_frame, count, self.frame_shape, self.dtype)
+        self.calling = "append"
         self.stream.append(block)
         self.next_frame += count
 
@@ -70,10 +72,9 @@ class Recording:
         name, *args = step
         if name == "append":
             self.append(*args)
-        elif name == "flush":
-            self.stream.flush()
-        elif name == "close":
-            self.stream.close()
+        elif name in ("flush", "close"):
+            self.calling = name
+            getattr(self.stream, name)()
         elif name == "record":
             self.record(*args)
         else:
@@ -87,22 +88,30 @@ class Recording:
                            ("flush", self.stream.flush), ("close", self.stream.close)):
             try:
                 call()
-                say("after", step=name, error=None)
+                say("after", call=name, error=None)
             except GLib.Error as error:
-                say("after", step=name, error=error.message, domain=error.domain,
+                say("after", call=name, error=error.message, domain=error.domain,
                     code=error.code)
         self.iterate()
 
 
+def say_error(call, error):
+    say("error", call=call, domain=error.domain, code=error.code, message=error.message,
+        gdci_io=error.matches(Gdci.error_quark(), Gdci.Error.IO))
+
+
 def main():
     config = json.loads(sys.argv[1])
-    recording = Recording(config)
+    try:
+        recording = Recording(config)
+    except GLib.Error as error:
+        say_error("create", error)
+        return
     for step in config["steps"]:
         try:
             recording.step(step)
         except GLib.Error as error:
-            say("error", step=step[0], domain=error.domain, code=error.code,
-                message=error.message, gdci_io=error.matches(Gdci.error_quark(), Gdci.Error.IO))
+            say_error(recording.calling, error)
             recording.iterate()
             recording.try_after()
             break

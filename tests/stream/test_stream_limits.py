@@ -1,11 +1,18 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The errors of misuse of Gdci.H5Stream: a closed stream, frames of a
+"""A recording meets a file-size limit (RLIMIT_FSIZE in a child process,
+SIGXFSZ ignored, as a full disk): the append, flush or close that meets it
+fails with one clear GLib.Error naming the file, every call after it fails
+the same way, the process goes on, and everything durable before (the
+last frames_durable the child printed) reads back bit for bit with h5py
+in SWMR mode. And the errors of misuse: a closed stream, frames of a
 wrong dtype or shape, a dataset that exists, a directory that does not,
 a file that is not HDF5, in an older format, or being recorded."""
 
 import errno
 import hashlib
 import os
+import resource
+import signal
 
 import h5py
 import hdf5plugin  # noqa: F401: h5py reads every codec, as a user's does
@@ -13,9 +20,140 @@ import numpy as np
 import pytest
 from gi.repository import Gdci, Gio, GLib
 
-from stream_helpers import assert_frames, frames, hidden_files
+from stream_helpers import Child, assert_frames, frames, hidden_files, last_durable
 
 DATASET = "/acquisition/probe0"
+LIMIT = 512 << 10
+FILE_TOO_LARGE = os.strerror(errno.EFBIG)
+
+
+def limit_file_size(limit):
+    """For preexec_fn: files of at most @limit bytes, writes beyond it
+    failing with EFBIG rather than killing the process with SIGXFSZ"""
+    def limit_it():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limit_it
+
+
+def record_limited(path, steps, settings, frame_shape=(256,), dtype="int16", limit=LIMIT):
+    """Runs stream_child.py with @steps under a file-size limit; the child,
+    done, which must have ended by itself"""
+    config = {"filename": str(path), "dataset": DATASET, "dtype": dtype,
+              "frame_shape": list(frame_shape), "settings": settings, "steps": steps}
+    child = Child("stream_child.py", config, preexec_fn=limit_file_size(limit))
+    status = child.finish(timeout=240)
+    assert status == 0, child.describe()
+    assert child.of("done") or child.of("error"), child.describe()
+    return child
+
+
+def assert_one_clear_error(child, path, call=None):
+    """The child's calls failed from one of them on, all with the same
+    GLib.Error of gdci's, GDCI_ERROR_IO, naming the file and the cause"""
+    errors = child.of("error")
+    assert len(errors) == 1, child.describe()
+    error = errors[0]
+    if call is not None:
+        assert error["call"] == call, child.describe()
+    assert error["gdci_io"], error
+    assert str(path) in error["message"], error
+    assert FILE_TOO_LARGE in error["message"], error
+    after = child.of("after")
+    assert [event["call"] for event in after] == ["append", "flush", "close"], after
+    if error["call"] == "close":
+        # a close that fails closes the stream all the same
+        closed = f"The stream of '{path}' is closed"
+        assert [event["error"] for event in after] == [closed, closed, None], after
+    else:
+        for event in after:
+            assert event["error"] == error["message"], (event, error)
+    done = child.of("done")[-1]
+    assert done["closed"], done
+    return error
+
+
+def assert_durable_frames(child, path, frame_shape=(256,), dtype="int16", at_least=1):
+    """The file holds every frame the child was told was durable"""
+    durable = last_durable(child)
+    assert durable >= at_least, child.describe()
+    assert child.of("done")[-1]["durable"] == durable
+    assert os.path.getsize(path) <= LIMIT
+    with h5py.File(path, "r", swmr=True) as file:
+        data = file[DATASET][()]
+    assert len(data) >= durable, (len(data), durable)
+    assert_frames(data, 0, frame_shape, dtype, f"{path} after the limit")
+    return data
+
+
+@pytest.mark.parametrize("settings", [
+    {},
+    {"compression": "gzip-fast", "shuffle": True},
+    {"compression": "zstd", "chunk_shape": [64, None]},
+    {"chunk_shape": [300, None], "flush_interval": 0.01},
+], ids=["none", "gzip-fast-shuffle", "zstd", "small-flushes"])
+def test_a_limit_met_while_recording(tmp_path, gdci_cli, settings):
+    """Appends go on, flushed every 0.02 s, until the file meets the limit:
+    the writing thread fails, and the next append tells it"""
+    path = tmp_path / "limited.h5"
+    settings = dict({"flush_interval": 0.02, "chunk_shape": [200, None]}, **settings)
+    child = record_limited(path, [["record", 20, 0.002, 40000]], settings)
+    error = assert_one_clear_error(child, path)
+    assert error["call"] in ("append", "flush", "close"), error
+    data = assert_durable_frames(child, path)
+    # gdci clean, and plain readers read the same
+    result = gdci_cli.run("clean", path)
+    assert result.returncode == 0, result.stderr
+    with h5py.File(path, "r") as file:
+        assert file[DATASET][()].tobytes() == data.tobytes()
+
+
+def test_a_limit_met_by_a_flush(tmp_path):
+    """Frames appended into one chunk are written at the flush, which fails;
+    the first flush's frames stay"""
+    path = tmp_path / "flush.h5"
+    settings = {"flush_interval": 3600, "chunk_shape": [4000, None], "compression": "gzip-fast"}
+    child = record_limited(path, [["append", 300], ["flush"], ["append", 3000], ["flush"],
+                                  ["close"]], settings)
+    assert_one_clear_error(child, path, "flush")
+    data = assert_durable_frames(child, path, at_least=300)
+    assert last_durable(child) == 300
+    assert len(data) == 300
+
+
+def test_a_limit_met_by_the_close(tmp_path):
+    path = tmp_path / "close.h5"
+    settings = {"flush_interval": 3600, "chunk_shape": [4000, None], "compression": "gzip-fast"}
+    child = record_limited(path, [["append", 300], ["flush"], ["append", 3000], ["close"]],
+                           settings)
+    assert_one_clear_error(child, path, "close")
+    data = assert_durable_frames(child, path, at_least=300)
+    assert len(data) == 300
+
+
+def test_a_limit_met_by_the_set_up(tmp_path):
+    """A limit too small for the file's first bytes: the stream is not
+    made, the error names the file, and nothing is left"""
+    path = tmp_path / "tiny.h5"
+    child = record_limited(path, [["append", 1]], {}, limit=100)
+    [error] = child.of("error")
+    assert error["call"] == "create", error
+    assert str(path) in error["message"], error
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_limit_met_without_swmr(tmp_path):
+    """Without SWMR the file appears only at a close that succeeds: after the
+    error nothing is left, the hidden file neither"""
+    path = tmp_path / "hidden.h5"
+    child = record_limited(path, [["record", 20, 0.002, 40000]],
+                           {"flush_interval": 0.02, "chunk_shape": [200, None], "swmr": False})
+    assert_one_clear_error(child, path)
+    assert last_durable(child) > 0
+    assert os.listdir(tmp_path) == []
+
+
+# ---- the errors of misuse ---------------------------------------------------
 
 
 def gdci_error(caught, code, *words):
