@@ -107,6 +107,19 @@ def test_any_memory_layout(tmp_path):
     np.testing.assert_array_equal(data, expected)
 
 
+@pytest.mark.parametrize("dtype", ["int16", "uint32", "float64", "int8"])
+def test_another_byte_order(tmp_path, dtype):
+    """Frames in the other byte order are the same type: converted"""
+    path = tmp_path / "swapped.h5"
+    block = frames(0, 6, (5,), dtype)
+    swapped = block.astype(block.dtype.newbyteorder("S"))
+    with Gdci.H5Stream(path, "/data", dtype, (5,)) as stream:
+        stream.append(swapped[:4])
+        stream.append(swapped[4])
+        stream.append(swapped[5:][:, ::-1][:, ::-1])
+    assert_frames(read(path), 0, (5,), dtype)
+
+
 def test_a_padded_column_slice(tmp_path):
     """A slice of the frame axes of a larger array (strides that skip
     elements in every axis)"""
