@@ -28,9 +28,10 @@ PLUGIN_PATH = ":".join(d for d in _PLUGIN_DIRS if os.path.isdir(d))
 # under AddressSanitizer every process starts and runs several times slower
 SANITIZED = "libasan" in os.environ.get("LD_PRELOAD", "")
 
-# the kill test's random moments and settings come from this seed
+# the kill test's random moments and settings come from this seed; 20
+# kills (10 under the sanitizer, where every process starts slowly)
 KILL_SEED = int(os.environ.get("GDCI_STREAM_KILL_SEED", "20240611"))
-KILL_RUNS = int(os.environ.get("GDCI_STREAM_KILL_RUNS", "20"))
+KILL_RUNS = int(os.environ.get("GDCI_STREAM_KILL_RUNS", "10" if SANITIZED else "20"))
 KILL_SEED_USED = False
 
 
