@@ -9,7 +9,10 @@ for bit (and any frame beyond them correct too) for h5py with swmr=True;
 FILE` a plain h5py must open it with the same frames.
 
 The moments and settings come from GDCI_STREAM_KILL_SEED (printed in the
-summary and in every assertion), GDCI_STREAM_KILL_RUNS kills."""
+summary and in every assertion), GDCI_STREAM_KILL_RUNS kills. Kills before
+the first flush, and at each write and sync of a recording's set-up (with
+strace's syscall injection, where strace may trace), leave no file or one
+that opens."""
 
 import hashlib
 import os
