@@ -197,6 +197,22 @@ open_for_cleaning (const char         *path,
   return file;
 }
 
+/* A writer killed in a flush may have left metadata beyond the end of
+ * the file its superblock records, which readers in SWMR mode read and
+ * others refuse ("addr overflow"): that end becomes the file's, as
+ * h5clear --increment=0 does */
+static void
+cover_whole_file (hid_t file,
+                  int   fd)
+{
+  struct stat st;
+  haddr_t eoa;
+
+  if (H5Fget_eoa (file, &eoa) >= 0 && fstat (fd, &st) == 0 && (haddr_t) st.st_size > eoa)
+    H5Fincrement_filesize (file, 0);
+  H5Eclear2 (H5E_DEFAULT);
+}
+
 /* Clears what writes that stopped left inside the HDF5 file @path, open
  * at @fd and locked */
 static gboolean
@@ -229,6 +245,7 @@ clean_hdf5 (const char  *path,
     }
   if (writing == NULL)
     {
+      cover_whole_file (file, fd);
       g_ptr_array_add (cleaned, g_strdup_printf ("cleared the mark of a writer that stopped "
                                                  "from '%s'", path));
       writing = list_writing (file);

@@ -16,13 +16,38 @@
 #include "gdci-copy-private.h"
 #include "gdci-error.h"
 #include "gdci-h5-clean-private.h"
+#include "gdci-h5-names-private.h"
 #include "gdci-h5-stream-private.h"
 #include "gdci-hdf5-private.h"
 #include "gdci-memory-private.h"
 
 /* ---- the file and the dataset --------------------------------------------- */
 
-/* SWMR: the file at its name, new or existing, in HDF5's latest format,
+/* SWMR, an existing file: open at its name, with the lock of gdci's
+ * writes (gdci clean leaves a file being recorded alone) */
+static gboolean
+open_existing_fd (GdciH5Stream  *self,
+                  GError       **error)
+{
+  self->fd = g_open (self->filename, O_RDWR | O_CLOEXEC, 0);
+  if (self->fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not open '%s' for writing: %s",
+                   self->filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!_gdci_h5_lock_for_writing (self->fd))
+    {
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "'%s' is being written by another "
+                   "program", self->filename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* SWMR: the file at its name (a new one under a hidden name beside it
+ * until it is set up, see publish_new_file()), in HDF5's latest format,
  * written through gdci's file driver: after a failed write it writes
  * nothing more (HDF5 is not told, and is not left half way), so the file
  * stays as its last flush left it */
@@ -31,34 +56,25 @@ open_swmr_file (GdciH5Stream  *self,
                 GError       **error)
 {
   gboolean exists = g_file_test (self->filename, G_FILE_TEST_EXISTS);
-  int flags = O_RDWR | O_CLOEXEC | (exists ? 0 : O_CREAT | O_EXCL);
   H5F_info2_t info;
   hid_t fapl;
 
-  self->fd = g_open (self->filename, flags, 0666);
-  if (self->fd < 0)
+  if (exists && !open_existing_fd (self, error))
+    return FALSE;
+  if (!exists)
     {
-      int saved_errno = errno;
-      g_set_error (error, GDCI_ERROR, g_io_error_from_errno (saved_errno) == G_IO_ERROR_EXISTS
-                                        ? GDCI_ERROR_EXISTS : GDCI_ERROR_IO,
-                   exists ? "Could not open '%s' for writing: %s" : "Could not create '%s': %s",
-                   self->filename, g_strerror (saved_errno));
-      return FALSE;
+      /* the leftovers of recordings of this name killed as they were set
+       * up go, as gdci clean removes them */
+      _gdci_h5_remove_stale_partials (self->filename, NULL);
+      if (!_gdci_h5_create_partial (self->filename, &self->fd, &self->temp_filename, error))
+        return FALSE;
     }
   self->created = !exists;
-  /* the lock of gdci's writes: gdci clean leaves a file being recorded
-   * alone */
-  if (!_gdci_h5_lock_for_writing (self->fd))
-    {
-      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "'%s' is being written by another "
-                   "program", self->filename);
-      return FALSE;
-    }
   self->control = _gdci_h5_file_control_new (self->fd, NULL);
   fapl = _gdci_h5_file_access_plist (self->control);
   if (fapl >= 0 && H5Pset_libver_bounds (fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) >= 0)
     self->file = exists ? H5Fopen (self->filename, H5F_ACC_RDWR, fapl)
-                        : H5Fcreate (self->filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+                        : H5Fcreate (self->temp_filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   _gdci_h5_close (fapl);
   if (!_gdci_h5_stream_check_io (self, error))
     return FALSE;
@@ -157,6 +173,30 @@ create_dataset (GdciH5Stream  *self,
   return TRUE;
 }
 
+/* SWMR, a new file: once it is set up (its dataset made, marked for SWMR
+ * readers) and synced, it goes under its name, which a recording killed
+ * before never takes: readers find no file, or one they open */
+static gboolean
+publish_new_file (GdciH5Stream  *self,
+                  GError       **error)
+{
+  if (self->temp_filename == NULL)
+    return TRUE;
+  if (!_gdci_h5_stream_check_io (self, error))
+    return FALSE;
+  if (fdatasync (self->fd) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GDCI_ERROR, GDCI_ERROR_IO, "Could not sync '%s': %s",
+                   self->filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!_gdci_h5_publish_partial (self->fd, self->temp_filename, self->filename, FALSE, error))
+    return FALSE;
+  g_clear_pointer (&self->temp_filename, g_free);
+  return TRUE;
+}
+
 gboolean
 _gdci_h5_stream_open_file (GdciH5Stream  *self,
                            GError       **error)
@@ -193,6 +233,7 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
                           "grows (SWMR)", self->filename);
       ok = FALSE;
     }
+  ok = ok && publish_new_file (self, error);
   _gdci_h5_quiet_end (&quiet);
   return ok;
 }

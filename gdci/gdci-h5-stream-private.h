@@ -91,6 +91,7 @@ struct _GdciH5Stream
   int fd;                           /* the file, open to write and sync */
   GdciH5FileControl *control;       /* its driver's (the new file's if !swmr) */
   gboolean created;                 /* swmr: the stream made the file */
+  char *temp_filename;              /* swmr: a new file's, until set up */
   GThreadPool *pool;
   GAsyncQueue *codecs;              /* free GdciCodec, one per thread */
   GAsyncQueue *spare_rows;          /* memory for rows, to reuse */

@@ -10,6 +10,7 @@
 
 #include "gdci-enum-types.h"
 #include "gdci-error.h"
+#include "gdci-h5-names-private.h"
 #include "gdci-h5-stream-private.h"
 #include "gdci-hdf5-private.h"
 #include "gdci-shape-arg-private.h"
@@ -36,9 +37,11 @@
  * frames appended.
  *
  * If the process is killed or the machine loses power, the file holds
- * every frame of the last completed flush; a file that was being written
- * with SWMR keeps HDF5's mark of a writer, which `gdci clean FILE` (or
- * `h5clear -s FILE`) removes for readers that do not open it in SWMR mode.
+ * every frame of the last completed flush (a new file takes its name only
+ * once it is set up: before, it is a hidden file beside it); a file that
+ * was being written with SWMR keeps HDF5's mark of a writer, which `gdci
+ * clean FILE` (or `h5clear -s --increment=0 FILE`) removes for readers
+ * that do not open it in SWMR mode.
  *
  * When the frames waiting to be compressed and written would pass
  * [property@Gdci.H5Stream:max-backlog-bytes], append waits for them, and
@@ -131,6 +134,7 @@ gdci_h5_stream_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_error (&self->error);
   g_free (self->filename);
+  g_free (self->temp_filename);
   g_free (self->dataset_path);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
@@ -591,6 +595,7 @@ set_up (GdciH5Stream  *self,
         GCancellable  *cancellable,
         GError       **error)
 {
+  g_autofree char *remove = NULL;
   GError *failed;
   gboolean existing;
 
@@ -621,11 +626,17 @@ set_up (GdciH5Stream  *self,
                                 "The stream could not be set up");
   if (!existing)
     self->error = failed;
+  /* a new file goes; under its hidden name, if that name is still its */
+  if (self->swmr && self->created && self->temp_filename == NULL)
+    remove = g_strdup (self->filename);
+  else if (self->swmr && self->created &&
+           _gdci_h5_partial_is_ours (self->fd, self->temp_filename))
+    remove = g_strdup (self->temp_filename);
   _gdci_h5_stream_close_file (self, NULL);
   if (existing)
     self->error = failed;
-  if (self->swmr && self->created)
-    g_unlink (self->filename);
+  if (remove != NULL)
+    g_unlink (remove);
   return FALSE;
 }
 

@@ -55,8 +55,8 @@ class H5Stream(Gdci.H5Stream):
     is a numpy dtype or its name.
 
     - ``append(frames)`` takes a numpy array of shape (n, *frame_shape) or
-      frame_shape (one frame) and of the stream's dtype, any layout (or the
-      bytes of whole frames); it copies it and returns.
+      frame_shape (one frame) and of the stream's dtype, any layout and
+      byte order (or the bytes of whole frames); it copies it and returns.
     - ``flush()`` and ``close()`` raise GLib.Error.
     - ``with Gdci.H5Stream(...) as stream:`` closes the stream at the end,
       also when the block raises.
@@ -95,7 +95,8 @@ class H5Stream(Gdci.H5Stream):
                                                                    copy=False))
         np = _gdci_numpy.numpy()
         array = np.asarray(frames)
-        if array.dtype != self._numpy_dtype:
+        # another byte order is the same type, converted on the way
+        if array.dtype.newbyteorder("=") != self._numpy_dtype:
             raise TypeError(f"frames must be {self._numpy_dtype.name}, as the stream's dataset, "
                             f"not {array.dtype.name}")
         if array.shape == self._frame_shape:
