@@ -131,6 +131,12 @@ guint64         _gdci_h5_stream_locked_get  (GdciH5Stream    *self,
 gboolean        _gdci_h5_stream_plan        (GdciH5Stream    *self,
                                              GError         **error);
 
+/* gdci-h5-stream-setup.c: the plan, the file and the threads; on failure
+ * nothing is left (a new file removed, a dataset made unlinked) */
+gboolean        _gdci_h5_stream_set_up      (GdciH5Stream    *self,
+                                             GCancellable    *cancellable,
+                                             GError         **error);
+
 /* gdci-h5-stream-io.c */
 gboolean        _gdci_h5_stream_open_file   (GdciH5Stream    *self,
                                              GError         **error);
