@@ -35,6 +35,10 @@ GdciCodec    *_gdci_codec_new     (const GdciCodecSettings  *settings,
 /* The scratch memory a codec of @settings may hold, at most */
 guint64       _gdci_codec_scratch_bytes (const GdciCodecSettings *settings);
 void          _gdci_codec_free    (GdciCodec                *codec);
+/* The most bytes an encoded chunk of the codec takes */
+gsize         _gdci_codec_encoded_bound (GdciCodec          *codec);
+/* Faults in the codec's buffers now, in the calling thread */
+void          _gdci_codec_fault_in (GdciCodec               *codec);
 /* The filtered bytes of one chunk of settings->chunk_bytes; they live in
  * the codec (or are @chunk itself, with no filter) until the next call.
  * NULL if the compressor failed. */

@@ -241,6 +241,21 @@ _gdci_codec_scratch_bytes (const GdciCodecSettings *settings)
   return bytes;
 }
 
+gsize
+_gdci_codec_encoded_bound (GdciCodec *codec)
+{
+  return MAX (codec->compressed_bound, codec->settings.chunk_bytes);
+}
+
+void
+_gdci_codec_fault_in (GdciCodec *codec)
+{
+  if (codec->staging != NULL)
+    _gdci_fault_in (codec->staging, codec->settings.chunk_bytes);
+  if (codec->compressed != NULL)
+    _gdci_fault_in (codec->compressed, codec->compressed_bound);
+}
+
 void
 _gdci_codec_free (GdciCodec *codec)
 {

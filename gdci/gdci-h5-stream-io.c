@@ -250,12 +250,10 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
 static gpointer
 new_faulted_row (GdciH5Stream *self)
 {
-  volatile guint8 *row = _gdci_try_alloc_large (self->slab_bytes);
+  gpointer row = _gdci_try_alloc_large (self->slab_bytes);
 
-  if (row != NULL)
-    for (gsize i = 0; i < self->slab_bytes; i += 4096)
-      row[i] = 0;
-  return (gpointer) row;
+  _gdci_fault_in (row, self->slab_bytes);
+  return row;
 }
 
 static void
@@ -269,6 +267,37 @@ top_up_spare_rows (GdciH5Stream *self)
         return;
       g_async_queue_push (self->spare_rows, row);
     }
+}
+
+/* Memory for encoded chunks, reused as the rows are: fresh memory for each
+ * chunk would be faulted in, and given back, all the time; the encoded
+ * copies of the tiles in flight, and as many more, are kept */
+#define MAX_SPARE_ENCODED 8
+
+static guint8 *
+take_encoded (GdciH5Stream *self)
+{
+  guint8 *memory = g_async_queue_try_pop (self->spare_encoded);
+
+  if (memory == NULL)
+    {
+      memory = _gdci_try_alloc_large (self->encoded_bytes);
+      _gdci_fault_in (memory, self->encoded_bytes);
+    }
+  return memory;
+}
+
+static void
+release_encoded (GdciH5Stream *self,
+                 guint8       *memory)
+{
+  if (memory == NULL)
+    return;
+  if (self->spare_encoded != NULL &&
+      g_async_queue_length (self->spare_encoded) < MAX_SPARE_ENCODED)
+    g_async_queue_push (self->spare_encoded, memory);
+  else
+    _gdci_free_large (memory);
 }
 
 GdciStreamItem *
@@ -293,7 +322,7 @@ _gdci_h5_stream_item_free (GdciH5Stream   *self,
   if (item == NULL)
     return;
   for (guint i = 0; i < item->n_tiles; i++)
-    g_free (item->tiles[i].encoded);
+    release_encoded (self, item->tiles[i].encoded);
   g_free (item->tiles);
   if (item->borrowed)
     ;
@@ -359,7 +388,11 @@ encode_tile (GdciH5Stream   *self,
                                     strides, &tile->n_encoded);
   if (encoded == NULL)
     return FALSE;
-  tile->encoded = g_memdup2 (encoded, tile->n_encoded);
+  /* within the codec's bound: a failed encoding otherwise */
+  tile->encoded = tile->n_encoded <= self->encoded_bytes ? take_encoded (self) : NULL;
+  if (tile->encoded == NULL)
+    return FALSE;
+  memcpy (tile->encoded, encoded, tile->n_encoded);
   return TRUE;
 }
 
@@ -695,16 +728,32 @@ _gdci_h5_stream_start (GdciH5Stream  *self,
 
       if (codec == NULL)
         return FALSE;
+      /* now, in the thread that makes the stream, rather than while
+       * frames arrive */
+      _gdci_codec_fault_in (codec);
       g_async_queue_push (self->codecs, codec);
     }
   self->io_codec = _gdci_codec_new (&self->codec_settings, error);
   if (self->io_codec == NULL)
     return FALSE;
+  _gdci_codec_fault_in (self->io_codec);
   self->pool = get_compressing_pool (MAX (n_threads, g_get_num_processors ()), error);
   if (self->pool == NULL)
     return FALSE;
   self->spare_rows = g_async_queue_new_full (_gdci_free_large);
   top_up_spare_rows (self);
+  /* one for each codec's chunk in flight, faulted in now */
+  self->encoded_bytes = _gdci_codec_encoded_bound (self->io_codec);
+  self->spare_encoded = g_async_queue_new_full (_gdci_free_large);
+  for (guint i = 0; i <= n_threads; i++)
+    {
+      guint8 *memory = _gdci_try_alloc_large (self->encoded_bytes);
+
+      if (memory == NULL)
+        break;
+      _gdci_fault_in (memory, self->encoded_bytes);
+      g_async_queue_push (self->spare_encoded, memory);
+    }
   self->filling = _gdci_h5_stream_item_new (self, GDCI_STREAM_SLAB, 0);
   if (self->filling->data == NULL)
     {
@@ -733,6 +782,7 @@ _gdci_h5_stream_stop (GdciH5Stream *self)
   while (!g_queue_is_empty (&self->queue))
     _gdci_h5_stream_item_free (self, g_queue_pop_head (&self->queue));
   g_clear_pointer (&self->spare_rows, g_async_queue_unref);
+  g_clear_pointer (&self->spare_encoded, g_async_queue_unref);
 }
 
 gboolean

@@ -95,6 +95,8 @@ struct _GdciH5Stream
   GThreadPool *pool;
   GAsyncQueue *codecs;              /* free GdciCodec, one per thread */
   GAsyncQueue *spare_rows;          /* memory for rows, to reuse */
+  GAsyncQueue *spare_encoded;       /* memory for encoded chunks, to reuse */
+  gsize encoded_bytes;              /* the size of each */
   GdciCodec *io_codec;              /* the writing thread's */
   GThread *io_thread;
 

@@ -18,5 +18,9 @@ void        _gdci_free_large                (gpointer       memory);
  * several processors at once */
 void        _gdci_prefault                  (gpointer       memory,
                                              gsize          size);
+/* Faults in every page of a block, of any size, in the calling thread: so
+ * that a thread whose latency matters does not pay for them later */
+void        _gdci_fault_in                  (gpointer       memory,
+                                             gsize          size);
 
 G_END_DECLS

@@ -104,3 +104,13 @@ _gdci_prefault (gpointer memory,
     if (threads[i] != NULL)
       g_thread_join (threads[i]);
 }
+
+void
+_gdci_fault_in (gpointer memory,
+                gsize    size)
+{
+  volatile guint8 *bytes = memory;
+
+  for (gsize i = 0; bytes != NULL && i < size; i += 4096)
+    bytes[i] = 0;
+}
