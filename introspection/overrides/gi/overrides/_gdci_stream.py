@@ -102,8 +102,8 @@ class H5Stream(Gdci.H5Stream):
         if array.shape == self._frame_shape:
             array = array[np.newaxis]
         if array.shape[1:] != self._frame_shape or array.ndim != len(self._frame_shape) + 1:
-            raise ValueError(f"frames must be of shape (n, {', '.join(map(str, self._frame_shape))}"
-                             f"{',' if len(self._frame_shape) == 1 else ''}), not {array.shape}")
+            shape = ", ".join(["n", *map(str, self._frame_shape)]) if self._frame_shape else "n,"
+            raise ValueError(f"frames must be of shape ({shape}), not {array.shape}")
         array = _gdci_numpy.native_c_order(array)
         # the stream copies the frames before it returns
         return Gdci.H5Stream.append(self, _gdci_numpy.bytes_of(array, copy=False))
