@@ -29,6 +29,8 @@ static gboolean
 open_existing_fd (GdciH5Stream  *self,
                   GError       **error)
 {
+  gboolean recovered;
+
   self->fd = g_open (self->filename, O_RDWR | O_CLOEXEC, 0);
   if (self->fd < 0)
     {
@@ -43,6 +45,31 @@ open_existing_fd (GdciH5Stream  *self,
                    "program", self->filename);
       return FALSE;
     }
+  /* the set-up (the dataset, its groups, the superblock's mark) is undone
+   * from a journal if it fails or is killed: a set-up killed before puts
+   * the file back first, as gdci clean does */
+  if (!_gdci_h5_journal_recover (self->filename, self->fd, &recovered, error))
+    return FALSE;
+  self->journal = _gdci_h5_journal_begin (self->filename, self->fd, error);
+  return self->journal != NULL;
+}
+
+/* An existing file set up (its dataset made, SWMR writing started and the
+ * file flushed): synced, and its journal deleted; the appends that follow
+ * are made durable by SWMR's flushes */
+static gboolean
+commit_set_up (GdciH5Stream  *self,
+               GError       **error)
+{
+  if (self->journal == NULL)
+    return TRUE;
+  if (fsync (self->fd) != 0)
+    self->control->error = errno;
+  if (!_gdci_h5_stream_check_io (self, error) ||
+      !_gdci_h5_journal_commit (self->journal, error))
+    return FALSE;
+  self->control->journal = NULL;
+  g_clear_pointer (&self->journal, _gdci_h5_journal_free);
   return TRUE;
 }
 
@@ -70,7 +97,7 @@ open_swmr_file (GdciH5Stream  *self,
         return FALSE;
     }
   self->created = !exists;
-  self->control = _gdci_h5_file_control_new (self->fd, NULL);
+  self->control = _gdci_h5_file_control_new (self->fd, self->journal);
   fapl = _gdci_h5_file_access_plist (self->control);
   if (fapl >= 0 && H5Pset_libver_bounds (fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) >= 0)
     self->file = exists ? H5Fopen (self->filename, H5F_ACC_RDWR, fapl)
@@ -233,7 +260,7 @@ _gdci_h5_stream_open_file (GdciH5Stream  *self,
                           "grows (SWMR)", self->filename);
       ok = FALSE;
     }
-  ok = ok && publish_new_file (self, error);
+  ok = ok && publish_new_file (self, error) && commit_set_up (self, error);
   _gdci_h5_quiet_end (&quiet);
   return ok;
 }
@@ -823,12 +850,20 @@ _gdci_h5_stream_close_file (GdciH5Stream  *self,
       else if (!ok)
         _gdci_h5_set_error (error, GDCI_ERROR_IO, "Could not close '%s'", self->filename);
       g_clear_pointer (&self->control, _gdci_h5_file_control_release);
+      /* a set-up that failed in an existing file: every byte it wrote goes
+       * back (a journal that cannot be reverted stays, for gdci clean) */
+      if (self->journal != NULL)
+        _gdci_h5_journal_revert (self->journal, NULL);
+      g_clear_pointer (&self->journal, _gdci_h5_journal_free);
       close (self->fd);
       self->fd = -1;
     }
   else if (self->fd >= 0)
     {
       /* opened, but refused before HDF5 had it (another program's lock) */
+      if (self->journal != NULL)
+        _gdci_h5_journal_revert (self->journal, NULL);
+      g_clear_pointer (&self->journal, _gdci_h5_journal_free);
       close (self->fd);
       self->fd = -1;
     }

@@ -90,6 +90,7 @@ struct _GdciH5Stream
   hid_t dataset;
   int fd;                           /* the file, open to write and sync */
   GdciH5FileControl *control;       /* its driver's (the new file's if !swmr) */
+  GdciH5Journal *journal;           /* an existing file's bytes until set up */
   gboolean created;                 /* swmr: the stream made the file */
   char *temp_filename;              /* swmr: a new file's, until set up */
   GThreadPool *pool;

@@ -21,7 +21,7 @@ _gdci_h5_stream_set_up (GdciH5Stream  *self,
 {
   g_autofree char *remove = NULL;
   GError *failed;
-  gboolean existing;
+  gboolean existing, undone;
 
   if (!_gdci_h5_stream_plan (self, error))
     return FALSE;
@@ -31,24 +31,26 @@ _gdci_h5_stream_set_up (GdciH5Stream  *self,
   if (_gdci_h5_stream_open_file (self, error) && _gdci_h5_stream_start (self, error))
     return TRUE;
 
-  /* nothing is left: a new file is removed, a dataset made in an existing
-   * file unlinked */
+  /* nothing is left: a new file is removed; an existing one is put back
+   * from its journal, or, once that is committed, loses the dataset made */
   _gdci_h5_stream_stop (self);
   existing = self->swmr && !self->created;
-  if (existing && self->dataset >= 0)
+  undone = existing && self->journal != NULL;
+  if (existing && !undone && self->dataset >= 0)
     {
       _gdci_h5_close (self->dataset);
       self->dataset = H5I_INVALID_HID;
       H5Ldelete (self->file, self->dataset_path, H5P_DEFAULT);
       H5Eclear2 (H5E_DEFAULT);
     }
-  /* the stream's error before the close: a new file is never published
-   * (it is removed); after it for an existing file, which is closed as HDF5
-   * closes it, clearing the mark of a writer that its open left in the
+  /* the stream's error before the close, so that HDF5 writes nothing more:
+   * a new file is never published (it is removed), a journal reverted;
+   * after it for an existing file whose journal is gone, which is closed as
+   * HDF5 closes it, clearing the mark of a writer that its open left in the
    * superblock (gdci's driver drops the writes itself if one failed) */
   failed = g_error_new_literal (GDCI_ERROR, GDCI_ERROR_INVALID_ARGUMENT,
                                 "The stream could not be set up");
-  if (!existing)
+  if (!existing || undone)
     self->error = failed;
   /* a new file goes; under its hidden name, if that name is still its */
   if (self->swmr && self->created && self->temp_filename == NULL)
@@ -57,7 +59,7 @@ _gdci_h5_stream_set_up (GdciH5Stream  *self,
            _gdci_h5_partial_is_ours (self->fd, self->temp_filename))
     remove = g_strdup (self->temp_filename);
   _gdci_h5_stream_close_file (self, NULL);
-  if (existing)
+  if (existing && !undone)
     self->error = failed;
   if (remove != NULL)
     g_unlink (remove);
