@@ -140,9 +140,20 @@ gboolean        _gdci_h5_stream_set_up      (GdciH5Stream    *self,
                                              GCancellable    *cancellable,
                                              GError         **error);
 
-/* gdci-h5-stream-io.c */
+/* gdci-h5-stream-file.c: the file and the dataset */
 gboolean        _gdci_h5_stream_open_file   (GdciH5Stream    *self,
                                              GError         **error);
+/* The error of a write that gdci's file driver kept from HDF5 */
+gboolean        _gdci_h5_stream_check_io    (GdciH5Stream    *self,
+                                             GError         **error);
+/* After the writing thread has ended: the dataset and file closed, and the
+ * file published (!swmr), or an existing file put back from its journal
+ * if its set-up failed */
+gboolean        _gdci_h5_stream_close_file  (GdciH5Stream    *self,
+                                             GError         **error);
+
+/* gdci-h5-stream-io.c: the rows, the compressing threads and the writing
+ * thread */
 gboolean        _gdci_h5_stream_start       (GdciH5Stream    *self,
                                              GError         **error);
 GdciStreamItem *_gdci_h5_stream_item_new    (GdciH5Stream    *self,
@@ -155,16 +166,10 @@ void            _gdci_h5_stream_item_free   (GdciH5Stream    *self,
  * compression threads */
 void            _gdci_h5_stream_push        (GdciH5Stream    *self,
                                              GdciStreamItem  *item);
-/* With the mutex held: a copy of the row being filled, as a @kind item */
+/* With the mutex held: the frames of the row being filled, as a @kind
+ * item that reads them where they are */
 GdciStreamItem *_gdci_h5_stream_snapshot    (GdciH5Stream    *self,
                                              GdciStreamItemKind kind);
-/* The error of a write that gdci's file driver kept from HDF5 */
-gboolean        _gdci_h5_stream_check_io    (GdciH5Stream    *self,
-                                             GError         **error);
-/* After the writing thread has ended: the dataset and file closed, and the
- * file published (!swmr) */
-gboolean        _gdci_h5_stream_close_file  (GdciH5Stream    *self,
-                                             GError         **error);
 void            _gdci_h5_stream_stop        (GdciH5Stream    *self);
 
 G_END_DECLS
