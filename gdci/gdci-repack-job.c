@@ -407,10 +407,14 @@ _gdci_repack_job_run (GdciRepackJob  *job,
 
   _gdci_h5_quiet_begin (&quiet);
   ok = run_steps (job, error);
-  /* not published: the temporary file goes */
+  /* not published: the temporary file goes; every file is closed here, in
+   * the thread that ran the job, before its result is told (the job itself
+   * may be freed later, in another thread) */
   g_clear_pointer (&job->out, _gdci_h5_new_file_free);
   _gdci_h5_close (job->in_file);
   job->in_file = H5I_INVALID_HID;
+  _gdci_h5_close (job->scratch_file);
+  job->scratch_file = H5I_INVALID_HID;
   H5Eclear2 (H5E_DEFAULT);
   _gdci_h5_quiet_end (&quiet);
   return ok;
