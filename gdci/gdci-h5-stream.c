@@ -212,7 +212,9 @@ shape_values (GVariant *variant,
   given = g_variant_get_fixed_array (variant, &n, sizeof (guint64));
   if (n > max)
     return G_MAXUINT;
-  memcpy (values, given, n * sizeof (guint64));
+  /* an empty array (a frame of no axes) has no data to copy */
+  if (n > 0)
+    memcpy (values, given, n * sizeof (guint64));
   return (guint) n;
 }
 

@@ -28,7 +28,8 @@ parse_shape (const char *text,
   gsize n = 0;
   const guint64 *values = g_variant_get_fixed_array (variant, &n, sizeof (guint64));
 
-  memcpy (shape, values, n * sizeof (guint64));
+  if (n > 0)
+    memcpy (shape, values, n * sizeof (guint64));
   return (guint) n;
 }
 
